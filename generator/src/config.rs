@@ -1,0 +1,200 @@
+//! `docgen.toml`: read the raw file, fill documented defaults, and report unknown keys with `path:line`.
+//! Input: the file's text; output: a resolved `Config` plus warnings (or an error diagnostic).
+//!
+//! Every key and its default is listed in `content/reference/docgen-toml.md`; keep the two in step.
+
+use crate::diagnostics::{Diagnostic, line_col};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The site configuration with every default applied.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Config {
+    /// Site title, used in `<title>`, the header and the feed. Default: `"Documentation"`.
+    pub title: String,
+    /// Absolute URL the site is deployed at, always ending in `/`. Default: `"http://localhost:1111/"`.
+    pub base_url: String,
+    /// Site description for the home page and the feed. Default: empty.
+    pub description: String,
+    /// Repository URL for "edit this page" links, e.g. `https://github.com/org/repo/edit/main`. Default: none.
+    pub repo_url: Option<String>,
+    /// `<html lang>` and `og:locale`. Default: `"en"`.
+    pub language: String,
+    /// Source folders, in nav order; `content` is served at `/`, any other at `/NAME/`.
+    /// Default: `["content", "tutorials"]`.
+    pub sections: Vec<String>,
+    pub search: SearchConfig,
+}
+
+/// `[search]`: the static search bundle written by the `index` stage.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchConfig {
+    /// Build the search bundle into `public/search/`. Default: `true`.
+    pub enable: bool,
+    /// BM25 term-frequency saturation. Default: `1.2`.
+    pub k1: f32,
+    /// BM25 length normalisation. Default: `0.75`.
+    pub b: f32,
+    /// Per-field boosts. Defaults: title 3.0, section 2.0, body 1.0, code 0.8.
+    pub boost_title: f32,
+    pub boost_section: f32,
+    pub boost_body: f32,
+    pub boost_code: f32,
+    /// Characters of excerpt stored per document. Default: `240`.
+    pub excerpt_length: usize,
+    /// Target bytes per term shard. Default: `16384`.
+    pub shard_size_bytes: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enable: true,
+            k1: 1.2,
+            b: 0.75,
+            boost_title: 3.0,
+            boost_section: 2.0,
+            boost_body: 1.0,
+            boost_code: 0.8,
+            excerpt_length: 240,
+            shard_size_bytes: 16384,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Documentation".into(),
+            base_url: "http://localhost:1111/".into(),
+            description: String::new(),
+            repo_url: None,
+            language: "en".into(),
+            sections: vec!["content".into(), "tutorials".into()],
+            search: SearchConfig::default(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<String>,
+    description: Option<String>,
+    repo_url: Option<String>,
+    language: Option<String>,
+    sections: Option<Vec<String>>,
+    search: Option<RawSearch>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawSearch {
+    enable: Option<bool>,
+    k1: Option<f32>,
+    b: Option<f32>,
+    boost_title: Option<f32>,
+    boost_section: Option<f32>,
+    boost_body: Option<f32>,
+    boost_code: Option<f32>,
+    excerpt_length: Option<usize>,
+    shard_size_bytes: Option<usize>,
+}
+
+/// Parse `docgen.toml` text. `path` is used in diagnostics only.
+/// Returns the config and warnings (unknown keys), or the error that made the file unusable.
+pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+    let mut ignored = Vec::new();
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(path, text, &e))?;
+    let raw: RawConfig = serde_ignored::deserialize(deserializer, |p| ignored.push(p.to_string()))
+        .map_err(|e| toml_error(path, text, &e))?;
+    let warnings = ignored
+        .iter()
+        .map(|key| {
+            let (line, col) = find_key(text, key);
+            Diagnostic::warning(path, line, col, format!("unknown key `{key}` in docgen.toml (ignored)"))
+                .with_source(text)
+                .with_hint("see content/reference/docgen-toml.md for the keys docgen reads")
+        })
+        .collect();
+    let d = Config::default();
+    let s = raw.search.unwrap_or_default();
+    let ds = SearchConfig::default();
+    let mut base_url = raw.base_url.unwrap_or(d.base_url);
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let config = Config {
+        title: raw.title.unwrap_or(d.title),
+        base_url,
+        description: raw.description.unwrap_or(d.description),
+        repo_url: raw.repo_url.map(|u| u.trim_end_matches('/').to_owned()),
+        language: raw.language.unwrap_or(d.language),
+        sections: raw.sections.unwrap_or(d.sections),
+        search: SearchConfig {
+            enable: s.enable.unwrap_or(ds.enable),
+            k1: s.k1.unwrap_or(ds.k1),
+            b: s.b.unwrap_or(ds.b),
+            boost_title: s.boost_title.unwrap_or(ds.boost_title),
+            boost_section: s.boost_section.unwrap_or(ds.boost_section),
+            boost_body: s.boost_body.unwrap_or(ds.boost_body),
+            boost_code: s.boost_code.unwrap_or(ds.boost_code),
+            excerpt_length: s.excerpt_length.unwrap_or(ds.excerpt_length),
+            shard_size_bytes: s.shard_size_bytes.unwrap_or(ds.shard_size_bytes),
+        },
+    };
+    Ok((config, warnings))
+}
+
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e.span().map_or((0, 0), |span| line_col(text, span.start));
+    Diagnostic::error(path, line, col, format!("invalid docgen.toml: {}", e.message())).with_source(text)
+}
+
+/// Line and column of a dotted key path (`search.fields`) in TOML text; falls back to line 1.
+fn find_key(text: &str, dotted: &str) -> (usize, usize) {
+    let Ok(table) = toml::de::DeTable::parse(text) else { return (1, 1) };
+    let mut current = table.get_ref();
+    let mut found = (1, 1);
+    for part in dotted.split('.') {
+        let Some((key, value)) = current.get_key_value(part) else { break };
+        found = line_col(text, key.span().start);
+        match value.get_ref() {
+            toml::de::DeValue::Table(t) => current = t,
+            _ => break,
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_file_is_empty() {
+        let (config, warnings) = parse_config(Path::new("docgen.toml"), "").unwrap();
+        assert_eq!(config, Config::default());
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_warns_with_its_line() {
+        let text = "title = \"x\"\n\n[search]\nenable = true\nshards = 3\n";
+        let (_, warnings) = parse_config(Path::new("docgen.toml"), text).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].to_string(), "docgen.toml:5:1: warning: unknown key `search.shards` in docgen.toml (ignored)");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_with_its_line() {
+        let err = parse_config(Path::new("docgen.toml"), "title = \"x\"\nsections = 3\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("invalid docgen.toml"), "{}", err.message);
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let (config, _) = parse_config(Path::new("docgen.toml"), "base_url = \"https://x.dev/docs\"").unwrap();
+        assert_eq!(config.base_url, "https://x.dev/docs/");
+    }
+}

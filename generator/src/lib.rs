@@ -1,0 +1,9 @@
+//! `docgen`: a static documentation-site generator and tutorial test harness.
+//! The site pipeline is `load → parse → render → index → write`, one module per stage, data flowing one way
+//! through the plain types in `model`; `build` runs the stages in order.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod index;
+pub mod model;

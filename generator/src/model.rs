@@ -1,0 +1,151 @@
+//! Plain data passed between the pipeline stages (`load → parse → render → index → write`).
+//! Every type here is owned, comparable and free of I/O; a stage takes these values and returns new ones.
+
+use std::path::PathBuf;
+
+/// A position in a source file, 1-based, as printed in diagnostics (`path:line:col`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct SourcePos {
+    /// The file, relative to the site root (e.g. `content/guide/intro.md`).
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Front matter of a page or section, after defaults: what the author wrote between `+++` or `---`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub slug: Option<String>,
+    pub draft: bool,
+    /// `YYYY-MM-DD` or RFC 3339, validated by `load`.
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub tags: Vec<String>,
+    /// Old URLs that should redirect to this page (written to `netlify.toml`-style `_redirects`).
+    pub aliases: Vec<String>,
+    /// Template name override (e.g. `landing.html`).
+    pub template: Option<String>,
+    /// Fixture folders copied into a tutorial's sandbox (used by `docgen test`).
+    pub fixtures: Vec<String>,
+}
+
+/// One markdown file as `load` found it: its place in the site and its raw body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourcePage {
+    /// Path relative to the site root, `/`-separated (e.g. `content/guide/intro.md`).
+    pub source_path: PathBuf,
+    /// The site URL path of the page, starting and ending with `/` (e.g. `/guide/intro/`).
+    pub url: String,
+    pub front_matter: FrontMatter,
+    /// Markdown after the front matter.
+    pub body: String,
+    /// 1-based line in the file where `body` starts, so parse positions map back to the file.
+    pub body_start_line: usize,
+    /// Index of the section this page belongs to in `SiteTree::sections`.
+    pub section: usize,
+    /// True for a section's `_index.md`.
+    pub is_section_index: bool,
+}
+
+/// A folder of pages with its `_index.md` metadata.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    /// Folder relative to the site root, e.g. `content/guide`; the root sections are `content` and `tutorials`.
+    pub dir: PathBuf,
+    pub url: String,
+    pub title: String,
+    pub weight: i64,
+    /// Index in `SiteTree::pages` of `_index.md`, if the folder has one.
+    pub index_page: Option<usize>,
+    /// Pages in reading order (weight, then title), as indices into `SiteTree::pages`.
+    pub pages: Vec<usize>,
+    /// Child sections in order (weight, then title), as indices into `SiteTree::sections`.
+    pub children: Vec<usize>,
+    pub parent: Option<usize>,
+}
+
+/// Everything `load` produces: pages, sections, and the order between them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct SiteTree {
+    pub pages: Vec<SourcePage>,
+    pub sections: Vec<Section>,
+}
+
+/// A heading with its stable, de-duplicated anchor id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// Plain text of the heading.
+    pub text: String,
+    pub pos: SourcePos,
+}
+
+/// A fenced code block with its parsed info string, kept for highlighting and the tutorial harness.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CodeBlock {
+    /// First word of the info string (`rust`, `console`, `toml`, ...); empty when none.
+    pub lang: String,
+    /// The info string after the language, parsed: `file=PATH`, `ignore="reason"`, bare flags as `(flag, None)`.
+    pub attributes: Vec<(String, Option<String>)>,
+    pub code: String,
+    /// Position of the opening fence.
+    pub pos: SourcePos,
+    /// 1-based file line of the first line of `code`.
+    pub code_start_line: usize,
+}
+
+impl CodeBlock {
+    /// The value of `key=value`, or `Some("")` for a bare flag, or `None` when absent.
+    pub fn attribute(&self, key: &str) -> Option<&str> {
+        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+}
+
+/// A link found in markdown, kept for the site-wide link check.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Link {
+    pub target: String,
+    pub pos: SourcePos,
+}
+
+/// A page after `parse`: HTML body (code not yet highlighted), headings, TOC, code blocks, links.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ParsedPage {
+    /// Index into `SiteTree::pages`.
+    pub page: usize,
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub links: Vec<Link>,
+    /// First paragraph as plain text: the fallback meta description.
+    pub summary: String,
+    /// Searchable sections of the page (one per heading, plus the text before the first heading).
+    pub search_sections: Vec<SearchDocument>,
+}
+
+/// One searchable unit: a page section under one heading anchor. Input of the `index` stage.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct SearchDocument {
+    /// URL of the page, e.g. `/guide/intro/`.
+    pub page_url: String,
+    /// Heading anchor without `#`, empty for the text before the first heading.
+    pub anchor: String,
+    pub page_title: String,
+    /// Heading text of this section (the page title for the text before the first heading).
+    pub section_title: String,
+    /// Prose text of the section, markup removed.
+    pub body: String,
+    /// Text of the code blocks in the section.
+    pub code: String,
+}
+
+/// A file to write into the output directory: site-relative `/`-separated path and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
