@@ -111,10 +111,14 @@ impl Engine {
 
         let mut files = store::FileTable::new();
         let mut to_parse = Vec::new();
+        let mut syntax_errors = Vec::new();
         for outcome in read {
             match outcome {
                 Ok(source) => match update.previous_files().get(&source.relative_path) {
                     Some(entry) if entry.content_hash == source.content_hash => {
+                        if entry.syntax_errors {
+                            syntax_errors.push(source.relative_path.clone());
+                        }
                         files.insert(source.relative_path.clone(), entry.clone());
                     }
                     _ => to_parse.push(source),
@@ -155,9 +159,7 @@ impl Engine {
             };
             // Plugin hook point: `on_index(file, symbols)` may add to `extraction.symbols` here.
             if extraction.has_syntax_errors {
-                report
-                    .files_with_syntax_errors
-                    .push(source.relative_path.clone());
+                syntax_errors.push(source.relative_path.clone());
             }
             update.add_file(path, &extraction.symbols, &extraction.references)?;
             let entry = store::file_entry(
@@ -165,6 +167,7 @@ impl Engine {
                 source.language,
                 &extraction.symbols,
                 extraction.references.len(),
+                extraction.has_syntax_errors,
             );
             files.insert(source.relative_path.clone(), entry);
             report.files_parsed += 1;
@@ -183,6 +186,8 @@ impl Engine {
         skipped.sort();
         skipped.dedup();
         report.skipped = skipped;
+        syntax_errors.sort();
+        report.files_with_syntax_errors = syntax_errors;
 
         let nothing_changed =
             report.files_parsed == 0 && removed.is_empty() && report.rebuilt_reason.is_none();
