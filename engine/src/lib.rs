@@ -75,6 +75,12 @@ impl Engine {
         })
     }
 
+    /// Turns the query cache on or off for this engine, overriding `[query] cache` in `ax.toml`.
+    pub fn with_query_cache(mut self, enabled: bool) -> Engine {
+        self.config.query.cache = enabled;
+        self
+    }
+
     /// The indexed root.
     pub fn root(&self) -> &Path {
         &self.root
