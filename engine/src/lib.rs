@@ -3,3 +3,5 @@
 
 /// The engine's version, as printed by `ax --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub mod plugin;

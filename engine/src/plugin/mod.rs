@@ -1,0 +1,22 @@
+//! The Lua plugin runtime: manifests, the sandbox, hooks, the `ax` Lua API, hot reload and tracing.
+//! Input is plugin folders (`plugin.toml` + `init.lua`); output is hook results the engine uses, and
+//! errors that name the plugin, the hook and `init.lua:LINE` without ever taking the host down.
+
+pub mod api;
+mod convert;
+pub mod error;
+pub mod host;
+pub mod limits;
+pub mod manifest;
+pub mod records;
+pub mod runtime;
+mod sandbox;
+pub mod trace;
+
+pub use api::{IndexReader, LogLine};
+pub use error::{LimitKind, PluginError, SourceLocation};
+pub use host::PluginHost;
+pub use limits::PluginLimits;
+pub use manifest::{HookKind, Manifest, Permission};
+pub use records::{LintFinding, PluginFile, PluginHit, PluginSymbol};
+pub use trace::{HookCall, ProfileRow};
