@@ -90,7 +90,7 @@ pub enum PluginError {
         kind: LimitKind,
     },
     #[error(
-        "plugin `{plugin}`, {hook}: bad return value{}: {message}",
+        "plugin `{plugin}`, {hook}: bad return value: {message}{}",
         At(location)
     )]
     BadReturn {

@@ -3,14 +3,19 @@
 //! errors that name the plugin, the hook and `init.lua:LINE` without ever taking the host down.
 
 pub mod api;
+pub mod check;
 mod convert;
+pub mod discover;
 pub mod error;
 pub mod host;
 pub mod limits;
 pub mod manifest;
 pub mod records;
+pub mod reload;
 pub mod runtime;
+mod sample;
 mod sandbox;
+pub mod scaffold;
 pub mod trace;
 
 pub use api::{IndexReader, LogLine};
