@@ -7,7 +7,10 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{OutputFile, SearchDocument};
 
 /// Build the search bundle. Returns no files when search is disabled.
-pub fn build_search_bundle(documents: &[SearchDocument], config: &SearchConfig) -> Result<Vec<OutputFile>, Diagnostic> {
+pub fn build_search_bundle(
+    documents: &[SearchDocument],
+    config: &SearchConfig,
+) -> Result<Vec<OutputFile>, Diagnostic> {
     if !config.enable || documents.is_empty() {
         return Ok(Vec::new());
     }
