@@ -25,6 +25,9 @@ pub struct Cli {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Bypass the query cache (neither read nor write it).
+    #[arg(long, global = true)]
+    no_cache: bool,
     /// The project root (default: the nearest folder upwards holding `.ax/` or `ax.toml`, else `.`).
     #[arg(long, short = 'C', global = true, value_name = "DIR")]
     root: Option<PathBuf>,
@@ -156,7 +159,10 @@ fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> 
         (_, Some(root)) => root.clone(),
         _ => discover_root(),
     };
-    let engine = Engine::open(&root)?;
+    let mut engine = Engine::open(&root)?;
+    if cli.no_cache {
+        engine = engine.with_query_cache(false);
+    }
     for warning in engine.config_warnings() {
         eprintln!("warning: {warning}");
     }

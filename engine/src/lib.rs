@@ -76,6 +76,12 @@ impl Engine {
         })
     }
 
+    /// Turns the query cache on or off for this engine, overriding `[query] cache` in `ax.toml`.
+    pub fn with_query_cache(mut self, enabled: bool) -> Engine {
+        self.config.query.cache = enabled;
+        self
+    }
+
     /// The indexed root.
     pub fn root(&self) -> &Path {
         &self.root
@@ -112,10 +118,14 @@ impl Engine {
 
         let mut files = store::FileTable::new();
         let mut to_parse = Vec::new();
+        let mut syntax_errors = Vec::new();
         for outcome in read {
             match outcome {
                 Ok(source) => match update.previous_files().get(&source.relative_path) {
                     Some(entry) if entry.content_hash == source.content_hash => {
+                        if entry.syntax_errors {
+                            syntax_errors.push(source.relative_path.clone());
+                        }
                         files.insert(source.relative_path.clone(), entry.clone());
                     }
                     _ => to_parse.push(source),
@@ -156,9 +166,7 @@ impl Engine {
             };
             // Plugin hook point: `on_index(file, symbols)` may add to `extraction.symbols` here.
             if extraction.has_syntax_errors {
-                report
-                    .files_with_syntax_errors
-                    .push(source.relative_path.clone());
+                syntax_errors.push(source.relative_path.clone());
             }
             update.add_file(path, &extraction.symbols, &extraction.references)?;
             let entry = store::file_entry(
@@ -166,6 +174,7 @@ impl Engine {
                 source.language,
                 &extraction.symbols,
                 extraction.references.len(),
+                extraction.has_syntax_errors,
             );
             files.insert(source.relative_path.clone(), entry);
             report.files_parsed += 1;
@@ -184,6 +193,8 @@ impl Engine {
         skipped.sort();
         skipped.dedup();
         report.skipped = skipped;
+        syntax_errors.sort();
+        report.files_with_syntax_errors = syntax_errors;
 
         let nothing_changed =
             report.files_parsed == 0 && removed.is_empty() && report.rebuilt_reason.is_none();

@@ -222,6 +222,8 @@ const WRAPPER_KINDS: &[&str] = &[
     "variable_declaration",
     "decorated_definition",
     "type_declaration",
+    "const_declaration",
+    "var_declaration",
     "expression_statement",
 ];
 

@@ -32,6 +32,9 @@ pub struct FileEntry {
     pub references: usize,
     /// Symbol count per kind.
     pub kinds: BTreeMap<String, usize>,
+    /// Whether the parse met syntax errors (its symbols may be partial).
+    #[serde(default)]
+    pub syntax_errors: bool,
 }
 
 /// `.ax/files.json`: relative path to entry, sorted.

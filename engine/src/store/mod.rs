@@ -357,6 +357,7 @@ pub fn file_entry(
     language: Language,
     symbols: &[Symbol],
     references: usize,
+    syntax_errors: bool,
 ) -> FileEntry {
     let mut kinds = BTreeMap::new();
     for symbol in symbols {
@@ -368,6 +369,7 @@ pub fn file_entry(
         symbols: symbols.len(),
         references,
         kinds,
+        syntax_errors,
     }
 }
 
