@@ -189,7 +189,7 @@ impl IndexReader for TwoHitIndex {
         Ok(hits.into_iter().take(limit).collect())
     }
 
-    fn symbols_in(&self, _path: &str) -> Result<Vec<PluginSymbol>, String> {
+    fn def(&self, _name: &str) -> Result<Vec<PluginSymbol>, String> {
         Ok(Vec::new())
     }
 }

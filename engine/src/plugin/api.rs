@@ -13,8 +13,8 @@ use crate::plugin::records::{PluginHit, PluginSymbol};
 pub trait IndexReader: Send + Sync {
     /// The best `limit` hits for `query`, without running plugin hooks (no recursion into plugins).
     fn find(&self, query: &str, limit: usize) -> Result<Vec<PluginHit>, String>;
-    /// The symbols indexed for one file (path relative to the indexed root).
-    fn symbols_in(&self, path: &str) -> Result<Vec<PluginSymbol>, String>;
+    /// The definitions named `name`, as `ax def` finds them.
+    fn def(&self, name: &str) -> Result<Vec<PluginSymbol>, String>;
 }
 
 /// The index a host lends its plugins; empty until the engine provides one.
@@ -101,13 +101,13 @@ fn index_table(lua: &Lua, manifest: &Manifest, index: IndexSlot) -> mlua::Result
     })?;
     table.set("find", find)?;
 
-    let symbols = lua.create_function(move |lua, path: String| {
+    let def = lua.create_function(move |lua, name: String| {
         let symbols = match reader()? {
-            Some(reader) => reader.symbols_in(&path).map_err(mlua::Error::runtime)?,
+            Some(reader) => reader.def(&name).map_err(mlua::Error::runtime)?,
             None => Vec::new(),
         };
         lua.to_value_with(&symbols, super::convert::serialize_options())
     })?;
-    table.set("symbols", symbols)?;
+    table.set("def", def)?;
     Ok(table)
 }

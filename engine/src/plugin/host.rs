@@ -101,6 +101,11 @@ impl PluginHost {
         Ok(started.elapsed())
     }
 
+    /// Whether any loaded plugin declares `hook`; call sites skip all conversion work otherwise.
+    pub fn has_hook(&self, hook: HookKind) -> bool {
+        self.declaring(hook).next().is_some()
+    }
+
     pub fn plugins(&self) -> &[PluginInstance] {
         &self.plugins
     }
@@ -277,6 +282,22 @@ impl PluginHost {
             // The error is cloned as text: PluginError holds an io::Error and is not Clone.
             lock(&self.problems).push(clone_error(error));
         }
+    }
+}
+
+impl std::fmt::Debug for PluginHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginHost")
+            .field("limits", &self.limits)
+            .field(
+                "plugins",
+                &self
+                    .plugins
+                    .iter()
+                    .map(PluginInstance::name)
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
     }
 }
 

@@ -18,12 +18,13 @@ pub struct PluginLimits {
     pub timeout_ms: u64,
 }
 
+/// The same defaults as `[plugins]` in `ax.toml`.
 impl Default for PluginLimits {
     fn default() -> Self {
         Self {
-            memory_limit_bytes: 64 * 1024 * 1024,
-            instruction_budget: 50_000_000,
-            timeout_ms: 1_000,
+            memory_limit_bytes: 16 * 1024 * 1024,
+            instruction_budget: 10_000_000,
+            timeout_ms: 250,
         }
     }
 }

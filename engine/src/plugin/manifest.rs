@@ -54,7 +54,7 @@ impl fmt::Display for HookKind {
 /// What a plugin may do beyond pure computation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Permission {
-    /// `ax.index.find` and `ax.index.symbols`: read-only queries against the index.
+    /// `ax.index.find` and `ax.index.def`: read-only queries against the index.
     #[serde(rename = "index.read")]
     IndexRead,
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod check;
+pub mod commands;
 mod convert;
 pub mod discover;
 pub mod error;
@@ -16,7 +17,9 @@ pub mod runtime;
 mod sample;
 mod sandbox;
 pub mod scaffold;
+pub mod seam;
 pub mod trace;
+pub mod workload;
 
 pub use api::{IndexReader, LogLine};
 pub use error::{LimitKind, PluginError, SourceLocation};
