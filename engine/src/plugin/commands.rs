@@ -273,7 +273,8 @@ fn check(engine: &Engine, paths: &[PathBuf]) -> Result<bool, String> {
     let limits = PluginLimits::from(&engine.config().plugins);
     let mut passed = true;
     for dir in &dirs {
-        let report = check_plugin(dir, limits);
+        let mut report = check_plugin(dir, limits);
+        report.dir = PathBuf::from(relative(engine.root(), dir));
         passed &= report.passed();
         print(&report.render());
     }
