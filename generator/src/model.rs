@@ -101,7 +101,10 @@ pub struct CodeBlock {
 impl CodeBlock {
     /// The value of `key=value`, or `Some("")` for a bare flag, or `None` when absent.
     pub fn attribute(&self, key: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_deref().unwrap_or(""))
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_deref().unwrap_or(""))
     }
 }
 
