@@ -111,8 +111,9 @@ struct RawSearch {
 pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let mut ignored = Vec::new();
     let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(path, text, &e))?;
-    let raw: RawConfig = serde_ignored::deserialize(deserializer, |p| ignored.push(p.to_string()))
-        .map_err(|e| toml_error(path, text, &e))?;
+    let raw: RawConfig =
+        serde_ignored::deserialize(deserializer, |p| ignored.push(dotted_path(&p)))
+            .map_err(|e| toml_error(path, text, &e))?;
     let warnings = ignored
         .iter()
         .map(|key| {
@@ -155,6 +156,15 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
         },
     };
     Ok((config, warnings))
+}
+
+/// `search.?.shards` (serde_ignored marks `Option` layers with `?`) → `search.shards`.
+pub(crate) fn dotted_path(path: &serde_ignored::Path) -> String {
+    path.to_string()
+        .split('.')
+        .filter(|part| *part != "?")
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {

@@ -1005,8 +1005,13 @@
     input.setAttribute("aria-controls", results.id);
     input.setAttribute("autocomplete", "off");
 
+    function show(html) {
+      results.innerHTML = html;
+      results.hidden = html === "";
+    }
+
     function showMessage(text, kind) {
-      results.innerHTML = "<p class=\"search-message search-" + kind + "\">" + escapeHtml(text) + "</p>";
+      show("<p class=\"search-message search-" + kind + "\" role=\"status\">" + escapeHtml(text) + "</p>");
     }
 
     var loading = manifestUrl
@@ -1033,7 +1038,7 @@
     async function run() {
       var query = input.value, mine = ++sequence;
       if (query.trim() === "") {
-        results.innerHTML = "";
+        show("");
         active = -1;
         return;
       }
@@ -1055,14 +1060,14 @@
           active = -1;
           return;
         }
-        results.innerHTML = docs.map(function (doc, n) {
+        show(docs.map(function (doc, n) {
           var section = doc.sectionTitle && doc.sectionTitle !== doc.pageTitle
             ? "<span class=\"search-hit-section\">" + escapeHtml(doc.sectionTitle) + "</span>" : "";
           return "<a class=\"search-hit\" role=\"option\" id=\"search-hit-" + n + "\" href=\"" +
             escapeHtml(hitUrl(doc)) + "\"><span class=\"search-hit-title\">" + escapeHtml(doc.pageTitle) +
             "</span>" + section + "<span class=\"search-hit-excerpt\">" + highlight(doc.excerpt, hits.terms) +
             "</span></a>";
-        }).join("");
+        }).join(""));
         setActive(0);
       } catch (error) {
         if (mine === sequence) {
@@ -1087,7 +1092,7 @@
         }
       } else if (event.key === "Escape") {
         input.value = "";
-        results.innerHTML = "";
+        show("");
         input.blur();
       }
     });
@@ -1118,12 +1123,16 @@
     module.exports = api;
   } else {
     root.DocgenSearch = api;
+    // The manifest's fingerprinted URL comes from the page: `data-manifest` on the input (the default
+    // theme) or on this script tag.
     var script = document.currentScript;
-    var manifestUrl = script && script.getAttribute("data-manifest");
+    var scriptManifest = script && script.getAttribute("data-manifest");
     var start = function () {
       var input = document.getElementById("search-input");
       var results = document.getElementById("search-results");
-      if (input && results) api.ready = attach(input, results, manifestUrl);
+      if (!input || !results) return;
+      var manifestUrl = input.getAttribute("data-manifest") || scriptManifest;
+      api.ready = attach(input, results, manifestUrl);
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
     else start();

@@ -63,7 +63,11 @@ pub fn term_score(
     posting: &Posting,
 ) -> f64 {
     let mut weighted_frequency = 0.0;
-    let per_field = posting.fields.iter().zip(average_lengths).zip(params.boosts);
+    let per_field = posting
+        .fields
+        .iter()
+        .zip(average_lengths)
+        .zip(params.boosts);
     for ((occurrence, &average_length), boost) in per_field {
         if occurrence.term_frequency == 0 || average_length <= 0.0 {
             continue;
