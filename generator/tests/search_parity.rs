@@ -123,6 +123,18 @@ fn js_stemmer_matches_tantivys_for_every_indexed_word() {
 }
 
 #[test]
+fn js_decodes_every_fieldnorm_id_like_tantivy() {
+    if !node_available("js_decodes_every_fieldnorm_id_like_tantivy") {
+        return;
+    }
+    let js = run_node(&["fieldnorms".as_ref()]);
+    let expected: Vec<u32> = (0..=255u8)
+        .map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm)
+        .collect();
+    assert_eq!(js, serde_json::json!(expected));
+}
+
+#[test]
 fn js_analyzer_matches_rust() {
     if !node_available("js_analyzer_matches_rust") {
         return;

@@ -2,6 +2,7 @@
 // the search bench. Prints JSON on stdout.
 //   node search_node.mjs stem WORDS.json            -> ["stem", ...] for each word
 //   node search_node.mjs analyze TEXTS.json         -> [["term", ...], ...] for each text
+//   node search_node.mjs fieldnorms                 -> field length of each fieldnorm id 0..255
 //   node search_node.mjs rank MANIFEST QUERIES.json -> [{query, prefix, hits: [[ordinal, score], ...],
 //                                                       fetched: [[file, bytes], ...]}, ...]
 //     QUERIES.json is [{"query": "...", "prefix": false}, ...]; each query runs on a fresh index load so
@@ -21,6 +22,8 @@ async function readJson(path) {
 if (command === "stem") {
   const words = await readJson(first);
   process.stdout.write(JSON.stringify(words.map((w) => search.stem(w))));
+} else if (command === "fieldnorms") {
+  process.stdout.write(JSON.stringify(Array.from({ length: 256 }, (_, id) => search.fieldLengthFromNormId(id))));
 } else if (command === "analyze") {
   const texts = await readJson(first);
   process.stdout.write(JSON.stringify(texts.map((t) => search.analyze(t))));

@@ -728,6 +728,14 @@
 
   var utf8 = new TextDecoder();
 
+  /** tantivy's fieldnorm code → quantized field length (tantivy/src/fieldnorm/code.rs): exact below 24,
+   * then 8 steps per power of two. */
+  function fieldLengthFromNormId(id) {
+    if (id < 24) return id;
+    var code = id - 24, bits = code & 7, shift = code >> 3;
+    return 24 + (shift === 0 ? bits : (bits | 8) * Math.pow(2, shift - 1));
+  }
+
   /** Decode an inflated shard into Map(term → postings {o, tf[4], len[4]}). */
   function decodeShard(bytes) {
     var at = 0;
@@ -757,7 +765,7 @@
         for (var f = 0; f < 4; f++) {
           if (mask & (1 << f)) {
             tf[f] = varint();
-            len[f] = varint();
+            len[f] = fieldLengthFromNormId(bytes[at++]);
           }
         }
         postings[p] = { o: ordinal, tf: tf, len: len };
@@ -1114,6 +1122,7 @@
     analyzeWithOffsets: analyzeWithOffsets,
     lastTypedPart: lastTypedPart,
     decodeShard: decodeShard,
+    fieldLengthFromNormId: fieldLengthFromNormId,
     inflate: inflate,
     highlight: highlight,
     SearchIndex: SearchIndex,

@@ -28,6 +28,8 @@ pub struct FieldOccurrence {
     pub term_frequency: u32,
     /// The field's length in tokens as tantivy stores it (fieldnorm, quantized above 40 tokens).
     pub field_length: u32,
+    /// tantivy's one-byte code for `field_length` (what the shards store).
+    pub field_norm_id: u8,
 }
 
 /// All occurrences of one term in one section, per field in [`FIELD_NAMES`] order.
@@ -189,6 +191,7 @@ impl SectionIndex {
             posting.fields[field_number] = FieldOccurrence {
                 term_frequency: postings.term_freq(),
                 field_length: norms.fieldnorm(doc),
+                field_norm_id: norms.fieldnorm_id(doc),
             };
             doc = postings.advance();
         }

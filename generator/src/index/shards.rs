@@ -5,10 +5,11 @@
 //! Shard format (then zlib-deflated): `varint term_count`, then per term `varint shared_prefix_bytes`,
 //! `varint suffix_bytes`, the suffix (UTF-8), `varint posting_count`, then per posting `varint
 //! ordinal_delta` (absolute for the first), `u8 field_mask` (bit i = field i present), and per present field
-//! `varint term_frequency`, `varint field_length`.
+//! `varint term_frequency`, `u8 field_norm_id` (tantivy's one-byte code of the quantized field length).
 
 use super::section_index::{FIELD_COUNT, FieldOccurrence, Posting};
 use std::collections::BTreeMap;
+use tantivy::fieldnorm::FieldNormReader;
 
 /// One encoded shard and the smallest string that sorts at or before its first term and after every term
 /// of the previous shard (empty for the first shard).
@@ -112,7 +113,7 @@ fn encode_term(out: &mut Vec<u8>, previous: &str, term: &str, postings: &[Postin
         out.push(mask);
         for occurrence in posting.fields.iter().filter(|o| o.term_frequency > 0) {
             write_varint(out, u64::from(occurrence.term_frequency));
-            write_varint(out, u64::from(occurrence.field_length));
+            out.push(occurrence.field_norm_id);
         }
     }
 }
@@ -197,7 +198,9 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Vec<(String, Vec<Posting>)>, ShardDe
             for (field, occurrence) in fields.iter_mut().enumerate() {
                 if mask & (1 << field) != 0 {
                     occurrence.term_frequency = reader.u32()?;
-                    occurrence.field_length = reader.u32()?;
+                    occurrence.field_norm_id = reader.byte()?;
+                    occurrence.field_length =
+                        FieldNormReader::id_to_fieldnorm(occurrence.field_norm_id);
                 }
             }
             postings.push(Posting { ordinal, fields });
@@ -218,7 +221,8 @@ mod tests {
         let mut fields = [FieldOccurrence::default(); FIELD_COUNT];
         fields[2] = FieldOccurrence {
             term_frequency: body_tf,
-            field_length: 300,
+            field_length: 312,
+            field_norm_id: 73,
         };
         Posting { ordinal, fields }
     }
