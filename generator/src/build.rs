@@ -61,6 +61,9 @@ pub struct BuiltSite {
     pub config: Config,
     pub sources: SiteSources,
     pub parsed: Vec<ParsedPage>,
+    /// What `parse` reported for each page, indexed like `sources.tree.pages`; `docgen serve` keeps these
+    /// so an incremental rebuild re-parses only the edited pages.
+    pub parse_problems: Vec<Vec<Diagnostic>>,
     pub files: Vec<OutputFile>,
 }
 
@@ -79,14 +82,9 @@ pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic>
     }
 }
 
-/// Run every stage but `write`. Returns the site (possibly incomplete) and all diagnostics.
-pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let (mut config, warnings) = match read_config(&options.root) {
-        Ok(c) => c,
-        Err(e) => return (None, vec![e]),
-    };
-    diagnostics.extend(warnings);
+/// `docgen.toml` with the command line's overrides (`--base-url`) applied.
+pub fn resolved_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+    let (mut config, warnings) = read_config(&options.root)?;
     if let Some(base_url) = &options.base_url {
         config.base_url = if base_url.ends_with('/') {
             base_url.clone()
@@ -94,6 +92,17 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             format!("{base_url}/")
         };
     }
+    Ok((config, warnings))
+}
+
+/// Run every stage but `write`. Returns the site (possibly incomplete) and all diagnostics.
+pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (config, warnings) = match resolved_config(options) {
+        Ok(c) => c,
+        Err(e) => return (None, vec![e]),
+    };
+    diagnostics.extend(warnings);
 
     let (sources, problems) = load::load_site(
         &options.root,
@@ -104,22 +113,10 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
     );
     diagnostics.extend(problems);
 
-    let link_severity = if options.warn_links {
-        Severity::Warning
-    } else {
-        Severity::Error
-    };
-    let parse_options = parse::ParseOptions { link_severity };
-    let pages = parse::page_by_source(&sources.tree);
-    let results: Vec<(ParsedPage, Vec<Diagnostic>)> = (0..sources.tree.pages.len())
-        .into_par_iter()
-        .map(|i| parse::parse_page(&sources.tree, i, &pages, parse_options))
-        .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for (page, problems) in results {
-        diagnostics.extend(problems);
-        parsed.push(page);
-    }
+    let link_severity = link_severity(options);
+    let all_pages: Vec<usize> = (0..sources.tree.pages.len()).collect();
+    let (parsed, parse_problems) = parse_pages(&sources.tree, &all_pages, options);
+    diagnostics.extend(parse_problems.iter().flatten().cloned());
     diagnostics.extend(parse::check_anchors(&sources.tree, &parsed, link_severity));
 
     let documents: Vec<_> = parsed
@@ -149,18 +146,50 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
     files.extend(search_files);
     files.extend(write::site_files(&config, &sources.tree));
     files.sort();
-    attach_source_lines(&sources.tree, &mut diagnostics);
-    diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
-    diagnostics.dedup();
+    finish_diagnostics(&sources.tree, &mut diagnostics);
     (
         Some(BuiltSite {
             config,
             sources,
             parsed,
+            parse_problems,
             files,
         }),
         diagnostics,
     )
+}
+
+/// Broken links are errors unless `--warn-links` made them warnings.
+pub fn link_severity(options: &BuildOptions) -> Severity {
+    if options.warn_links {
+        Severity::Warning
+    } else {
+        Severity::Error
+    }
+}
+
+/// Parse the pages at `indices` of `tree` in parallel. Returns the parsed pages and, for each, its problems
+/// (both in the order of `indices`). `build` parses every page; `docgen serve` only the edited ones.
+pub fn parse_pages(
+    tree: &crate::model::SiteTree,
+    indices: &[usize],
+    options: &BuildOptions,
+) -> (Vec<ParsedPage>, Vec<Vec<Diagnostic>>) {
+    let parse_options = parse::ParseOptions {
+        link_severity: link_severity(options),
+    };
+    let pages = parse::page_by_source(tree);
+    indices
+        .par_iter()
+        .map(|&i| parse::parse_page(tree, i, &pages, parse_options))
+        .unzip()
+}
+
+/// Attach source lines, then sort and de-duplicate: the order every build reports diagnostics in.
+pub fn finish_diagnostics(tree: &crate::model::SiteTree, diagnostics: &mut Vec<Diagnostic>) {
+    attach_source_lines(tree, diagnostics);
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    diagnostics.dedup();
 }
 
 /// Give diagnostics about a page body (links, anchors) the source line for their snippet.

@@ -37,6 +37,29 @@ enum Command {
         #[arg(long)]
         warn_links: bool,
     },
+    /// Serve the site on 127.0.0.1 with live reload; rebuild on every save.
+    ///
+    /// Errors show in the browser over the last good version of the site.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Site root, the folder holding docgen.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
 }
 
 /// Run the command line and return the process exit code.
@@ -83,6 +106,40 @@ pub fn run() -> i32 {
                 );
                 1
             }
+        }
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> i32 {
+    let color = std::io::stderr().is_terminal();
+    let mut options = crate::serve::ServeOptions::new(args.root);
+    options.bind = args.bind;
+    options.port = args.port;
+    options.open = args.open;
+    options.build.include_drafts = args.drafts;
+    let result = crate::serve::run(options, move |event| match event {
+        crate::serve::ServeEvent::Listening(addr) => println!("serving http://{addr}/"),
+        crate::serve::ServeEvent::Rebuilt(outcome) => {
+            print_diagnostics(&outcome.diagnostics, color);
+            let verdict = if outcome.succeeded() { "ok" } else { "failed" };
+            eprintln!(
+                "{}: {verdict}, {} pages rendered, {} files changed in {} ms",
+                outcome.kind.describe(),
+                outcome.rendered_pages.len(),
+                outcome.changed_files.len(),
+                outcome.elapsed.as_millis()
+            );
+        }
+        crate::serve::ServeEvent::SearchFailed(d) => {
+            print_diagnostics(std::slice::from_ref(d), color)
+        }
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
         }
     }
 }

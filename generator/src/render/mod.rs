@@ -47,6 +47,44 @@ pub fn render_site(
     search_manifest: Option<String>,
     on_page_rendered: &(dyn Fn() + Sync),
 ) -> (RenderedSite, Vec<Diagnostic>) {
+    render_selected(
+        config,
+        sources,
+        parsed,
+        search_manifest,
+        None,
+        on_page_rendered,
+    )
+}
+
+/// Render only the pages whose tree indices are in `pages`, plus the static files (no `404.html`): what
+/// `docgen serve` re-renders after an edit. `parsed` still holds every page, because a section's listing
+/// shows its pages' summaries.
+pub fn render_pages(
+    config: &Config,
+    sources: &SiteSources,
+    parsed: &[ParsedPage],
+    search_manifest: Option<String>,
+    pages: &[usize],
+) -> (RenderedSite, Vec<Diagnostic>) {
+    render_selected(
+        config,
+        sources,
+        parsed,
+        search_manifest,
+        Some(pages),
+        &|| {},
+    )
+}
+
+fn render_selected(
+    config: &Config,
+    sources: &SiteSources,
+    parsed: &[ParsedPage],
+    search_manifest: Option<String>,
+    selection: Option<&[usize]>,
+    on_page_rendered: &(dyn Fn() + Sync),
+) -> (RenderedSite, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     let mut asset_urls = BTreeMap::new();
@@ -86,6 +124,7 @@ pub fn render_site(
 
     let results: Vec<Result<OutputFile, Diagnostic>> = parsed
         .par_iter()
+        .filter(|p| selection.is_none_or(|pages| pages.contains(&p.page)))
         .map(|p| {
             let result = render_page(config, sources, &templates, &site, &roots, &by_page, p);
             on_page_rendered();
@@ -98,9 +137,11 @@ pub fn render_site(
             Err(e) => problems.push(e),
         }
     }
-    match render_not_found(config, sources, &templates, &site, &roots) {
-        Ok(f) => files.push(f),
-        Err(e) => problems.push(e),
+    if selection.is_none() {
+        match render_not_found(config, sources, &templates, &site, &roots) {
+            Ok(f) => files.push(f),
+            Err(e) => problems.push(e),
+        }
     }
     // The same template error fails every page; report it once.
     problems.sort();

@@ -1,0 +1,216 @@
+//! `docgen serve`: build the site in memory, serve it on 127.0.0.1, watch the sources, rebuild what an
+//! edit touched and push a reload (or the build's errors) to the browser. Input: `ServeOptions`; output:
+//! a server running until the process is stopped, and `ServeEvent`s for the command line to print.
+//!
+//! One job per file: `watch` (debounced file events), `rebuild` (incremental rebuilds over the build's own
+//! stages), `http` (axum routes, content types, path checks), `reload` (websocket messages, the injected
+//! client and its overlay). There is no global state: everything hangs off the `run` call.
+
+pub mod http;
+pub mod rebuild;
+pub mod reload;
+pub mod watch;
+
+use crate::build::{self, BuildOptions};
+use crate::diagnostics::Diagnostic;
+use http::{AppState, BindError, ServedSite};
+use rebuild::{RebuildKind, RebuildOutcome, Rebuilder};
+use reload::ReloadMessage;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+use tokio::sync::{broadcast, watch as state_watch};
+
+/// What `docgen serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    /// How long the watcher waits for a burst of file events to settle.
+    pub debounce: Duration,
+}
+
+impl ServeOptions {
+    pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
+        ServeOptions {
+            build: BuildOptions::new(root),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            open: false,
+            debounce: Duration::from_millis(20),
+        }
+    }
+}
+
+/// Why serving stopped before it started.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Bind(#[from] BindError),
+    #[error("cannot watch the site's sources: {0}")]
+    Watch(#[from] notify_debouncer_full::notify::Error),
+    #[error("cannot start the server: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// What happened, for the command line to print.
+#[derive(Debug)]
+pub enum ServeEvent<'a> {
+    /// The server is listening at this address.
+    Listening(SocketAddr),
+    /// A build or rebuild finished (successfully or not).
+    Rebuilt(&'a RebuildOutcome),
+    /// The search bundle could not be rebuilt after an edit.
+    SearchFailed(&'a Diagnostic),
+}
+
+/// Serve until the process is interrupted. `report` is called with every event, from any thread.
+pub fn run(
+    options: ServeOptions,
+    report: impl Fn(ServeEvent) + Send + Sync + 'static,
+) -> Result<(), ServeError> {
+    let report = Arc::new(report);
+    let listener = http::bind(options.bind, options.port)?;
+    let addr = listener.local_addr()?;
+
+    let mut rebuilder = Rebuilder::new(options.build.clone());
+    let first = rebuild_and_search(&mut rebuilder, &watch::ChangeSet::everything());
+    report(ServeEvent::Rebuilt(&first));
+    let (site_sender, site) = state_watch::channel(Arc::new(ServedSite {
+        files: rebuilder.files(),
+        status: status_of(&first),
+        tutorial: None,
+    }));
+    let (messages, _) = broadcast::channel(64);
+
+    let sections = build::resolved_config(&options.build)
+        .map(|(config, _)| config.sections)
+        .unwrap_or_else(|_| vec!["content".into(), "tutorials".into()]);
+    let (change_sender, changes) = mpsc::channel();
+    let _watcher = watch::watch_sources(&options.build.root, &sections, options.debounce, {
+        move |change| {
+            // The receiver only goes away when the server shuts down.
+            let _ = change_sender.send(change);
+        }
+    })?;
+    std::thread::spawn({
+        let messages = messages.clone();
+        let report = Arc::clone(&report);
+        move || rebuild_loop(rebuilder, &changes, &site_sender, &messages, &*report)
+    });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        report(ServeEvent::Listening(addr));
+        if options.open {
+            // Failing to open a browser is not a reason to stop serving; the URL is printed anyway.
+            let _ = open::that_detached(format!("http://{addr}/"));
+        }
+        let app = http::router(AppState { site, messages });
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    })?;
+    Ok(())
+}
+
+/// Wait for changes, rebuild, publish the new site and tell the browsers; then refresh the search bundle.
+fn rebuild_loop(
+    mut rebuilder: Rebuilder,
+    changes: &mpsc::Receiver<watch::ChangeSet>,
+    site: &state_watch::Sender<Arc<ServedSite>>,
+    messages: &broadcast::Sender<ReloadMessage>,
+    report: &(dyn Fn(ServeEvent) + Send + Sync),
+) {
+    while let Ok(mut change) = changes.recv() {
+        // Edits that queued up while the last rebuild ran are handled in one go.
+        while let Ok(later) = changes.try_recv() {
+            change.merge(later);
+        }
+        let outcome = rebuilder.rebuild(&change);
+        report(ServeEvent::Rebuilt(&outcome));
+        let was_failing = matches!(site.borrow().status, ReloadMessage::Errors { .. });
+        let status = status_of(&outcome);
+        match &outcome.files {
+            Some(files) => {
+                site.send_modify(|s| {
+                    *s = Arc::new(ServedSite {
+                        files: files.clone(),
+                        status: status.clone(),
+                        tutorial: s.tutorial.clone(),
+                    })
+                });
+                if !outcome.changed_files.is_empty() || was_failing {
+                    // No receiver just means no browser is open.
+                    let _ = messages.send(ReloadMessage::Reload {
+                        changed: outcome.changed_files.clone(),
+                    });
+                }
+            }
+            None => {
+                site.send_modify(|s| {
+                    *s = Arc::new(ServedSite {
+                        files: s.files.clone(),
+                        status: status.clone(),
+                        tutorial: s.tutorial.clone(),
+                    })
+                });
+                let _ = messages.send(status);
+            }
+        }
+        if outcome.search_pending {
+            match rebuilder.rebuild_search() {
+                Ok(files) => site.send_modify(|s| {
+                    *s = Arc::new(ServedSite {
+                        files,
+                        status: s.status.clone(),
+                        tutorial: s.tutorial.clone(),
+                    })
+                }),
+                Err(e) => report(ServeEvent::SearchFailed(&e)),
+            }
+        }
+    }
+}
+
+/// A rebuild, followed by the search bundle when it was left stale (the first build in `run`).
+fn rebuild_and_search(rebuilder: &mut Rebuilder, change: &watch::ChangeSet) -> RebuildOutcome {
+    let mut outcome = rebuilder.rebuild(change);
+    if outcome.search_pending
+        && let Ok(files) = rebuilder.rebuild_search()
+    {
+        outcome.files = Some(files);
+        outcome.search_pending = false;
+    }
+    outcome
+}
+
+fn status_of(outcome: &RebuildOutcome) -> ReloadMessage {
+    if outcome.succeeded() {
+        ReloadMessage::Ok
+    } else {
+        ReloadMessage::errors(&outcome.diagnostics)
+    }
+}
+
+impl RebuildKind {
+    /// How the command line names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RebuildKind::Full => "full rebuild",
+            RebuildKind::Incremental => "incremental rebuild",
+            RebuildKind::Unchanged => "no change",
+        }
+    }
+}
