@@ -1,0 +1,191 @@
+//! `docgen serve` end to end through the binary: it serves the site from memory with the right content
+//! types and the injected client, refuses paths that escape the site, reports a port in use clearly,
+//! and `docgen build` output never contains the live-reload client.
+
+mod serve_support;
+
+use assert_cmd::cargo::CommandCargoExt;
+use serve_support::copy_fixture;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running `docgen serve`, killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(root: &Path) -> Server {
+    let mut child = Command::cargo_bin("docgen")
+        .expect("docgen binary")
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start docgen serve");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the serving line");
+    let addr = line
+        .trim()
+        .strip_prefix("serving http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    Server { child, addr }
+}
+
+/// Send a raw GET (the path is not normalised, unlike a browser's) and return (status, headers, body).
+fn get(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send request");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read response");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers end");
+    let head = String::from_utf8_lossy(&response[..split]).to_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status code");
+    (status, head, response[split + 4..].to_vec())
+}
+
+#[test]
+fn serves_pages_and_assets_from_memory_with_content_types() {
+    let (_dir, root) = copy_fixture("site");
+    let server = start_server(&root);
+
+    let (status, head, body) = get(&server.addr, "/guide/intro/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains("<title>Introduction"), "{html}");
+    assert!(
+        html.contains(r#"<script src="/__docgen/livereload.js" defer></script></head>"#),
+        "the client is injected before </head>"
+    );
+
+    let css = html
+        .split('"')
+        .find(|s| s.starts_with("/static/style.") && s.ends_with(".css"))
+        .expect("the page links its stylesheet");
+    let (status, head, _) = get(&server.addr, css);
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/css"), "{head}");
+
+    let (status, head, body) = get(&server.addr, "/__docgen/livereload.js");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/javascript"), "{head}");
+    assert!(String::from_utf8_lossy(&body).contains("/__docgen/ws"));
+
+    let (status, head, _) = get(&server.addr, "/sitemap.xml");
+    assert_eq!(status, 200);
+    assert!(head.contains("xml"), "{head}");
+
+    let (status, _, _) = get(&server.addr, "/guide/intro");
+    assert_eq!(status, 308, "a directory without its slash redirects");
+
+    let (status, head, body) = get(&server.addr, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(head.contains("text/html"));
+    assert!(String::from_utf8_lossy(&body).contains("Page not found"));
+}
+
+#[test]
+fn paths_escaping_the_site_are_refused() {
+    let (_dir, root) = copy_fixture("site");
+    let server = start_server(&root);
+    for path in [
+        "/../docgen.toml",
+        "/guide/../../docgen.toml",
+        "/%2e%2e/docgen.toml",
+        "/static/%2E%2E%2F%2E%2E%2Fdocgen.toml",
+        "/..%5cdocgen.toml",
+    ] {
+        let (status, _, body) = get(&server.addr, path);
+        assert_eq!(status, 400, "{path}");
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            "path escapes the site",
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = taken.local_addr().expect("address").port();
+    let (_dir, root) = copy_fixture("site");
+    let output = Command::cargo_bin("docgen")
+        .expect("docgen binary")
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&root)
+        .output()
+        .expect("run docgen serve");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("error: 127.0.0.1:{port} is already in use")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--port 0"), "{stderr}");
+}
+
+#[test]
+fn build_output_never_contains_the_live_reload_client() {
+    let (dir, root) = copy_fixture("site");
+    let out = dir.path().join("public");
+    Command::cargo_bin("docgen")
+        .expect("docgen binary")
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run docgen build");
+    let mut html_files = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.expect("readable output");
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).expect("read output file");
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("__docgen"),
+                "{} mentions the serve client",
+                entry.path().display()
+            );
+            html_files += usize::from(entry.path().extension().is_some_and(|e| e == "html"));
+        }
+    }
+    assert!(
+        html_files > 5,
+        "the build wrote the site ({html_files} pages)"
+    );
+}
