@@ -69,6 +69,8 @@
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/__docgen/ws");
+    // Lets tests (and curious authors in devtools) see that live reload is connected.
+    socket.addEventListener("open", function () { document.documentElement.dataset.docgenLive = "connected"; });
     socket.addEventListener("message", function (event) {
       var message = JSON.parse(event.data);
       if (message.type === "reload") location.reload();
@@ -77,7 +79,10 @@
       else if (message.type === "tutorial") showTutorial(message);
     });
     // The server restarted or the laptop slept: keep trying; the server sends its state on connect.
-    socket.addEventListener("close", function () { setTimeout(connect, 500); });
+    socket.addEventListener("close", function () {
+      delete document.documentElement.dataset.docgenLive;
+      setTimeout(connect, 500);
+    });
   }
 
   connect();
