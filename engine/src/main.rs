@@ -1,5 +1,9 @@
-//! The `ax` binary: a thin command line over the `ax` library.
+//! The `ax` binary: a thin command line over the `ax` library (see `cli.rs`).
 
-fn main() {
-    println!("ax {}", ax::VERSION);
+mod cli;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    cli::run(cli::Cli::parse())
 }

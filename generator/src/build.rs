@@ -149,6 +149,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
     files.extend(search_files);
     files.extend(write::site_files(&config, &sources.tree));
     files.sort();
+    attach_source_lines(&sources.tree, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     diagnostics.dedup();
     (
@@ -160,6 +161,21 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         }),
         diagnostics,
     )
+}
+
+/// Give diagnostics about a page body (links, anchors) the source line for their snippet.
+fn attach_source_lines(tree: &crate::model::SiteTree, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.source_line.is_none() && d.line > 0)
+    {
+        let Some(page) = tree.pages.iter().find(|p| p.source_path == d.path) else {
+            continue;
+        };
+        if let Some(index) = d.line.checked_sub(page.body_start_line) {
+            d.source_line = page.body.lines().nth(index).map(str::to_owned);
+        }
+    }
 }
 
 /// Build the site and, if nothing failed, swap it into the output folder.

@@ -25,7 +25,11 @@
       button.textContent = "Copy";
       button.setAttribute("aria-label", "Copy code to clipboard");
       button.addEventListener("click", function () {
-        var text = code.innerText;
+        // Console blocks copy only the commands, without prompts or output.
+        var commands = code.querySelectorAll(".console-command");
+        var text = commands.length
+          ? Array.prototype.map.call(commands, function (c) { return c.innerText.replace(/\n$/, ""); }).join("\n")
+          : code.innerText;
         var done = function () {
           button.textContent = "Copied";
           setTimeout(function () { button.textContent = "Copy"; }, 1500);

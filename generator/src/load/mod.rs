@@ -52,8 +52,9 @@ pub fn load_site(
             })
         {
             match entry {
+                // Symlinks are kept so a dangling one is reported when read, not skipped in silence.
                 Ok(e)
-                    if e.file_type().is_file()
+                    if !e.file_type().is_dir()
                         && e.path().extension().is_some_and(|x| x == "md") =>
                 {
                     let relative = e

@@ -40,6 +40,10 @@ const BUILT_IN_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../../theme/static/style.css"),
     ),
     ("site.js", include_bytes!("../../../theme/static/site.js")),
+    (
+        "favicon.svg",
+        include_bytes!("../../../theme/static/favicon.svg"),
+    ),
 ];
 
 /// Built-in theme plus the site's overrides. Unreadable override files are reported and skipped.

@@ -49,9 +49,15 @@ pub fn escape_html(text: &str) -> String {
 /// The HTML of one code block: a figure with an optional file caption and a highlighted `<pre>`.
 /// Unknown languages are escaped, not highlighted.
 pub fn render_code_block(block: &CodeBlock) -> String {
-    let highlighted = match syntax_for(&block.lang) {
-        Some(syntax) => highlight(&block.code, syntax).unwrap_or_else(|| escape_html(&block.code)),
-        None => escape_html(&block.code),
+    let highlighted = if block.lang == "console" {
+        highlight_console(&block.code)
+    } else {
+        match syntax_for(&block.lang) {
+            Some(syntax) => {
+                highlight(&block.code, syntax).unwrap_or_else(|| escape_html(&block.code))
+            }
+            None => escape_html(&block.code),
+        }
     };
     let lang = escape_html(&block.lang);
     let caption = match block.attribute("file") {
@@ -74,6 +80,30 @@ fn highlight(code: &str, syntax: &SyntaxReference) -> Option<String> {
             .ok()?;
     }
     Some(generator.finalize())
+}
+
+/// A console session: `$ command` lines highlighted as shell with an unselectable prompt, the rest as
+/// plain output, so the copy button and text selection pick up only what a reader should type.
+fn highlight_console(code: &str) -> String {
+    let shell = syntax_for("bash");
+    let mut out = String::with_capacity(code.len() * 2);
+    for line in LinesWithEndings::from(code) {
+        if let Some(command) = line.strip_prefix("$ ") {
+            out.push_str(
+                "<span class=\"console-prompt\">$ </span><span class=\"console-command\">",
+            );
+            let html = shell
+                .and_then(|s| highlight(command, s))
+                .unwrap_or_else(|| escape_html(command));
+            out.push_str(&html);
+            out.push_str("</span>");
+        } else {
+            out.push_str("<span class=\"console-output\">");
+            out.push_str(&escape_html(line));
+            out.push_str("</span>");
+        }
+    }
+    out
 }
 
 /// CSS for both themes: light by default, dark under `prefers-color-scheme: dark` unless the reader chose
@@ -120,6 +150,21 @@ mod tests {
         );
         assert!(
             html.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn console_highlights_commands_not_output() {
+        let html = render_code_block(&block("console", "$ ax index\nindexed 3 files\n", vec![]));
+        assert!(
+            html.contains(
+                "<span class=\"console-prompt\">$ </span><span class=\"console-command\">"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"console-output\">indexed 3 files\n</span>"),
             "{html}"
         );
     }

@@ -16,6 +16,8 @@ impl Templates {
     pub fn compile(theme: &ThemeSources) -> Result<Templates, Diagnostic> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup; quotes and `<>&` suffice.
+        tera.set_escape_fn(escape_for_templates);
         let raw: Vec<(&str, &str)> = theme
             .templates
             .iter()
@@ -114,6 +116,10 @@ fn find_expression(text: &str, variable: &str) -> Option<usize> {
         from = at + variable.len();
     }
     None
+}
+
+fn escape_for_templates(text: &str) -> String {
+    super::highlight::escape_html(text)
 }
 
 fn error_chain(e: &tera::Error) -> String {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# ax performance bench: indexing throughput against universal-ctags on the same tree in the same run,
+# `ax find` P95 over 200 whole-process runs (uncached and cached), and `ax --version` cold start.
+#
+# Usage: benches/ax_bench.sh [CORPUS_DIR]
+#   CORPUS_DIR defaults to a tmpfs copy of the cargo registry sources (~/.cargo/registry/src/*/),
+#   the largest real source tree available offline after a build, minus generated platform bindings
+#   (linux-raw-sys, windows-sys, winapi, libc). Needs hyperfine, ctags, python3.
+# Environment: AX (default target/release/ax, built if missing), RUNS (default 200), INDEX_RUNS (default 3).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "$0")/.." && pwd)"
+work="/dev/shm/${USER:-ax}-ax-bench"
+runs="${RUNS:-200}"
+index_runs="${INDEX_RUNS:-3}"
+ax="${AX:-$repo_root/target/release/ax}"
+
+for tool in hyperfine ctags python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y hyperfine universal-ctags python3)"; exit 2; }
+done
+if [[ ! -x "$ax" ]]; then
+  (cd "$repo_root" && cargo build --release -p ax)
+fi
+
+mkdir -p "$work"
+corpus="${1:-$work/corpus}"
+if [[ ! -d "$corpus" ]]; then
+  registry=$(ls -d "$HOME"/.cargo/registry/src/*/ | head -1)
+  echo "copying $registry to $corpus (tmpfs)"
+  cp -r "$registry" "$corpus"
+  # Generated platform bindings (1M+ constants) would swamp the hand-written code: leave them out.
+  rm -rf "$corpus"/linux-raw-sys-* "$corpus"/windows-sys-* "$corpus"/winapi-* "$corpus"/libc-*
+fi
+
+# The same languages on both sides; ax also skips files over 1 MiB (its default), ctags does not.
+ctags_languages="Rust,Python,JavaScript,TypeScript,Go"
+
+echo "== indexing: ax index vs ctags -R ($index_runs runs each, from scratch)"
+hyperfine --runs "$index_runs" --export-json "$work/index.json" \
+  --prepare "rm -rf '$corpus/.ax' '$work/tags'" \
+  -n "ax index" "'$ax' index '$corpus'" \
+  -n "ctags -R" "ctags -R --languages=$ctags_languages -f '$work/tags' '$corpus'"
+
+"$ax" index "$corpus" >/dev/null
+"$ax" -C "$corpus" stats
+ctags_tags=$(grep -vc '^!_TAG_' "$work/tags" || true)
+echo "ctags tags: $ctags_tags"
+
+query="${QUERY:-parse request}"
+echo "== ax find '$query': $runs runs uncached, $runs runs cached; ax --version: $runs runs"
+"$ax" -C "$corpus" find $query >/dev/null # fills the cache for the cached runs
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/find.json" \
+  -n "ax find (uncached)" "$ax -C $corpus --no-cache find $query" \
+  -n "ax find (cached)" "$ax -C $corpus find $query" \
+  -n "ax --version" "$ax --version"
+
+python3 - "$work/index.json" "$work/find.json" <<'PY'
+import json, sys
+
+def load(path):
+    return {r["command"]: r for r in json.load(open(path))["results"]}
+
+def p95(times):
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
+
+index = load(sys.argv[1])
+ax, ctags = index["ax index"], index["ctags -R"]
+print(f"\nindex: ax {ax['mean']:.2f} s, ctags {ctags['mean']:.2f} s, ratio ax/ctags = {ax['mean'] / ctags['mean']:.2f}x")
+for name, result in load(sys.argv[2]).items():
+    times = result["times"]
+    print(f"{name:<20} mean {result['mean'] * 1000:6.2f} ms  median {result['median'] * 1000:6.2f} ms  "
+          f"P95 {p95(times) * 1000:6.2f} ms  max {max(times) * 1000:6.2f} ms  (n={len(times)})")
+PY

@@ -1,0 +1,184 @@
+//! BM25F scoring over tantivy postings, with k1, b and per-field boosts from `ax.toml`.
+//! Input is a snapshot and the query's terms; output is a score per symbol document.
+//!
+//! Tantivy's own BM25 has fixed k1/b and scores fields separately; BM25F instead sums each term's
+//! length-normalised, boosted frequencies over fields *before* saturation, so a term repeated across
+//! fields does not count twice. Tantivy supplies the postings, frequencies and field lengths.
+
+use std::collections::HashMap;
+
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::{DocAddress, DocSet, TERMINATED};
+
+use crate::config::RankingConfig;
+use crate::error::{Error, Result};
+use crate::store::Snapshot;
+use crate::store::tokenizer::{analyze, code_analyzer, doc_analyzer};
+
+/// A query term in each field's analysed form (doc text is stemmed, the other fields are not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTerm {
+    pub code: String,
+    pub stemmed: String,
+}
+
+/// Splits a query into distinct terms, analysed as the index analysed each field.
+pub fn query_terms(query: &str) -> Vec<QueryTerm> {
+    let code = analyze(&mut code_analyzer(), query);
+    let stemmed = analyze(&mut doc_analyzer(), query);
+    let mut terms: Vec<QueryTerm> = code
+        .into_iter()
+        .zip(stemmed)
+        .map(|(code, stemmed)| QueryTerm { code, stemmed })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    terms.retain(|term| seen.insert(term.code.clone()));
+    terms
+}
+
+struct WeightedField {
+    field: Field,
+    boost: f32,
+    stemmed: bool,
+    average_length: f32,
+}
+
+/// Scores every symbol document matching at least one term. `symbol_count` is N of the idf.
+pub fn score(
+    snapshot: &Snapshot,
+    terms: &[QueryTerm],
+    ranking: &RankingConfig,
+    symbol_count: usize,
+) -> Result<HashMap<DocAddress, f32>> {
+    let fields = snapshot.fields;
+    let searcher = &snapshot.searcher;
+    let boosts = &ranking.boosts;
+    let symbol_count = symbol_count.max(1) as f32;
+    let mut weighted: Vec<WeightedField> = [
+        (fields.name, boosts.name, false),
+        (fields.signature, boosts.signature, false),
+        (fields.doc, boosts.doc, true),
+        (fields.path, boosts.path, false),
+    ]
+    .into_iter()
+    .filter(|(_, boost, _)| *boost > 0.0)
+    .map(|(field, boost, stemmed)| WeightedField {
+        field,
+        boost,
+        stemmed,
+        average_length: 1.0,
+    })
+    .collect();
+    for weighted_field in &mut weighted {
+        let mut tokens = 0u64;
+        for segment in searcher.segment_readers() {
+            tokens += segment
+                .inverted_index(weighted_field.field)
+                .map_err(store_error)?
+                .total_num_tokens();
+        }
+        weighted_field.average_length = (tokens as f32 / symbol_count).max(1.0);
+    }
+
+    // Per document, per term: the boosted, length-normalised frequency summed over fields.
+    let mut frequencies: HashMap<DocAddress, Vec<f32>> = HashMap::new();
+    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for weighted_field in &weighted {
+            let inverted = segment
+                .inverted_index(weighted_field.field)
+                .map_err(store_error)?;
+            let norms = segment
+                .get_fieldnorms_reader(weighted_field.field)
+                .map_err(store_error)?;
+            for (term_index, term) in terms.iter().enumerate() {
+                let text = if weighted_field.stemmed {
+                    &term.stemmed
+                } else {
+                    &term.code
+                };
+                let term = Term::from_field_text(weighted_field.field, text);
+                let Some(mut postings) = inverted
+                    .read_postings(&term, IndexRecordOption::WithFreqs)
+                    .map_err(|error| store_error(error.into()))?
+                else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if !segment.is_deleted(doc) {
+                        let length = norms.fieldnorm(doc) as f32;
+                        let normaliser =
+                            1.0 - ranking.b + ranking.b * length / weighted_field.average_length;
+                        let contribution = weighted_field.boost * postings.term_freq() as f32
+                            / normaliser.max(1e-3);
+                        let address = DocAddress::new(segment_ord as u32, doc);
+                        let per_term = frequencies
+                            .entry(address)
+                            .or_insert_with(|| vec![0.0; terms.len()]);
+                        per_term[term_index] += contribution;
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+    }
+
+    let mut document_frequency = vec![0usize; terms.len()];
+    for per_term in frequencies.values() {
+        for (term_index, frequency) in per_term.iter().enumerate() {
+            if *frequency > 0.0 {
+                document_frequency[term_index] += 1;
+            }
+        }
+    }
+    let inverse_frequency: Vec<f32> = document_frequency
+        .iter()
+        .map(|&count| {
+            let count = count as f32;
+            (1.0 + (symbol_count - count + 0.5) / (count + 0.5)).ln()
+        })
+        .collect();
+    Ok(frequencies
+        .into_iter()
+        .map(|(address, per_term)| {
+            let score = per_term
+                .iter()
+                .zip(&inverse_frequency)
+                .filter(|(frequency, _)| **frequency > 0.0)
+                .map(|(frequency, idf)| idf * frequency / (ranking.k1 + frequency))
+                .sum();
+            (address, score)
+        })
+        .collect())
+}
+
+/// Documents holding exactly `text` in an untokenized field (e.g. `name_exact`, `kind`).
+pub fn exact_matches(snapshot: &Snapshot, field: Field, text: &str) -> Result<Vec<DocAddress>> {
+    let mut found = Vec::new();
+    let term = Term::from_field_text(field, text);
+    for (segment_ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(field).map_err(store_error)?;
+        let Some(mut postings) = inverted
+            .read_postings(&term, IndexRecordOption::Basic)
+            .map_err(|error| store_error(error.into()))?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if !segment.is_deleted(doc) {
+                found.push(DocAddress::new(segment_ord as u32, doc));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(found)
+}
+
+fn store_error(error: tantivy::TantivyError) -> Error {
+    Error::Store {
+        path: ".ax/index".into(),
+        message: error.to_string(),
+    }
+}

@@ -1,0 +1,191 @@
+//! Scanning a source tree: walk it (respecting `.gitignore`, `.axignore` and `ax.toml` globs), read and
+//! hash each file, and extract symbols with tree-sitter. Input is a root and `[index]` settings; output
+//! is plain data. This module never writes to disk, and least of all to `.ax/`.
+
+mod extract;
+mod languages;
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+
+pub use extract::Extraction;
+use languages::Grammar;
+
+use crate::config::IndexConfig;
+use crate::error::{Error, Result};
+use crate::model::{Language, SkippedFile};
+
+/// The folder the store owns; the walk never enters it.
+const STORE_DIR_NAME: &str = ".ax";
+/// An extra ignore file with `.gitignore` syntax, for paths only `ax` should skip.
+const AX_IGNORE_FILE: &str = ".axignore";
+/// How much of a file is checked for NUL bytes to call it binary.
+const BINARY_SNIFF_BYTES: usize = 8192;
+
+/// A file the walk found, not yet read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkedFile {
+    pub absolute_path: PathBuf,
+    /// Relative to the root, `/`-separated: the path every output shows.
+    pub relative_path: String,
+    pub language: Language,
+}
+
+/// A file read into memory with its content hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub relative_path: String,
+    pub language: Language,
+    /// Hex blake3 of the bytes.
+    pub content_hash: String,
+    pub text: String,
+    extension: String,
+}
+
+/// Lists the indexable files under `root`, sorted by path, plus the files left out for their size.
+pub fn walk(root: &Path, config: &IndexConfig) -> Result<(Vec<WalkedFile>, Vec<SkippedFile>)> {
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in &config.ignore {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|error| Error::Glob {
+                glob: glob.clone(),
+                message: error.to_string(),
+            })?;
+    }
+    let overrides = overrides.build().map_err(|error| Error::Glob {
+        glob: config.ignore.join(", "),
+        message: error.to_string(),
+    })?;
+    let walker = WalkBuilder::new(root)
+        .require_git(false)
+        .add_custom_ignore_filename(AX_IGNORE_FILE)
+        .overrides(overrides)
+        .filter_entry(|entry| entry.file_name() != STORE_DIR_NAME)
+        .build();
+
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                skipped.push(SkippedFile {
+                    path: error_path(&error, root),
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let Some(language) = path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .and_then(Language::from_extension)
+        else {
+            continue;
+        };
+        if !config.languages.contains(&language) {
+            continue;
+        }
+        let relative_path = relative(path, root);
+        match entry.metadata() {
+            Ok(metadata) if metadata.len() > config.max_file_size_bytes => {
+                skipped.push(SkippedFile {
+                    path: relative_path,
+                    reason: format!(
+                        "larger than max_file_size_bytes ({} > {})",
+                        metadata.len(),
+                        config.max_file_size_bytes
+                    ),
+                });
+            }
+            Ok(_) => files.push(WalkedFile {
+                absolute_path: path.to_owned(),
+                relative_path,
+                language,
+            }),
+            Err(error) => skipped.push(SkippedFile {
+                path: relative_path,
+                reason: error.to_string(),
+            }),
+        }
+    }
+    files.sort_by(|left, right| left.relative_path.cmp(&right.relative_path));
+    skipped.sort();
+    Ok((files, skipped))
+}
+
+/// Reads and hashes a walked file; unreadable, binary and non-UTF-8 files come back as skipped.
+pub fn read(file: &WalkedFile) -> Result<SourceFile, SkippedFile> {
+    let skip = |reason: String| SkippedFile {
+        path: file.relative_path.clone(),
+        reason,
+    };
+    let bytes = std::fs::read(&file.absolute_path).map_err(|error| skip(error.to_string()))?;
+    if bytes[..bytes.len().min(BINARY_SNIFF_BYTES)].contains(&0) {
+        return Err(skip("binary file (contains NUL bytes)".into()));
+    }
+    let content_hash = blake3::hash(&bytes).to_hex().to_string();
+    let text = String::from_utf8(bytes).map_err(|error| {
+        skip(format!(
+            "not valid UTF-8 (at byte {})",
+            error.utf8_error().valid_up_to()
+        ))
+    })?;
+    let extension = file
+        .absolute_path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .unwrap_or("")
+        .to_owned();
+    Ok(SourceFile {
+        relative_path: file.relative_path.clone(),
+        language: file.language,
+        content_hash,
+        text,
+        extension,
+    })
+}
+
+/// Extracts a read file's symbols and references; skipped when tree-sitter cannot parse it at all.
+pub fn parse(file: &SourceFile) -> Result<Extraction, SkippedFile> {
+    let grammar = Grammar::for_file(file.language, &file.extension);
+    extract::extract(&file.text, file.language, grammar, &file.relative_path).ok_or_else(|| {
+        SkippedFile {
+            path: file.relative_path.clone(),
+            reason: "tree-sitter could not parse the file".into(),
+        }
+    })
+}
+
+/// Extracts symbols from text in memory, as if it were the file at `relative_path`.
+pub fn parse_text(text: &str, language: Language, relative_path: &str) -> Option<Extraction> {
+    let extension = relative_path.rsplit('.').next().unwrap_or("");
+    let grammar = Grammar::for_file(language, extension);
+    extract::extract(text, language, grammar, relative_path)
+}
+
+fn relative(path: &Path, root: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn error_path(error: &ignore::Error, root: &Path) -> String {
+    match error {
+        ignore::Error::WithPath { path, .. } => relative(path, root),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err, root)
+        }
+        _ => ".".into(),
+    }
+}

@@ -1,0 +1,410 @@
+//! The on-disk index in `.ax/`: a tantivy index of symbols and references, the manifest, the file
+//! table and the query cache. Input is scanned files (writes) or a root (reads); output is a searcher
+//! for `query/`. This is the only module that touches `.ax/`; a run's changes land in one atomic commit.
+
+mod manifest;
+mod schema;
+pub mod tokenizer;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{Term, Value};
+use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, doc};
+
+pub use manifest::{FORMAT_VERSION, FileEntry, FileTable, Manifest};
+pub use schema::{FILE_DOC, Fields, SYMBOL_DOC};
+
+use crate::error::{Error, Result};
+use crate::model::{Language, Occurrence, Reference, Symbol};
+
+/// The folder under the root that holds everything `ax` writes.
+pub const STORE_DIR_NAME: &str = ".ax";
+const INDEX_DIR: &str = "index";
+const CACHE_DIR: &str = "cache";
+const MANIFEST_FILE: &str = "manifest.json";
+const FILE_TABLE_FILE: &str = "files.json";
+const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
+
+/// The store of one root. Opening it reads nothing; each method reads what it needs.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// An open, read-only view of the index for one query.
+pub(crate) struct Snapshot {
+    pub searcher: Searcher,
+    pub fields: Fields,
+}
+
+/// A reference as stored in a file document: (name, line, column).
+type StoredReference = (String, u32, u32);
+
+impl Store {
+    pub fn new(root: &Path) -> Store {
+        Store {
+            dir: root.join(STORE_DIR_NAME),
+        }
+    }
+
+    /// The manifest of the last commit, checked for its format version.
+    pub fn manifest(&self) -> Result<Manifest> {
+        let root = self.dir.parent().unwrap_or(&self.dir).to_owned();
+        manifest::read_manifest(&self.dir.join(MANIFEST_FILE))?.ok_or(Error::NoIndex { root })
+    }
+
+    /// The file table of the last commit.
+    pub fn file_table(&self) -> Result<FileTable> {
+        manifest::read_file_table(&self.dir.join(FILE_TABLE_FILE))
+    }
+
+    /// Bytes on disk under `.ax/`.
+    pub fn size_bytes(&self) -> u64 {
+        walkdir_size(&self.dir)
+    }
+
+    /// Opens the tantivy index matching `manifest` for reading.
+    pub(crate) fn snapshot(&self, manifest: &Manifest) -> Result<Snapshot> {
+        let index = self.open_index(manifest)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|error| self.corrupt(format!("cannot open a reader: {error}")))?;
+        let fields = schema::fields_of(&index.schema())
+            .ok_or_else(|| self.corrupt("the schema is not ax's".into()))?;
+        Ok(Snapshot {
+            searcher: reader.searcher(),
+            fields,
+        })
+    }
+
+    fn open_index(&self, manifest: &Manifest) -> Result<Index> {
+        let index_dir = self.dir.join(INDEX_DIR);
+        let index = Index::open_in_dir(&index_dir)
+            .map_err(|error| self.corrupt(format!("cannot open the tantivy index: {error}")))?;
+        register_analyzers(&index);
+        let metas = index
+            .load_metas()
+            .map_err(|error| self.corrupt(format!("cannot read the index metadata: {error}")))?;
+        let committed_generation = metas
+            .payload
+            .as_deref()
+            .and_then(|text| text.parse::<u64>().ok());
+        if committed_generation != Some(manifest.generation) {
+            return Err(self.corrupt(format!(
+                "the manifest is at generation {} but the index at {}; an `ax index` run was interrupted",
+                manifest.generation,
+                committed_generation.map_or_else(|| "none".to_owned(), |value| value.to_string())
+            )));
+        }
+        Ok(index)
+    }
+
+    fn corrupt(&self, detail: String) -> Error {
+        Error::IndexCorrupt {
+            path: self.dir.clone(),
+            detail,
+        }
+    }
+
+    /// Starts an update: the previous manifest, file table and a writer. An old-format or damaged
+    /// index is discarded (the reason is returned) so the run rebuilds it from scratch.
+    pub fn begin_update(&self) -> Result<Update> {
+        std::fs::create_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
+        let previous = self.manifest().and_then(|manifest| {
+            let table = self.file_table()?;
+            let index = self.open_index(&manifest)?;
+            Ok((manifest, table, index))
+        });
+        let (manifest, table, index, rebuilt_reason) = match previous {
+            Ok((manifest, table, index)) => (manifest, table, index, None),
+            Err(Error::NoIndex { .. }) => {
+                self.wipe()?;
+                (
+                    Manifest::default(),
+                    FileTable::new(),
+                    self.create_index()?,
+                    None,
+                )
+            }
+            Err(error @ (Error::IndexVersion { .. } | Error::IndexCorrupt { .. })) => {
+                let reason = error.to_string();
+                self.wipe()?;
+                let fresh = self.create_index()?;
+                (Manifest::default(), FileTable::new(), fresh, Some(reason))
+            }
+            Err(error) => return Err(error),
+        };
+        let fields = schema::fields_of(&index.schema())
+            .ok_or_else(|| self.corrupt("the schema is not ax's".into()))?;
+        let writer = index
+            .writer(WRITER_MEMORY_BYTES)
+            .map_err(|error| Error::Store {
+                path: self.dir.clone(),
+                message: format!("cannot start writing (is another `ax index` running?): {error}"),
+            })?;
+        Ok(Update {
+            dir: self.dir.clone(),
+            writer,
+            fields,
+            previous_generation: manifest.generation,
+            previous_files: table,
+            rebuilt_reason,
+        })
+    }
+
+    fn wipe(&self) -> Result<()> {
+        for name in [INDEX_DIR, CACHE_DIR] {
+            let path = self.dir.join(name);
+            if path.exists() {
+                std::fs::remove_dir_all(&path).map_err(|error| Error::io(&path, error))?;
+            }
+        }
+        for name in [MANIFEST_FILE, FILE_TABLE_FILE] {
+            let path = self.dir.join(name);
+            if path.exists() {
+                std::fs::remove_file(&path).map_err(|error| Error::io(&path, error))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn create_index(&self) -> Result<Index> {
+        let index_dir = self.dir.join(INDEX_DIR);
+        std::fs::create_dir_all(&index_dir).map_err(|error| Error::io(&index_dir, error))?;
+        let directory = MmapDirectory::open(&index_dir).map_err(|error| Error::Store {
+            path: index_dir.clone(),
+            message: error.to_string(),
+        })?;
+        let (schema, _) = schema::build();
+        let index =
+            Index::create(directory, schema, Default::default()).map_err(|error| Error::Store {
+                path: index_dir.clone(),
+                message: error.to_string(),
+            })?;
+        register_analyzers(&index);
+        Ok(index)
+    }
+
+    /// A cached query result, if one was stored under `key` since the last commit.
+    pub fn cache_get(&self, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.dir.join(CACHE_DIR).join(format!("{key}.json"))).ok()
+    }
+
+    /// Stores a query result. The cache is an optimisation: failing to write it is not an error.
+    pub fn cache_put(&self, key: &str, bytes: &[u8]) {
+        let dir = self.dir.join(CACHE_DIR);
+        if std::fs::create_dir_all(&dir).is_ok() {
+            let path = dir.join(format!("{key}.json"));
+            let temporary = dir.join(format!("{key}.{}.tmp", std::process::id()));
+            if std::fs::write(&temporary, bytes).is_ok() {
+                let _ignored = std::fs::rename(&temporary, path);
+            }
+        }
+    }
+}
+
+fn register_analyzers(index: &Index) {
+    index
+        .tokenizers()
+        .register(tokenizer::CODE_ANALYZER, tokenizer::code_analyzer());
+    index
+        .tokenizers()
+        .register(tokenizer::DOC_ANALYZER, tokenizer::doc_analyzer());
+}
+
+fn walkdir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => walkdir_size(&entry.path()),
+            _ => entry.metadata().map(|metadata| metadata.len()).unwrap_or(0),
+        })
+        .sum()
+}
+
+/// One run's changes to the index, applied at [`Update::commit`].
+pub struct Update {
+    dir: PathBuf,
+    writer: IndexWriter,
+    fields: Fields,
+    previous_generation: u64,
+    previous_files: FileTable,
+    rebuilt_reason: Option<String>,
+}
+
+impl Update {
+    /// What the last commit recorded per file (empty after a rebuild).
+    pub fn previous_files(&self) -> &FileTable {
+        &self.previous_files
+    }
+
+    /// The generation of the last commit (0 when there was none).
+    pub fn previous_generation(&self) -> u64 {
+        self.previous_generation
+    }
+
+    /// Why the previous index was discarded, if it was.
+    pub fn rebuilt_reason(&self) -> Option<&str> {
+        self.rebuilt_reason.as_deref()
+    }
+
+    /// Removes every document of a file (its symbols and its references).
+    pub fn remove_file(&mut self, relative_path: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.file, relative_path));
+    }
+
+    /// Adds a file's symbols and references (call [`Update::remove_file`] first for a changed file).
+    pub fn add_file(
+        &mut self,
+        relative_path: &str,
+        symbols: &[Symbol],
+        references: &[Occurrence],
+    ) -> Result<()> {
+        let fields = self.fields;
+        for symbol in symbols {
+            let payload =
+                serde_json::to_vec(symbol).map_err(|error| self.store_error(error.to_string()))?;
+            let document = doc!(
+                fields.doc_type => SYMBOL_DOC,
+                fields.file => relative_path,
+                fields.name => symbol.name.as_str(),
+                fields.name_exact => symbol.name.to_lowercase(),
+                fields.name_raw => symbol.name.as_str(),
+                fields.signature => symbol.signature.as_str(),
+                fields.doc => symbol.doc.as_str(),
+                fields.path => symbol.path.as_str(),
+                fields.kind => symbol.kind.as_str(),
+                fields.lang => symbol.lang.as_str(),
+                fields.payload => payload,
+            );
+            self.writer
+                .add_document(document)
+                .map_err(|error| self.store_error(error.to_string()))?;
+        }
+        let stored: Vec<StoredReference> = references
+            .iter()
+            .map(|reference| (reference.name.clone(), reference.line, reference.column))
+            .collect();
+        let mut document = TantivyDocument::default();
+        document.add_text(fields.doc_type, FILE_DOC);
+        document.add_text(fields.file, relative_path);
+        let mut distinct: Vec<&str> = references
+            .iter()
+            .map(|reference| reference.name.as_str())
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for name in distinct {
+            document.add_text(fields.ref_name, name);
+        }
+        let payload =
+            serde_json::to_vec(&stored).map_err(|error| self.store_error(error.to_string()))?;
+        document.add_bytes(fields.payload, &payload);
+        self.writer
+            .add_document(document)
+            .map_err(|error| self.store_error(error.to_string()))?;
+        Ok(())
+    }
+
+    fn store_error(&self, message: String) -> Error {
+        Error::Store {
+            path: self.dir.clone(),
+            message,
+        }
+    }
+
+    /// Commits the documents, then the file table, then the manifest (the commit point), and
+    /// empties the query cache. Returns the new manifest.
+    pub fn commit(mut self, files: FileTable) -> Result<Manifest> {
+        let generation = self.previous_generation + 1;
+        let dir = self.dir.clone();
+        let store_error = |error: tantivy::TantivyError| Error::Store {
+            path: dir.clone(),
+            message: error.to_string(),
+        };
+        let mut prepared = self.writer.prepare_commit().map_err(store_error)?;
+        prepared.set_payload(&generation.to_string());
+        prepared.commit().map_err(store_error)?;
+        self.writer.wait_merging_threads().map_err(store_error)?;
+        let manifest = Manifest {
+            format_version: FORMAT_VERSION,
+            generation,
+            files: files.len(),
+            symbols: files.values().map(|entry| entry.symbols).sum(),
+            references: files.values().map(|entry| entry.references).sum(),
+        };
+        let cache = self.dir.join(CACHE_DIR);
+        if cache.exists() {
+            std::fs::remove_dir_all(&cache).map_err(|error| Error::io(&cache, error))?;
+        }
+        manifest::write_json_atomically(&self.dir.join(FILE_TABLE_FILE), &files)?;
+        manifest::write_json_atomically(&self.dir.join(MANIFEST_FILE), &manifest)?;
+        Ok(manifest)
+    }
+}
+
+/// Builds the file-table entry of a parsed file.
+pub fn file_entry(
+    content_hash: &str,
+    language: Language,
+    symbols: &[Symbol],
+    references: usize,
+    syntax_errors: bool,
+) -> FileEntry {
+    let mut kinds = BTreeMap::new();
+    for symbol in symbols {
+        *kinds.entry(symbol.kind.as_str().to_owned()).or_insert(0) += 1;
+    }
+    FileEntry {
+        content_hash: content_hash.to_owned(),
+        language,
+        symbols: symbols.len(),
+        references,
+        kinds,
+        syntax_errors,
+    }
+}
+
+impl Snapshot {
+    /// Decodes a symbol document's payload.
+    pub fn symbol(&self, document: &TantivyDocument) -> Option<Symbol> {
+        let bytes = document.get_first(self.fields.payload)?.as_bytes()?;
+        serde_json::from_slice(bytes).ok()
+    }
+
+    /// Decodes a file document's references.
+    pub fn references(&self, document: &TantivyDocument, relative_path: &str) -> Vec<Reference> {
+        let Some(bytes) = document
+            .get_first(self.fields.payload)
+            .and_then(|value| value.as_bytes())
+        else {
+            return Vec::new();
+        };
+        let stored: Vec<StoredReference> = serde_json::from_slice(bytes).unwrap_or_default();
+        stored
+            .into_iter()
+            .map(|(name, line, column)| Reference {
+                name,
+                path: relative_path.to_owned(),
+                line,
+                column,
+            })
+            .collect()
+    }
+
+    /// The relative path of a file document.
+    pub fn file_of(&self, document: &TantivyDocument) -> Option<String> {
+        document
+            .get_first(self.fields.file)
+            .and_then(|value| value.as_str())
+            .map(str::to_owned)
+    }
+}

@@ -1,0 +1,81 @@
+//! The tantivy schema of the index: one document per symbol and one per file (its references).
+//! Input is nothing; output is the [`Fields`] handles every reader and writer of the index uses.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder, TextFieldIndexing, TextOptions,
+};
+
+use super::tokenizer::{CODE_ANALYZER, DOC_ANALYZER};
+
+/// `doc_type` of a symbol document.
+pub const SYMBOL_DOC: &str = "symbol";
+/// `doc_type` of a file document (holds the file's references).
+pub const FILE_DOC: &str = "file";
+
+/// Handles on every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub doc_type: Field,
+    /// The file's relative path, untokenized: deleting a file's documents is one term.
+    pub file: Field,
+    pub name: Field,
+    /// The lowercased symbol name, untokenized: `def` and the exact-name boost.
+    pub name_exact: Field,
+    /// The symbol name as written, untokenized: the exact-case part of the exact-name boost.
+    pub name_raw: Field,
+    pub signature: Field,
+    pub doc: Field,
+    pub path: Field,
+    pub kind: Field,
+    pub lang: Field,
+    /// File documents: every referenced identifier, untokenized and case-sensitive.
+    pub ref_name: Field,
+    /// JSON of the symbol, or of the file's references.
+    pub payload: Field,
+}
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = SchemaBuilder::new();
+    let text = |analyzer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    let fields = Fields {
+        doc_type: builder.add_text_field("doc_type", STRING),
+        file: builder.add_text_field("file", STRING | STORED),
+        name: builder.add_text_field("name", text(CODE_ANALYZER)),
+        name_exact: builder.add_text_field("name_exact", STRING),
+        name_raw: builder.add_text_field("name_raw", STRING),
+        signature: builder.add_text_field("signature", text(CODE_ANALYZER)),
+        doc: builder.add_text_field("doc", text(DOC_ANALYZER)),
+        path: builder.add_text_field("path", text(CODE_ANALYZER)),
+        kind: builder.add_text_field("kind", STRING),
+        lang: builder.add_text_field("lang", STRING),
+        ref_name: builder.add_text_field("ref_name", STRING),
+        payload: builder.add_bytes_field("payload", STORED),
+    };
+    (builder.build(), fields)
+}
+
+/// Looks the fields up in an existing index's schema; `None` when it is not ours.
+pub fn fields_of(schema: &Schema) -> Option<Fields> {
+    let field = |name: &str| schema.get_field(name).ok();
+    Some(Fields {
+        doc_type: field("doc_type")?,
+        file: field("file")?,
+        name: field("name")?,
+        name_exact: field("name_exact")?,
+        name_raw: field("name_raw")?,
+        signature: field("signature")?,
+        doc: field("doc")?,
+        path: field("path")?,
+        kind: field("kind")?,
+        lang: field("lang")?,
+        ref_name: field("ref_name")?,
+        payload: field("payload")?,
+    })
+}

@@ -1,0 +1,117 @@
+//! Incremental re-indexing: only changed files are parsed; edits, additions and deletions show up.
+
+mod common;
+
+use ax::{Engine, FindOptions};
+
+fn def_paths(engine: &Engine, name: &str) -> Vec<String> {
+    engine
+        .def(name)
+        .expect("def succeeds")
+        .into_iter()
+        .map(|symbol| format!("{}:{}", symbol.path, symbol.line))
+        .collect()
+}
+
+#[test]
+fn edit_add_and_delete_are_picked_up() {
+    let project = common::project(&[
+        ("src/a.rs", "pub fn alpha() {}\n"),
+        ("src/b.rs", "pub fn beta() { alpha(); }\n"),
+    ]);
+    let engine = Engine::open(project.path()).expect("open");
+    let first = engine.index().expect("first index");
+    assert_eq!(
+        (first.files_parsed, first.symbols, first.generation),
+        (2, 2, 1)
+    );
+
+    let unchanged = engine.index().expect("no-op index");
+    assert_eq!((unchanged.files_parsed, unchanged.files_unchanged), (0, 2));
+    assert_eq!(
+        unchanged.generation, 1,
+        "a run with no change commits nothing"
+    );
+
+    // Edit: alpha moves down a line and gains a sibling.
+    common::write(
+        project.path(),
+        "src/a.rs",
+        "\npub fn alpha() {}\npub fn alpha_two() {}\n",
+    );
+    let edited = engine.index().expect("index after edit");
+    assert_eq!((edited.files_parsed, edited.files_unchanged), (1, 1));
+    assert_eq!(def_paths(&engine, "alpha"), ["src/a.rs:2"]);
+    assert_eq!(def_paths(&engine, "alpha_two"), ["src/a.rs:3"]);
+
+    // Add a file.
+    common::write(project.path(), "src/c.rs", "pub fn gamma() { alpha(); }\n");
+    let added = engine.index().expect("index after add");
+    assert_eq!((added.files_parsed, added.files_unchanged), (1, 2));
+    assert_eq!(def_paths(&engine, "gamma"), ["src/c.rs:1"]);
+    let callers: Vec<String> = engine
+        .refs("alpha")
+        .expect("refs")
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(callers, ["src/b.rs", "src/c.rs"]);
+
+    // Delete a file: its symbols and references go.
+    std::fs::remove_file(project.path().join("src/b.rs")).expect("delete");
+    let deleted = engine.index().expect("index after delete");
+    assert_eq!(deleted.files_removed, 1);
+    assert!(def_paths(&engine, "beta").is_empty());
+    let callers: Vec<String> = engine
+        .refs("alpha")
+        .expect("refs")
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(callers, ["src/c.rs"]);
+    assert_eq!(engine.stats().expect("stats").files, 2);
+}
+
+#[test]
+fn reindexing_invalidates_the_query_cache() {
+    let project = common::project(&[("lib.py", "def render_page():\n    pass\n")]);
+    let engine = Engine::open(project.path()).expect("open");
+    engine.index().expect("index");
+    let before = engine
+        .find("render", &FindOptions::default())
+        .expect("find");
+    assert_eq!(before.len(), 1);
+    // Same query again is served from the cache; then a change must not serve stale hits.
+    assert_eq!(
+        engine
+            .find("render", &FindOptions::default())
+            .expect("cached find"),
+        before
+    );
+    common::write(
+        project.path(),
+        "lib.py",
+        "def render_page():\n    pass\n\ndef render_site():\n    pass\n",
+    );
+    engine.index().expect("reindex");
+    let after = engine
+        .find("render", &FindOptions::default())
+        .expect("find after reindex");
+    assert_eq!(after.len(), 2);
+}
+
+#[test]
+fn gitignore_and_ax_toml_ignore_globs_are_respected() {
+    let project = common::project(&[
+        (".gitignore", "generated/\n"),
+        ("ax.toml", "[index]\nignore = [\"vendor/**\"]\n"),
+        ("src/keep.go", "package keep\n\nfunc Keep() {}\n"),
+        ("generated/gen.go", "package gen\n\nfunc Generated() {}\n"),
+        ("vendor/dep.go", "package dep\n\nfunc Vendored() {}\n"),
+    ]);
+    let engine = Engine::open(project.path()).expect("open");
+    let report = engine.index().expect("index");
+    assert_eq!(report.files_seen, 1);
+    assert_eq!(def_paths(&engine, "Keep"), ["src/keep.go:3"]);
+    assert!(def_paths(&engine, "Vendored").is_empty());
+}
