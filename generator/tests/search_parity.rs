@@ -294,6 +294,73 @@ fn js_client_matches_the_reference_on_long_quantized_sections() {
     );
 }
 
+/// A damaged bundle makes the client fail with a message saying what is wrong (the page shows it), never
+/// wrong results: one case per kind of damage.
+#[test]
+fn js_client_rejects_damaged_bundles_with_a_clear_error() {
+    if !node_available("js_client_rejects_damaged_bundles_with_a_clear_error") {
+        return;
+    }
+    let files = build_search_bundle(&fixture_documents(), &SearchConfig::default()).unwrap();
+    let cases: [(&str, fn(&str, &mut Vec<u8>), &str); 4] = [
+        (
+            "future version",
+            |path, bytes| {
+                if path.contains("manifest.") {
+                    *bytes = String::from_utf8_lossy(bytes)
+                        .replace("\"version\":1", "\"version\":99")
+                        .into_bytes();
+                }
+            },
+            "unsupported search bundle (format docgen-search v99)",
+        ),
+        (
+            "manifest not JSON",
+            |path, bytes| {
+                if path.contains("manifest.") {
+                    bytes.truncate(10);
+                }
+            },
+            "JSON",
+        ),
+        (
+            "shard not deflated",
+            |path, bytes| {
+                if path.ends_with("/t0.bin") {
+                    *bytes = b"garbage".to_vec();
+                }
+            },
+            "Error",
+        ),
+        (
+            "shard truncated after inflating",
+            |path, bytes| {
+                if path.ends_with("/t0.bin") {
+                    let inflated = docgen::index::inflate(bytes).unwrap();
+                    *bytes = docgen::index::deflate(&inflated[..inflated.len() / 2]).unwrap();
+                }
+            },
+            "search shard is truncated",
+        ),
+    ];
+    for (name, damage, expected) in cases {
+        let mut damaged = files.clone();
+        for file in &mut damaged {
+            damage(&file.path, &mut file.bytes);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = write_bundle(dir.path(), &damaged);
+        let queries = dir.path().join("queries.json");
+        std::fs::write(&queries, r#"[{"query": "build index", "prefix": false}]"#).unwrap();
+        let stderr =
+            run_node_failing(&["rank".as_ref(), manifest.as_os_str(), queries.as_os_str()]);
+        assert!(
+            stderr.contains(expected),
+            "{name}: expected {expected:?} in {stderr}"
+        );
+    }
+}
+
 #[test]
 fn prefix_search_finds_words_being_typed() {
     let documents = fixture_documents();

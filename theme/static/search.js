@@ -739,20 +739,24 @@
   /** Decode an inflated shard into Map(term → postings {o, tf[4], len[4]}). */
   function decodeShard(bytes) {
     var at = 0;
+    function byte() {
+      if (at >= bytes.length) throw new Error("search shard is truncated");
+      return bytes[at++];
+    }
     function varint() {
-      var value = 0, scale = 1, byte;
+      var value = 0, scale = 1, b;
       do {
-        if (at >= bytes.length) throw new Error("search shard is truncated");
-        byte = bytes[at++];
-        value += (byte & 0x7f) * scale;
+        b = byte();
+        value += (b & 0x7f) * scale;
         scale *= 128;
-      } while (byte >= 0x80);
+      } while (b >= 0x80);
       return value;
     }
     var terms = new Map(), previous = new Uint8Array(0);
     var count = varint();
     for (var t = 0; t < count; t++) {
       var shared = varint(), suffixLength = varint();
+      if (shared > previous.length || at + suffixLength > bytes.length) throw new Error("search shard is truncated");
       var termBytes = new Uint8Array(shared + suffixLength);
       termBytes.set(previous.subarray(0, shared), 0);
       termBytes.set(bytes.subarray(at, at + suffixLength), shared);
@@ -761,17 +765,18 @@
       var postingCount = varint(), postings = new Array(postingCount), ordinal = 0;
       for (var p = 0; p < postingCount; p++) {
         ordinal += varint();
-        var mask = bytes[at++], tf = [0, 0, 0, 0], len = [0, 0, 0, 0];
+        var mask = byte(), tf = [0, 0, 0, 0], len = [0, 0, 0, 0];
         for (var f = 0; f < 4; f++) {
           if (mask & (1 << f)) {
             tf[f] = varint();
-            len[f] = fieldLengthFromNormId(bytes[at++]);
+            len[f] = fieldLengthFromNormId(byte());
           }
         }
         postings[p] = { o: ordinal, tf: tf, len: len };
       }
       terms.set(utf8.decode(termBytes), postings);
     }
+    if (at !== bytes.length) throw new Error("search shard has " + (bytes.length - at) + " trailing bytes");
     return terms;
   }
 

@@ -164,6 +164,22 @@ pub fn node_available(test: &str) -> bool {
     }
 }
 
+/// Run `tests/browser/search_node.mjs` with `args`, expecting it to fail; returns its stderr.
+pub fn run_node_failing(args: &[&std::ffi::OsStr]) -> String {
+    let script = repo_root().join("tests/browser/search_node.mjs");
+    let output = Command::new("node")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("node ran before");
+    assert!(
+        !output.status.success(),
+        "node should have failed: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// Run `tests/browser/search_node.mjs` with `args` and parse its JSON output.
 pub fn run_node(args: &[&std::ffi::OsStr]) -> serde_json::Value {
     let script = repo_root().join("tests/browser/search_node.mjs");
