@@ -302,7 +302,8 @@ fn js_client_rejects_damaged_bundles_with_a_clear_error() {
         return;
     }
     let files = build_search_bundle(&fixture_documents(), &SearchConfig::default()).unwrap();
-    let cases: [(&str, fn(&str, &mut Vec<u8>), &str); 4] = [
+    type Damage = fn(&str, &mut Vec<u8>);
+    let cases: [(&str, Damage, &str); 4] = [
         (
             "future version",
             |path, bytes| {
