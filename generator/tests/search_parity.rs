@@ -260,6 +260,7 @@ fn js_client_matches_the_reference_on_long_quantized_sections() {
         k1: 1.6,
         b: 0.6,
         boost_code: 1.7,
+        boost_section: 0.0,
         shard_size_bytes: 2048,
         ..SearchConfig::default()
     };

@@ -981,6 +981,7 @@
     };
     matchedList.forEach(function (ordinal) {
       var hit = { ordinal: ordinal, score: roundScore(total[ordinal]) };
+      if (!(hit.score > 0)) return;
       if (hits.length === limit && !before(hit, hits[limit - 1])) return;
       var at = hits.length;
       while (at > 0 && before(hit, hits[at - 1])) at--;
@@ -1041,12 +1042,16 @@
   function attach(input, results, manifestUrl) {
     var index = null, failure = null, active = -1, sequence = 0;
     results.setAttribute("role", "listbox");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", results.id);
     input.setAttribute("autocomplete", "off");
 
     function show(html) {
       results.innerHTML = html;
       results.hidden = html === "";
+      input.setAttribute("aria-expanded", html === "" ? "false" : "true");
+      if (html === "") input.removeAttribute("aria-activedescendant");
     }
 
     function showMessage(text, kind) {
