@@ -2,7 +2,7 @@
 // (/search/) and Pagefind's (/pagefind/), and measures, per query, in headless Chromium:
 // bytes of search files fetched by a cold first query (fresh browser context, top 10 results with their
 // titles/excerpts loaded), cold time (load + query + top-10 data) and warm query time (index loaded).
-//   node search_query.mjs SITE_DIR QUERY...
+//   node search_query.mjs SITE_DIR PAGE_PATH QUERY...   (PAGE_PATH: a built page, e.g. /s000/p00000/)
 import http from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 
 const require = createRequire(path.resolve("package.json"));
 const { chromium } = require("playwright-core");
-const [siteArg, ...queries] = process.argv.slice(2);
+const [siteArg, pagePath, ...queries] = process.argv.slice(2);
 const siteDir = path.resolve(siteArg);
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
   ".json": "application/json", ".wasm": "application/wasm" };
@@ -77,7 +77,7 @@ for (const query of queries) {
   for (const [engine, run] of Object.entries(engines)) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${base}/`);
+    await page.goto(`${base}${pagePath}`);
     log = [];
     const measured = await page.evaluate(run, query);
     const prefix = engine === "docgen" ? "/search/" : "/pagefind/";

@@ -2,6 +2,7 @@
 
 use crate::build::{BuildOptions, build};
 use crate::diagnostics::Diagnostic;
+use crate::doctest::{self, TestOptions, report, run_tests};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -41,6 +42,37 @@ enum Command {
     ///
     /// Errors show in the browser over the last good version of the site.
     Serve(ServeArgs),
+    /// Run every tutorial's code blocks against the real `ax` and check their output and perf claims.
+    ///
+    /// console blocks run their `$ ` commands in a sandbox and compare the output (wildcards `[..]`,
+    /// `...`, `[CWD]`, `[ROOT]`); `file=PATH` blocks are written into the sandbox; rust blocks are
+    /// compiled into one crate against the ax library and run; perf blocks measure their claim and
+    /// compare it with tutorials/perf-baseline.json. Exit code 1 on any failure.
+    Test {
+        /// Tutorials to run (files or folders under tutorials/); default: all.
+        paths: Vec<PathBuf>,
+        /// Site root, the folder holding docgen.toml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The ax binary to test against [default: next to docgen, or $DOCGEN_AX].
+        #[arg(long, value_name = "PATH")]
+        ax: Option<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Rewrite the expected output of failing console commands in the markdown.
+        #[arg(long)]
+        bless: bool,
+        /// Ignore cached results of unchanged tutorials.
+        #[arg(long)]
+        no_cache: bool,
+        /// Rewrite tutorials/perf-baseline.json with this run's measurements.
+        #[arg(long)]
+        update_baseline: bool,
+        /// Time limit per command, in seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
 }
 
 #[derive(clap::Args)]
@@ -62,10 +94,20 @@ struct ServeArgs {
     drafts: bool,
 }
 
+/// Output format of `docgen test`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Junit,
+    Github,
+}
+
 /// Run the command line and return the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
     match cli.command {
+        command @ Command::Test { .. } => run_test_command(command),
         Command::Build {
             root,
             out,
@@ -142,6 +184,43 @@ fn serve(args: ServeArgs) -> i32 {
             1
         }
     }
+}
+
+fn run_test_command(command: Command) -> i32 {
+    let Command::Test { paths, root, ax, format, bless, no_cache, update_baseline, timeout } = command else {
+        return 2;
+    };
+    let mut options = TestOptions::new(root);
+    options.paths = paths;
+    options.ax_binary = ax;
+    options.use_cache = !no_cache;
+    options.bless = bless;
+    options.update_baseline = update_baseline;
+    options.timeout = std::time::Duration::from_secs(timeout.max(1));
+    let run = run_tests(&options);
+    let text = match format {
+        Format::Human => report::human(&run, std::io::stdout().is_terminal()),
+        Format::Json => report::json(&run),
+        Format::Junit => report::junit(&run),
+        Format::Github => report::github(&run),
+    };
+    print!("{text}");
+    if let Err(e) = doctest::save_last_results(&options.root, &run) {
+        eprintln!("warning: cannot save {}: {e}", doctest::LAST_RESULTS_FILE);
+    }
+    if bless {
+        match doctest::bless::apply(&options.root, &run) {
+            Ok(n) => eprintln!("blessed the output of {n} command{}", if n == 1 { "" } else { "s" }),
+            Err(e) => eprintln!("error: --bless could not rewrite the markdown: {e}"),
+        }
+    }
+    if update_baseline {
+        match doctest::update_baseline(&options.root, &run) {
+            Ok(n) => eprintln!("updated {n} entries of {}", doctest::BASELINE_FILE),
+            Err(e) => eprintln!("error: cannot write {}: {e}", doctest::BASELINE_FILE),
+        }
+    }
+    if run.success() { 0 } else { 1 }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {

@@ -35,7 +35,8 @@ pub struct SearchConfig {
     pub k1: f32,
     /// BM25 length normalisation. Default: `0.75`.
     pub b: f32,
-    /// Per-field boosts. Defaults: title 3.0, section 2.0, body 1.0, code 0.8.
+    /// Per-field boosts (BM25F field weights, >= 0; 0 leaves the field out of ranking).
+    /// Defaults: title 3.0, section 2.0, body 1.0, code 0.8.
     pub boost_title: f32,
     pub boost_section: f32,
     pub boost_body: f32,

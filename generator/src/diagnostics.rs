@@ -66,6 +66,12 @@ impl Diagnostic {
         self
     }
 
+    /// Attach the source line itself (when the caller has the line, not the whole file).
+    pub fn with_source_line(mut self, line: &str) -> Self {
+        self.source_line = Some(line.to_owned());
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

@@ -6,6 +6,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod doctest;
 pub mod index;
 pub mod load;
 pub mod model;

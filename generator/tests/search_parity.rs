@@ -165,30 +165,22 @@ fn js_analyzer_matches_rust() {
     }
 }
 
-#[test]
-fn js_client_returns_the_same_top_10_as_the_tantivy_reference() {
-    if !node_available("js_client_returns_the_same_top_10_as_the_tantivy_reference") {
-        return;
-    }
-    let documents = fixture_documents();
-    // Small shards so the fixture spreads over several and prefix lookups cross shard boundaries.
-    let config = SearchConfig {
-        shard_size_bytes: 256,
-        doc_chunk_sections: 4,
-        ..SearchConfig::default()
-    };
-    let files = build_search_bundle(&documents, &config).unwrap();
-    assert!(
-        files.iter().filter(|f| f.path.contains("/t")).count() > 3,
-        "fixture should need several shards"
-    );
+/// Build a bundle of `documents`, run every query through the JS client under node and through the
+/// Rust reference on the tantivy index, and require the same hits, scores and URLs. Returns how many
+/// queries found something.
+fn assert_same_rankings(
+    documents: &[SearchDocument],
+    config: &SearchConfig,
+    exact: &[&str],
+    prefix: &[&str],
+) -> usize {
+    let files = build_search_bundle(documents, config).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let manifest = write_bundle(dir.path(), &files);
-
-    let queries: Vec<serde_json::Value> = EXACT_QUERIES
+    let queries: Vec<serde_json::Value> = exact
         .iter()
         .map(|q| (q, false))
-        .chain(PREFIX_QUERIES.iter().map(|q| (q, true)))
+        .chain(prefix.iter().map(|q| (q, true)))
         .map(|(query, prefix)| serde_json::json!({ "query": query, "prefix": prefix }))
         .collect();
     let queries_path = dir.path().join("queries.json");
@@ -199,8 +191,8 @@ fn js_client_returns_the_same_top_10_as_the_tantivy_reference() {
         queries_path.as_os_str(),
     ]);
 
-    let index = SectionIndex::build(&documents).unwrap();
-    let params = Bm25fParams::from_config(&config);
+    let index = SectionIndex::build(documents).unwrap();
+    let params = Bm25fParams::from_config(config);
     let mut non_empty = 0;
     for answer in js.as_array().expect("one answer per query") {
         let query = answer["query"].as_str().unwrap();
@@ -233,10 +225,142 @@ fn js_client_returns_the_same_top_10_as_the_tantivy_reference() {
         );
         non_empty += usize::from(!reference.is_empty());
     }
+    non_empty
+}
+
+#[test]
+fn js_client_returns_the_same_top_10_as_the_tantivy_reference() {
+    if !node_available("js_client_returns_the_same_top_10_as_the_tantivy_reference") {
+        return;
+    }
+    // Small shards so the fixture spreads over several and prefix lookups cross shard boundaries.
+    let config = SearchConfig {
+        shard_size_bytes: 256,
+        doc_chunk_sections: 4,
+        ..SearchConfig::default()
+    };
+    let found = assert_same_rankings(&fixture_documents(), &config, EXACT_QUERIES, PREFIX_QUERIES);
     assert!(
-        non_empty >= EXACT_QUERIES.len() + PREFIX_QUERIES.len() - 3,
+        found >= EXACT_QUERIES.len() + PREFIX_QUERIES.len() - 3,
         "most queries should find something"
     );
+}
+
+#[test]
+fn js_client_matches_the_reference_on_long_quantized_sections() {
+    if !node_available("js_client_matches_the_reference_on_long_quantized_sections") {
+        return;
+    }
+    let documents = synthetic_documents(400);
+    assert!(
+        documents.iter().any(|d| d.body.split(' ').count() > 200),
+        "field lengths must be quantized"
+    );
+    let config = SearchConfig {
+        k1: 1.6,
+        b: 0.6,
+        boost_code: 1.7,
+        boost_section: 0.0,
+        shard_size_bytes: 2048,
+        ..SearchConfig::default()
+    };
+    let exact = [
+        "shard",
+        "pipeline render",
+        "plugin reload latency",
+        "indexing queries",
+        "generously",
+        "handle",
+        "FooHandle",
+        "config::new",
+        "page 7",
+        "s13",
+        "relational connection",
+        "trait struct function",
+    ];
+    let prefix = [
+        "sh",
+        "pipeline ren",
+        "que",
+        "handl",
+        "page 1",
+        "gener",
+        "index",
+    ];
+    let found = assert_same_rankings(&documents, &config, &exact, &prefix);
+    assert_eq!(
+        found,
+        exact.len() + prefix.len() - 1,
+        "every query but `s13` finds sections"
+    );
+}
+
+/// A damaged bundle makes the client fail with a message saying what is wrong (the page shows it), never
+/// wrong results: one case per kind of damage.
+#[test]
+fn js_client_rejects_damaged_bundles_with_a_clear_error() {
+    if !node_available("js_client_rejects_damaged_bundles_with_a_clear_error") {
+        return;
+    }
+    let files = build_search_bundle(&fixture_documents(), &SearchConfig::default()).unwrap();
+    type Damage = fn(&str, &mut Vec<u8>);
+    let cases: [(&str, Damage, &str); 4] = [
+        (
+            "future version",
+            |path, bytes| {
+                if path.contains("manifest.") {
+                    *bytes = String::from_utf8_lossy(bytes)
+                        .replace("\"version\":1", "\"version\":99")
+                        .into_bytes();
+                }
+            },
+            "unsupported search bundle (format docgen-search v99)",
+        ),
+        (
+            "manifest not JSON",
+            |path, bytes| {
+                if path.contains("manifest.") {
+                    bytes.truncate(10);
+                }
+            },
+            "JSON",
+        ),
+        (
+            "shard not deflated",
+            |path, bytes| {
+                if path.ends_with("/t0.bin") {
+                    *bytes = b"garbage".to_vec();
+                }
+            },
+            "Error",
+        ),
+        (
+            "shard truncated after inflating",
+            |path, bytes| {
+                if path.ends_with("/t0.bin") {
+                    let inflated = docgen::index::inflate(bytes).unwrap();
+                    *bytes = docgen::index::deflate(&inflated[..inflated.len() / 2]).unwrap();
+                }
+            },
+            "search shard is truncated",
+        ),
+    ];
+    for (name, damage, expected) in cases {
+        let mut damaged = files.clone();
+        for file in &mut damaged {
+            damage(&file.path, &mut file.bytes);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = write_bundle(dir.path(), &damaged);
+        let queries = dir.path().join("queries.json");
+        std::fs::write(&queries, r#"[{"query": "build index", "prefix": false}]"#).unwrap();
+        let stderr =
+            run_node_failing(&["rank".as_ref(), manifest.as_os_str(), queries.as_os_str()]);
+        assert!(
+            stderr.contains(expected),
+            "{name}: expected {expected:?} in {stderr}"
+        );
+    }
 }
 
 #[test]

@@ -736,42 +736,50 @@
     return 24 + (shift === 0 ? bits : (bits | 8) * Math.pow(2, shift - 1));
   }
 
-  /** Decode an inflated shard into Map(term → postings {o, tf[4], len[4]}). */
+  /** Decode an inflated shard into Map(term → postings): `count`, `ordinals[p]`, and per posting p and
+   * field f, `tf[p * 4 + f]` (0 = absent) and `len[p * 4 + f]` (quantized field length). */
   function decodeShard(bytes) {
     var at = 0;
+    function byte() {
+      if (at >= bytes.length) throw new Error("search shard is truncated");
+      return bytes[at++];
+    }
     function varint() {
-      var value = 0, scale = 1, byte;
+      var value = 0, scale = 1, b;
       do {
-        if (at >= bytes.length) throw new Error("search shard is truncated");
-        byte = bytes[at++];
-        value += (byte & 0x7f) * scale;
+        b = byte();
+        value += (b & 0x7f) * scale;
         scale *= 128;
-      } while (byte >= 0x80);
+      } while (b >= 0x80);
       return value;
     }
     var terms = new Map(), previous = new Uint8Array(0);
     var count = varint();
     for (var t = 0; t < count; t++) {
       var shared = varint(), suffixLength = varint();
+      if (shared > previous.length || at + suffixLength > bytes.length) throw new Error("search shard is truncated");
       var termBytes = new Uint8Array(shared + suffixLength);
       termBytes.set(previous.subarray(0, shared), 0);
       termBytes.set(bytes.subarray(at, at + suffixLength), shared);
       at += suffixLength;
       previous = termBytes;
-      var postingCount = varint(), postings = new Array(postingCount), ordinal = 0;
+      var postingCount = varint(), ordinal = 0;
+      var postings = { count: postingCount, ordinals: new Uint32Array(postingCount),
+        tf: new Uint32Array(postingCount * 4), len: new Float64Array(postingCount * 4) };
       for (var p = 0; p < postingCount; p++) {
         ordinal += varint();
-        var mask = bytes[at++], tf = [0, 0, 0, 0], len = [0, 0, 0, 0];
+        postings.ordinals[p] = ordinal;
+        var mask = byte();
         for (var f = 0; f < 4; f++) {
           if (mask & (1 << f)) {
-            tf[f] = varint();
-            len[f] = fieldLengthFromNormId(bytes[at++]);
+            postings.tf[p * 4 + f] = varint();
+            postings.len[p * 4 + f] = fieldLengthFromNormId(byte());
           }
         }
-        postings[p] = { o: ordinal, tf: tf, len: len };
       }
       terms.set(utf8.decode(termBytes), postings);
     }
+    if (at !== bytes.length) throw new Error("search shard has " + (bytes.length - at) + " trailing bytes");
     return terms;
   }
 
@@ -782,12 +790,14 @@
     return Math.log(1 + (documentCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
   }
 
-  function termScore(params, averages, termIdf, posting) {
+  /** BM25F contribution of posting `p` of one term; bm25f.rs `term_score`, same operations in order. */
+  function termScore(params, averages, termIdf, postings, p) {
     var weighted = 0;
     for (var f = 0; f < 4; f++) {
-      if (posting.tf[f] === 0 || averages[f] <= 0) continue;
-      var norm = 1 - params.b + params.b * posting.len[f] / averages[f];
-      weighted += params.boosts[f] * posting.tf[f] / norm;
+      var tf = postings.tf[p * 4 + f];
+      if (tf === 0 || averages[f] <= 0) continue;
+      var norm = 1 - params.b + params.b * postings.len[p * 4 + f] / averages[f];
+      weighted += params.boosts[f] * tf / norm;
     }
     return termIdf * weighted * (params.k1 + 1) / (params.k1 + weighted);
   }
@@ -870,9 +880,11 @@
     return this.shards.get(i);
   };
 
+  var NO_POSTINGS = { count: 0, ordinals: new Uint32Array(0), tf: new Uint32Array(0), len: new Float64Array(0) };
+
   SearchIndex.prototype.postings = async function (term) {
     var shard = await this.loadShard(this.shardFor(term));
-    return shard.get(term) || [];
+    return shard.get(term) || NO_POSTINGS;
   };
 
   /** Dictionary terms starting with `prefix`, with their document frequency. */
@@ -884,7 +896,7 @@
     var found = [];
     shards.forEach(function (shard) {
       shard.forEach(function (postings, term) {
-        if (term.startsWith(prefix)) found.push([term, postings.length]);
+        if (term.startsWith(prefix)) found.push([term, postings.count]);
       });
     });
     return found;
@@ -933,29 +945,49 @@
     await Promise.all(allTerms.map(async function (term) {
       postingsByTerm.set(term, await self.postings(term));
     }));
-    var params = manifest.bm25f, averages = manifest.average_field_lengths, scores = new Map();
+    var params = manifest.bm25f, averages = manifest.average_field_lengths, count = manifest.documents;
+    // Typed arrays indexed by ordinal instead of maps: the same sums in the same order (per section,
+    // slot by slot; within a slot the best of its terms), without a map entry per posting.
+    var total = new Float64Array(count), matched = new Uint8Array(count), matchedList = [];
+    var best = new Float64Array(count), inSlot = new Uint8Array(count), slotList = [];
     slots.forEach(function (slot) {
-      var slotScores = new Map();
       slot.forEach(function (term) {
-        var postings = postingsByTerm.get(term), termIdf = idf(manifest.documents, postings.length);
-        postings.forEach(function (posting) {
-          var score = termScore(params, averages, termIdf, posting);
-          var best = slotScores.has(posting.o) ? slotScores.get(posting.o) : 0;
-          slotScores.set(posting.o, score > best ? score : best);
-        });
+        var postings = postingsByTerm.get(term), termIdf = idf(count, postings.count);
+        for (var p = 0; p < postings.count; p++) {
+          var ordinal = postings.ordinals[p], score = termScore(params, averages, termIdf, postings, p);
+          if (!inSlot[ordinal]) {
+            inSlot[ordinal] = 1;
+            best[ordinal] = 0;
+            slotList.push(ordinal);
+          }
+          if (score > best[ordinal]) best[ordinal] = score;
+        }
       });
-      slotScores.forEach(function (score, ordinal) {
-        scores.set(ordinal, (scores.has(ordinal) ? scores.get(ordinal) : 0) + score);
-      });
+      for (var i = 0; i < slotList.length; i++) {
+        var o = slotList[i];
+        if (!matched[o]) {
+          matched[o] = 1;
+          matchedList.push(o);
+        }
+        total[o] += best[o];
+        inSlot[o] = 0;
+      }
+      slotList.length = 0;
     });
+    // Keep the top `limit` by (rounded score desc, ordinal asc) without sorting every match.
     var hits = [];
-    scores.forEach(function (score, ordinal) {
-      hits.push({ ordinal: ordinal, score: roundScore(score) });
+    var before = function (a, b) {
+      return a.score > b.score || (a.score === b.score && a.ordinal < b.ordinal);
+    };
+    matchedList.forEach(function (ordinal) {
+      var hit = { ordinal: ordinal, score: roundScore(total[ordinal]) };
+      if (!(hit.score > 0)) return;
+      if (hits.length === limit && !before(hit, hits[limit - 1])) return;
+      var at = hits.length;
+      while (at > 0 && before(hit, hits[at - 1])) at--;
+      hits.splice(at, 0, hit);
+      if (hits.length > limit) hits.pop();
     });
-    hits.sort(function (a, b) {
-      return b.score - a.score || a.ordinal - b.ordinal;
-    });
-    hits = hits.slice(0, limit);
     hits.terms = allTerms;
     return hits;
   };
@@ -1010,12 +1042,16 @@
   function attach(input, results, manifestUrl) {
     var index = null, failure = null, active = -1, sequence = 0;
     results.setAttribute("role", "listbox");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", results.id);
     input.setAttribute("autocomplete", "off");
 
     function show(html) {
       results.innerHTML = html;
       results.hidden = html === "";
+      input.setAttribute("aria-expanded", html === "" ? "false" : "true");
+      if (html === "") input.removeAttribute("aria-activedescendant");
     }
 
     function showMessage(text, kind) {

@@ -193,7 +193,8 @@ pub fn search(
     Ok(rank(scores, limit))
 }
 
-/// Sort by rounded score (highest first), then by ordinal, and keep `limit`.
+/// Sort by rounded score (highest first), then by ordinal, and keep `limit`. Sections scoring 0 (matched
+/// only in fields with boost 0) are not hits.
 pub fn rank(scores: BTreeMap<u32, f64>, limit: usize) -> Vec<Hit> {
     let mut hits: Vec<Hit> = scores
         .into_iter()
@@ -201,6 +202,7 @@ pub fn rank(scores: BTreeMap<u32, f64>, limit: usize) -> Vec<Hit> {
             ordinal,
             score: round_score(score),
         })
+        .filter(|hit| hit.score > 0.0)
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
     hits.truncate(limit);
@@ -239,6 +241,45 @@ mod tests {
     fn idf_falls_as_terms_get_common() {
         assert!(idf(100, 1) > idf(100, 50));
         assert!(idf(100, 100) > 0.0);
+    }
+
+    #[test]
+    fn a_field_with_boost_zero_does_not_make_a_hit() {
+        let document = |anchor: &str, body: &str, code: &str| crate::model::SearchDocument {
+            page_url: "/p/".into(),
+            anchor: anchor.into(),
+            page_title: "Page".into(),
+            section_title: anchor.into(),
+            body: body.into(),
+            code: code.into(),
+        };
+        let documents = [
+            document("prose", "tokenizer notes", ""),
+            document("sample", "example", "tokenizer()"),
+        ];
+        let index = SectionIndex::build(&documents).unwrap();
+        let config = SearchConfig {
+            boost_code: 0.0,
+            ..SearchConfig::default()
+        };
+        let hits = search(
+            &index,
+            &Bm25fParams::from_config(&config),
+            "tokenizer",
+            false,
+            10,
+        )
+        .unwrap();
+        assert_eq!(hits.iter().map(|h| h.ordinal).collect::<Vec<_>>(), [0]);
+        let hits = search(
+            &index,
+            &Bm25fParams::from_config(&SearchConfig::default()),
+            "tokenizer",
+            false,
+            10,
+        )
+        .unwrap();
+        assert_eq!(hits.len(), 2);
     }
 
     #[test]

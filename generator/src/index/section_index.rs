@@ -89,6 +89,16 @@ impl SectionIndex {
         })
     }
 
+    /// The tantivy searcher, for cross-checks against tantivy's own scoring.
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
+    /// The tantivy fields, in [`FIELD_NAMES`] order.
+    pub fn fields(&self) -> [Field; FIELD_COUNT] {
+        self.fields
+    }
+
     pub fn document_count(&self) -> u32 {
         self.document_count
     }

@@ -46,6 +46,96 @@ pub fn fixture_documents() -> Vec<SearchDocument> {
         .collect()
 }
 
+/// `count` synthetic sections with long bodies (past tantivy's exact fieldnorm range of 40 tokens), code
+/// identifiers and a small vocabulary, so scores tie and field lengths are quantized: the hard cases for
+/// ranking parity. Deterministic (a fixed linear congruential generator).
+pub fn synthetic_documents(count: usize) -> Vec<SearchDocument> {
+    const WORDS: &[&str] = &[
+        "index",
+        "query",
+        "plugin",
+        "engine",
+        "symbol",
+        "search",
+        "token",
+        "ranking",
+        "cache",
+        "runtime",
+        "reload",
+        "latency",
+        "parser",
+        "module",
+        "function",
+        "struct",
+        "trait",
+        "config",
+        "manifest",
+        "pipeline",
+        "render",
+        "template",
+        "theme",
+        "page",
+        "section",
+        "tutorial",
+        "shard",
+        "segment",
+        "posting",
+        "document",
+        "score",
+        "boost",
+        "filter",
+        "highlight",
+        "snippet",
+        "anchor",
+        "heading",
+        "indexing",
+        "queries",
+        "plugins",
+        "rendering",
+        "shards",
+        "generously",
+        "connection",
+        "relational",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % n
+    };
+    let words = |n: usize, next: &mut dyn FnMut(usize) -> usize| {
+        (0..n)
+            .map(|_| WORDS[next(WORDS.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (0..count)
+        .map(|i| {
+            let page = i / 4;
+            let body_len = 5 + next(400);
+            let code = if next(3) == 0 {
+                let (a, b) = (WORDS[next(WORDS.len())], WORDS[next(WORDS.len())]);
+                format!("let {a}_{i} = {b}::new({i});\n{a}Handle.{b}Value()")
+            } else {
+                String::new()
+            };
+            SearchDocument {
+                page_url: format!("/p{page}/"),
+                anchor: if i % 4 == 0 {
+                    String::new()
+                } else {
+                    format!("s{i}")
+                },
+                page_title: format!("Page {page} {}", words(2, &mut next)),
+                section_title: words(1 + next(3), &mut next),
+                body: words(body_len, &mut next),
+                code,
+            }
+        })
+        .collect()
+}
+
 /// Write `files` under `dir` and return the manifest's path.
 pub fn write_bundle(dir: &Path, files: &[OutputFile]) -> PathBuf {
     let mut manifest = None;
@@ -72,6 +162,22 @@ pub fn node_available(test: &str) -> bool {
             false
         }
     }
+}
+
+/// Run `tests/browser/search_node.mjs` with `args`, expecting it to fail; returns its stderr.
+pub fn run_node_failing(args: &[&std::ffi::OsStr]) -> String {
+    let script = repo_root().join("tests/browser/search_node.mjs");
+    let output = Command::new("node")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("node ran before");
+    assert!(
+        !output.status.success(),
+        "node should have failed: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Run `tests/browser/search_node.mjs` with `args` and parse its JSON output.

@@ -1,0 +1,131 @@
+//! Reports of a test run: a human diff with `path:line`, JSON (stable schema), JUnit XML and GitHub
+//! annotations, each ending with the counts. Input: a `TestRun`; output: text.
+
+use super::{Outcome, TestRun};
+use crate::render::escape_html;
+
+/// The closing line: `N passed, N failed, N skipped`.
+pub fn summary_line(run: &TestRun) -> String {
+    let (passed, failed, skipped) = run.counts();
+    format!("{passed} passed, {failed} failed, {skipped} skipped")
+}
+
+/// Human report: one line per tutorial, details and diffs for failures, then the summary.
+pub fn human(run: &TestRun, color: bool) -> String {
+    let (red, green, dim, reset) = if color { ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m") } else { ("", "", "", "") };
+    let mut out = String::new();
+    for d in &run.diagnostics {
+        out.push_str(&d.render(color));
+        out.push('\n');
+    }
+    for tutorial in &run.tutorials {
+        let failed = tutorial.blocks.iter().filter(|b| matches!(b.outcome, Outcome::Failed { .. })).count();
+        let status = if failed == 0 { format!("{green}ok{reset}") } else { format!("{red}FAILED{reset}") };
+        let cached = if tutorial.cached { format!(" {dim}(cached){reset}") } else { String::new() };
+        out.push_str(&format!("{} ... {status}{cached}\n", tutorial.path.display()));
+        for block in &tutorial.blocks {
+            match &block.outcome {
+                Outcome::Failed { message, diff } => {
+                    out.push_str(&format!("  {red}error{reset}: {}:{}: {message}\n", block.path.display(), block.line));
+                    if let Some(diff) = diff {
+                        for line in diff.lines() {
+                            let colour = match line.chars().next() {
+                                Some('-') if !line.starts_with("---") => red,
+                                Some('+') if !line.starts_with("+++") => green,
+                                _ => "",
+                            };
+                            let end = if colour.is_empty() { "" } else { reset };
+                            out.push_str(&format!("    {colour}{line}{end}\n"));
+                        }
+                    }
+                }
+                Outcome::Skipped { reason } => {
+                    out.push_str(&format!("  {dim}skipped{reset}: {}:{}: {reason}\n", block.path.display(), block.line))
+                }
+                Outcome::Passed => {
+                    if let Some(perf) = &block.perf {
+                        let figures: Vec<String> = perf.limits.keys().map(|m| format!("{m} {:.2} ms", perf.measured_ms.get(m).copied().unwrap_or(0.0))).collect();
+                        out.push_str(&format!("  {dim}perf{reset}: {}:{}: `{}` {}\n", block.path.display(), block.line, perf.command, figures.join(", ")));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(&summary_line(run));
+    out.push('\n');
+    out
+}
+
+/// JSON: `{ "tutorials": [{ "path", "cached", "blocks": [{ "path", "line", "kind", "name", "status",
+/// "message"?, "diff"?, "reason"?, "perf"? }] }], "passed", "failed", "skipped" }`.
+pub fn json(run: &TestRun) -> String {
+    let (passed, failed, skipped) = run.counts();
+    let errors: Vec<String> = run.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    let value = serde_json::json!({
+        "tutorials": run.tutorials,
+        "errors": errors,
+        "passed": passed,
+        "failed": failed,
+        "skipped": skipped,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// JUnit XML: a `testsuite` per tutorial, a `testcase` per checked item.
+pub fn junit(run: &TestRun) -> String {
+    let (passed, failed, skipped) = run.counts();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"docgen test\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\">\n",
+        passed + failed + skipped
+    );
+    for d in run.diagnostics.iter().filter(|d| d.is_error()) {
+        out.push_str(&format!(
+            "  <testsuite name=\"docgen\" tests=\"1\" failures=\"1\">\n    <testcase name=\"{}\" classname=\"docgen\">\n      <failure message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
+            escape_html(&d.location()),
+            escape_html(&d.message)
+        ));
+    }
+    for tutorial in &run.tutorials {
+        let failures = tutorial.blocks.iter().filter(|b| matches!(b.outcome, Outcome::Failed { .. })).count();
+        let skips = tutorial.blocks.iter().filter(|b| matches!(b.outcome, Outcome::Skipped { .. })).count();
+        let suite = escape_html(&tutorial.path.display().to_string());
+        out.push_str(&format!("  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skips}\">\n", tutorial.blocks.len()));
+        for block in &tutorial.blocks {
+            let name = escape_html(&format!("{}:{} {} {}", block.path.display(), block.line, block.kind, block.name));
+            out.push_str(&format!("    <testcase name=\"{name}\" classname=\"{suite}\""));
+            match &block.outcome {
+                Outcome::Passed => out.push_str("/>\n"),
+                Outcome::Skipped { reason } => out.push_str(&format!(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", escape_html(reason))),
+                Outcome::Failed { message, diff } => out.push_str(&format!(
+                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                    escape_html(message),
+                    escape_html(diff.as_deref().unwrap_or(""))
+                )),
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// GitHub Actions workflow commands: `::error file=PATH,line=N::message` per failure, then the summary.
+pub fn github(run: &TestRun) -> String {
+    let escape = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut out = String::new();
+    for d in run.diagnostics.iter().filter(|d| d.is_error()) {
+        out.push_str(&format!("::error file={},line={}::{}\n", d.path.display(), d.line.max(1), escape(&d.message)));
+    }
+    for block in run.tutorials.iter().flat_map(|t| &t.blocks) {
+        if let Outcome::Failed { message, diff } = &block.outcome {
+            let text = match diff {
+                Some(d) => format!("{message}\n{d}"),
+                None => message.clone(),
+            };
+            out.push_str(&format!("::error file={},line={}::{}\n", block.path.display(), block.line, escape(&text)));
+        }
+    }
+    out.push_str(&summary_line(run));
+    out.push('\n');
+    out
+}

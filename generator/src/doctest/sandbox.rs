@@ -1,0 +1,201 @@
+//! A tutorial's sandbox: a temp folder with the fixtures copied in, HOME inside it, a clean
+//! environment with the workspace's `ax` first on PATH, and commands run in their own process group
+//! that is killed whole on timeout. Input: commands; output: their combined output and status.
+//! The only part of the harness that starts processes.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandOutput {
+    /// stdout and stderr, interleaved as the command wrote them.
+    pub output: String,
+    /// Exit status; `None` when it was killed (timeout or signal).
+    pub status: Option<i32>,
+    pub timed_out: bool,
+    pub elapsed: Duration,
+}
+
+/// One tutorial's temporary world. Removed on drop.
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+    /// Where the next command runs (a `cd` step moves it, never outside the sandbox).
+    cwd: PathBuf,
+    path_var: String,
+    pub timeout: Duration,
+}
+
+impl Sandbox {
+    /// A new sandbox whose PATH starts with the folder of `ax_binary`.
+    pub fn new(ax_binary: &Path, timeout: Duration) -> std::io::Result<Sandbox> {
+        let dir = tempfile::Builder::new().prefix("docgen-test-").tempdir()?;
+        std::fs::create_dir_all(dir.path().join(".home"))?;
+        std::fs::create_dir_all(dir.path().join(".tmp"))?;
+        let ax_dir = ax_binary.parent().map(Path::to_path_buf).unwrap_or_default();
+        let path_var = format!("{}:/usr/local/bin:/usr/bin:/bin", ax_dir.display());
+        let cwd = dir.path().to_path_buf();
+        Ok(Sandbox { dir, cwd, path_var, timeout })
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    /// Copy `source` (a fixture folder) to `ROOT/NAME`.
+    pub fn copy_fixture(&self, source: &Path, name: &str) -> std::io::Result<()> {
+        copy_dir(source, &self.root().join(name))
+    }
+
+    /// Write a `file=` block's contents at a sandbox-relative path (checked by `extract`).
+    pub fn write_file(&self, relative: &Path, contents: &str) -> std::io::Result<()> {
+        let path = self.cwd.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, contents)
+    }
+
+    /// `cd DIR` as a whole command moves the working folder for later commands; `None` if it is not one.
+    pub fn try_cd(&mut self, command: &str) -> Option<Result<(), String>> {
+        let target = command.trim().strip_prefix("cd ")?.trim();
+        let next = if target == "~" || target.is_empty() { self.root().to_path_buf() } else { self.cwd.join(target) };
+        Some(match next.canonicalize() {
+            Ok(p) if p.starts_with(self.root().canonicalize().unwrap_or_default()) && p.is_dir() => {
+                self.cwd = p;
+                Ok(())
+            }
+            Ok(_) => Err(format!("cd: {target}: outside the sandbox or not a folder")),
+            Err(e) => Err(format!("cd: {target}: {e}")),
+        })
+    }
+
+    /// Run `command` with `sh -c` in the sandbox; stderr goes to the same pipe as stdout.
+    pub fn run(&self, command: &str) -> std::io::Result<CommandOutput> {
+        let script = format!("exec 2>&1\n{command}");
+        let mut child = self.command("sh").arg("-c").arg(script).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+        let started = Instant::now();
+        let mut stdout = child.stdout.take().expect("stdout was piped");
+        let reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        });
+        let mut timed_out = false;
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if started.elapsed() >= self.timeout {
+                timed_out = true;
+                kill_process_group(child.id());
+                break child.wait()?;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let elapsed = started.elapsed();
+        // Background children that kept the pipe open die with the group, so the reader ends.
+        if !timed_out {
+            kill_process_group(child.id());
+        }
+        let bytes = reader.join().unwrap_or_default();
+        Ok(CommandOutput { output: String::from_utf8_lossy(&bytes).into_owned(), status: status.code(), timed_out, elapsed })
+    }
+
+    /// A `Command` with the sandbox's clean environment and its own process group.
+    pub fn command(&self, program: &str) -> Command {
+        use std::os::unix::process::CommandExt;
+        let mut command = Command::new(program);
+        command
+            .current_dir(&self.cwd)
+            .env_clear()
+            .env("PATH", &self.path_var)
+            .env("HOME", self.root().join(".home"))
+            .env("TMPDIR", self.root().join(".tmp"))
+            .env("LANG", "C.UTF-8")
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb")
+            .stdin(Stdio::null())
+            .process_group(0);
+        command
+    }
+}
+
+/// SIGKILL every process in the group led by `pid` (the shell and anything it started).
+fn kill_process_group(pid: u32) {
+    if let Ok(pid) = i32::try_from(pid) {
+        // SAFETY: kill(2) with a negative pid only sends a signal to that process group; no memory is touched.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sandbox(timeout_ms: u64) -> Sandbox {
+        Sandbox::new(Path::new("/nonexistent/ax"), Duration::from_millis(timeout_ms)).unwrap()
+    }
+
+    #[test]
+    fn output_interleaves_stdout_and_stderr() {
+        let out = sandbox(5000).run("echo one; echo two >&2; exit 3").unwrap();
+        assert_eq!((out.output.as_str(), out.status), ("one\ntwo\n", Some(3)));
+    }
+
+    #[test]
+    fn environment_is_clean_with_home_inside() {
+        let s = sandbox(5000);
+        let out = s.run("echo $HOME; echo ${CARGO:-unset}").unwrap();
+        assert_eq!(out.output, format!("{}\nunset\n", s.root().join(".home").display()));
+    }
+
+    #[test]
+    fn timeout_kills_the_whole_process_group() {
+        let marker = format!("docgen-orphan-check-{}", std::process::id());
+        let out = sandbox(300).run(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30")).unwrap();
+        assert!(out.timed_out && out.status.is_none());
+        std::thread::sleep(Duration::from_millis(100));
+        let survivors = Command::new("pgrep").args(["-f", &marker]).output().unwrap();
+        assert!(survivors.stdout.is_empty(), "orphans left: {}", String::from_utf8_lossy(&survivors.stdout));
+    }
+
+    #[test]
+    fn cd_moves_within_the_sandbox_only() {
+        let mut s = sandbox(5000);
+        std::fs::create_dir(s.root().join("proj")).unwrap();
+        assert_eq!(s.try_cd("cd proj"), Some(Ok(())));
+        assert!(s.run("pwd").unwrap().output.trim_end().ends_with("/proj"));
+        assert!(matches!(s.try_cd("cd ../../.."), Some(Err(_))));
+        assert_eq!(s.try_cd("ls"), None);
+    }
+
+    #[test]
+    fn sandbox_folder_is_removed_on_drop() {
+        let s = sandbox(5000);
+        let root = s.root().to_path_buf();
+        drop(s);
+        assert!(!root.exists());
+    }
+}
