@@ -92,6 +92,12 @@ struct ServeArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     drafts: bool,
+    /// Re-run a tutorial's blocks whenever it is saved; the result shows in the browser.
+    #[arg(long)]
+    test_tutorials: bool,
+    /// The ax binary tutorials run against [default: next to docgen, or $DOCGEN_AX].
+    #[arg(long, value_name = "PATH")]
+    ax: Option<PathBuf>,
 }
 
 /// Output format of `docgen test`.
@@ -160,6 +166,8 @@ fn serve(args: ServeArgs) -> i32 {
     options.port = args.port;
     options.open = args.open;
     options.build.include_drafts = args.drafts;
+    options.test_tutorials = args.test_tutorials;
+    options.ax_binary = args.ax;
     let result = crate::serve::run(options, move |event| match event {
         crate::serve::ServeEvent::Listening(addr) => println!("serving http://{addr}/"),
         crate::serve::ServeEvent::Rebuilt(outcome) => {
@@ -176,6 +184,7 @@ fn serve(args: ServeArgs) -> i32 {
         crate::serve::ServeEvent::SearchFailed(d) => {
             print_diagnostics(std::slice::from_ref(d), color)
         }
+        crate::serve::ServeEvent::TutorialTested(result) => eprint!("{}", result.report),
     });
     match result {
         Ok(()) => 0,
@@ -187,7 +196,17 @@ fn serve(args: ServeArgs) -> i32 {
 }
 
 fn run_test_command(command: Command) -> i32 {
-    let Command::Test { paths, root, ax, format, bless, no_cache, update_baseline, timeout } = command else {
+    let Command::Test {
+        paths,
+        root,
+        ax,
+        format,
+        bless,
+        no_cache,
+        update_baseline,
+        timeout,
+    } = command
+    else {
         return 2;
     };
     let mut options = TestOptions::new(root);
@@ -210,7 +229,10 @@ fn run_test_command(command: Command) -> i32 {
     }
     if bless {
         match doctest::bless::apply(&options.root, &run) {
-            Ok(n) => eprintln!("blessed the output of {n} command{}", if n == 1 { "" } else { "s" }),
+            Ok(n) => eprintln!(
+                "blessed the output of {n} command{}",
+                if n == 1 { "" } else { "s" }
+            ),
             Err(e) => eprintln!("error: --bless could not rewrite the markdown: {e}"),
         }
     }

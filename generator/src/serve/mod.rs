@@ -9,13 +9,14 @@
 pub mod http;
 pub mod rebuild;
 pub mod reload;
+pub mod tutorials;
 pub mod watch;
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use http::{AppState, BindError, ServedSite};
 use rebuild::{RebuildKind, RebuildOutcome, Rebuilder};
-use reload::ReloadMessage;
+use reload::{ReloadMessage, TutorialResult};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
@@ -33,6 +34,10 @@ pub struct ServeOptions {
     pub open: bool,
     /// How long the watcher waits for a burst of file events to settle.
     pub debounce: Duration,
+    /// Re-run a tutorial's blocks (`docgen test`) whenever it is saved; results show in the overlay.
+    pub test_tutorials: bool,
+    /// The `ax` binary tutorials run against (default: as `docgen test` finds it).
+    pub ax_binary: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -43,6 +48,8 @@ impl ServeOptions {
             port: 1111,
             open: false,
             debounce: Duration::from_millis(20),
+            test_tutorials: false,
+            ax_binary: None,
         }
     }
 }
@@ -67,6 +74,8 @@ pub enum ServeEvent<'a> {
     Rebuilt(&'a RebuildOutcome),
     /// The search bundle could not be rebuilt after an edit.
     SearchFailed(&'a Diagnostic),
+    /// A saved tutorial was re-run (`--test-tutorials`).
+    TutorialTested(&'a TutorialResult),
 }
 
 /// Serve until the process is interrupted. `report` is called with every event, from any thread.
@@ -86,7 +95,31 @@ pub fn run(
         status: status_of(&first),
         tutorial: None,
     }));
+    let site_sender = Arc::new(site_sender);
     let (messages, _) = broadcast::channel(64);
+    let tutorial_runner = options.test_tutorials.then(|| {
+        let site = Arc::clone(&site_sender);
+        let messages = messages.clone();
+        let report = Arc::clone(&report);
+        tutorials::spawn_runner(
+            options.build.root.clone(),
+            options.ax_binary.clone(),
+            move |result| {
+                report(ServeEvent::TutorialTested(&result));
+                let message = ReloadMessage::Tutorial(result);
+                // A failure is shown again to pages opened later; a pass only to the pages open now.
+                let keep = matches!(&message, ReloadMessage::Tutorial(r) if !r.passed);
+                site.send_modify(|s| {
+                    *s = Arc::new(ServedSite {
+                        files: s.files.clone(),
+                        status: s.status.clone(),
+                        tutorial: keep.then(|| message.clone()),
+                    })
+                });
+                let _ = messages.send(message);
+            },
+        )
+    });
 
     let sections = build::resolved_config(&options.build)
         .map(|(config, _)| config.sections)
@@ -101,7 +134,16 @@ pub fn run(
     std::thread::spawn({
         let messages = messages.clone();
         let report = Arc::clone(&report);
-        move || rebuild_loop(rebuilder, &changes, &site_sender, &messages, &*report)
+        move || {
+            rebuild_loop(
+                rebuilder,
+                &changes,
+                &site_sender,
+                &messages,
+                tutorial_runner.as_ref(),
+                &*report,
+            )
+        }
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -131,6 +173,7 @@ fn rebuild_loop(
     changes: &mpsc::Receiver<watch::ChangeSet>,
     site: &state_watch::Sender<Arc<ServedSite>>,
     messages: &broadcast::Sender<ReloadMessage>,
+    tutorial_runner: Option<&mpsc::Sender<Vec<PathBuf>>>,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
     while let Ok(mut change) = changes.recv() {
@@ -140,6 +183,13 @@ fn rebuild_loop(
         }
         let outcome = rebuilder.rebuild(&change);
         report(ServeEvent::Rebuilt(&outcome));
+        if let Some(runner) = tutorial_runner {
+            let saved = tutorials::saved_tutorials(&change);
+            if !saved.is_empty() {
+                // The runner lives as long as this loop.
+                let _ = runner.send(saved);
+            }
+        }
         let was_failing = matches!(site.borrow().status, ReloadMessage::Errors { .. });
         let status = status_of(&outcome);
         match &outcome.files {

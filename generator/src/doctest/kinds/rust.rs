@@ -26,23 +26,49 @@ struct BlockSpan {
 }
 
 /// Compile and run all blocks; one result per block.
-pub fn run_all(root: &Path, blocks: &[(PathBuf, RustBlock)], timeout: Duration) -> Vec<BlockResult> {
+pub fn run_all(
+    root: &Path,
+    blocks: &[(PathBuf, RustBlock)],
+    timeout: Duration,
+) -> Vec<BlockResult> {
     let dir = root.join(CRATE_DIR);
     match generate_crate(root, &dir, blocks) {
         Ok(spans) => run_crate(&dir, blocks, &spans, timeout),
-        Err(e) => blocks.iter().map(|(path, b)| result(path, b, Outcome::failed(format!("cannot write the generated crate: {e}")))).collect(),
+        Err(e) => blocks
+            .iter()
+            .map(|(path, b)| {
+                result(
+                    path,
+                    b,
+                    Outcome::failed(format!("cannot write the generated crate: {e}")),
+                )
+            })
+            .collect(),
     }
 }
 
 fn result(path: &Path, block: &RustBlock, outcome: Outcome) -> BlockResult {
-    BlockResult::new(&SourcePos { path: path.to_path_buf(), line: block.pos.line, col: 1 }, "rust", format!("block_{}", block.pos.line), outcome)
+    BlockResult::new(
+        &SourcePos {
+            path: path.to_path_buf(),
+            line: block.pos.line,
+            col: 1,
+        },
+        "rust",
+        format!("block_{}", block.pos.line),
+        outcome,
+    )
 }
 
 fn module_name(index: usize) -> String {
     format!("block_{index:03}")
 }
 
-fn generate_crate(root: &Path, dir: &Path, blocks: &[(PathBuf, RustBlock)]) -> std::io::Result<Vec<BlockSpan>> {
+fn generate_crate(
+    root: &Path,
+    dir: &Path,
+    blocks: &[(PathBuf, RustBlock)],
+) -> std::io::Result<Vec<BlockSpan>> {
     std::fs::create_dir_all(dir.join("src/bin"))?;
     let engine = root.join("engine").canonicalize()?;
     let manifest = format!(
@@ -54,20 +80,35 @@ fn generate_crate(root: &Path, dir: &Path, blocks: &[(PathBuf, RustBlock)]) -> s
     if let Ok(lock) = std::fs::read_to_string(root.join("Cargo.lock")) {
         write_if_changed(&dir.join("Cargo.lock"), &lock)?;
     }
-    let mut lib = String::from("//! Generated: one module per tutorial rust block.\n#![allow(dead_code, unused_imports, unused_variables, unused_mut)]\n\n");
+    let mut lib = String::from(
+        "//! Generated: one module per tutorial rust block.\n#![allow(dead_code, unused_imports, unused_variables, unused_mut)]\n\n",
+    );
     lib.push_str("/// What a block's `main` may return.\npub trait BlockOutcome {\n    fn check(self);\n}\nimpl BlockOutcome for () {\n    fn check(self) {}\n}\nimpl<E: std::fmt::Debug> BlockOutcome for Result<(), E> {\n    fn check(self) {\n        if let Err(e) = self {\n            panic!(\"main returned an error: {e:?}\");\n        }\n    }\n}\n");
     let mut spans = Vec::new();
     let mut bins = std::collections::BTreeSet::new();
     for (index, (path, block)) in blocks.iter().enumerate() {
         let wrapped = !block.code.contains("fn main");
-        let body = if wrapped { format!("fn main() {{\n{}\n}}", block.code) } else { block.code.clone() };
+        let body = if wrapped {
+            format!("fn main() {{\n{}\n}}", block.code)
+        } else {
+            block.code.clone()
+        };
         if block.compile_fail.is_some() {
             let name = format!("compile_fail_{index:03}");
-            write_if_changed(&dir.join(format!("src/bin/{name}.rs")), &format!("// {}:{}\n{body}\n", path.display(), block.pos.line))?;
+            write_if_changed(
+                &dir.join(format!("src/bin/{name}.rs")),
+                &format!("// {}:{}\n{body}\n", path.display(), block.pos.line),
+            )?;
             bins.insert(format!("{name}.rs"));
             continue;
         }
-        let _ = writeln!(lib, "\n/// {}:{}\npub mod {} {{\n    use super::BlockOutcome;", path.display(), block.pos.line, module_name(index));
+        let _ = writeln!(
+            lib,
+            "\n/// {}:{}\npub mod {} {{\n    use super::BlockOutcome;",
+            path.display(),
+            block.pos.line,
+            module_name(index)
+        );
         let first_line = lib.lines().count() + 1;
         lib.push_str(&body);
         lib.push('\n');
@@ -77,9 +118,17 @@ fn generate_crate(root: &Path, dir: &Path, blocks: &[(PathBuf, RustBlock)]) -> s
             (true, false) => "#[test]\n    #[should_panic]",
             _ => "#[test]",
         };
-        let _ = writeln!(lib, "    {attrs}\n    fn run() {{\n        main().check();\n    }}\n}}");
+        let _ = writeln!(
+            lib,
+            "    {attrs}\n    fn run() {{\n        main().check();\n    }}\n}}"
+        );
         let markdown_line = block.code_start_line - usize::from(wrapped);
-        spans.push(BlockSpan { block: index, first_line, last_line, markdown_line });
+        spans.push(BlockSpan {
+            block: index,
+            first_line,
+            last_line,
+            markdown_line,
+        });
     }
     // Remove binaries of compile_fail blocks that no longer exist.
     for entry in std::fs::read_dir(dir.join("src/bin"))?.flatten() {
@@ -101,33 +150,63 @@ fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
 
 fn cargo(dir: &Path) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(dir).env("CARGO_TARGET_DIR", dir.join("target")).env_remove("RUSTFLAGS");
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS");
     command
 }
 
-fn run_crate(dir: &Path, blocks: &[(PathBuf, RustBlock)], spans: &[BlockSpan], timeout: Duration) -> Vec<BlockResult> {
+fn run_crate(
+    dir: &Path,
+    blocks: &[(PathBuf, RustBlock)],
+    spans: &[BlockSpan],
+    timeout: Duration,
+) -> Vec<BlockResult> {
     let mut results: Vec<Option<BlockResult>> = vec![None; blocks.len()];
     // compile_fail blocks: each binary must fail to build.
     for (index, (path, block)) in blocks.iter().enumerate() {
-        let Some(expected) = &block.compile_fail else { continue };
+        let Some(expected) = &block.compile_fail else {
+            continue;
+        };
         let name = format!("compile_fail_{index:03}");
-        let outcome = match cargo(dir).args(["build", "--quiet", "--bin", &name, "--message-format=short"]).output() {
-            Ok(o) if o.status.success() => Outcome::failed("compile_fail block compiled successfully"),
+        let outcome = match cargo(dir)
+            .args(["build", "--quiet", "--bin", &name, "--message-format=short"])
+            .output()
+        {
+            Ok(o) if o.status.success() => {
+                Outcome::failed("compile_fail block compiled successfully")
+            }
             Ok(o) => {
                 let stderr = String::from_utf8_lossy(&o.stderr);
                 if expected.is_empty() || stderr.contains(expected.as_str()) {
                     Outcome::Passed
                 } else {
-                    Outcome::failed(format!("compile_fail block failed, but without `{expected}`:\n{stderr}"))
+                    Outcome::failed(format!(
+                        "compile_fail block failed, but without `{expected}`:\n{stderr}"
+                    ))
                 }
             }
             Err(e) => Outcome::failed(format!("cannot run cargo: {e}")),
         };
         results[index] = Some(result(path, block, outcome));
     }
-    let output = cargo(dir).args(["test", "--lib", "--quiet", "--message-format=short", "--", "--test-threads=2"]).output();
+    let output = cargo(dir)
+        .args([
+            "test",
+            "--lib",
+            "--quiet",
+            "--message-format=short",
+            "--",
+            "--test-threads=2",
+        ])
+        .output();
     let (stdout, stderr, success) = match output {
-        Ok(o) => (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned(), o.status.success()),
+        Ok(o) => (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            o.status.success(),
+        ),
         Err(e) => (String::new(), format!("cannot run cargo: {e}"), false),
     };
     let _ = timeout;
@@ -140,12 +219,21 @@ fn run_crate(dir: &Path, blocks: &[(PathBuf, RustBlock)], spans: &[BlockSpan], t
         } else if stdout.contains(&format!("test {module}::run ... ok")) {
             Outcome::Passed
         } else if stdout.contains(&format!("test {module}::run ... ignored")) {
-            Outcome::Skipped { reason: "no_run: compiled, not run".into() }
+            Outcome::Skipped {
+                reason: "no_run: compiled, not run".into(),
+            }
         } else if stdout.contains(&format!("test {module}::run ... FAILED")) {
-            let section = stdout.split(&format!("---- {module}::run stdout ----")).nth(1).and_then(|s| s.split("\n\n").next()).unwrap_or("");
+            let section = stdout
+                .split(&format!("---- {module}::run stdout ----"))
+                .nth(1)
+                .and_then(|s| s.split("\n\n").next())
+                .unwrap_or("");
             Outcome::failed(format!("block failed when run:\n{}", section.trim()))
         } else if !success {
-            Outcome::failed(format!("the generated crate did not build:\n{}", tail(&stderr, 30)))
+            Outcome::failed(format!(
+                "the generated crate did not build:\n{}",
+                tail(&stderr, 30)
+            ))
         } else {
             Outcome::failed("no test result for this block")
         };
@@ -156,19 +244,36 @@ fn run_crate(dir: &Path, blocks: &[(PathBuf, RustBlock)], spans: &[BlockSpan], t
 
 /// `src/lib.rs:LINE:COL: error...` lines, grouped by the block whose span holds LINE, rewritten to
 /// point at the markdown line.
-fn map_compile_errors(stderr: &str, spans: &[BlockSpan], blocks: &[(PathBuf, RustBlock)]) -> std::collections::BTreeMap<usize, Vec<String>> {
+fn map_compile_errors(
+    stderr: &str,
+    spans: &[BlockSpan],
+    blocks: &[(PathBuf, RustBlock)],
+) -> std::collections::BTreeMap<usize, Vec<String>> {
     let mut map: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
     for line in stderr.lines() {
-        let Some(rest) = line.strip_prefix("src/lib.rs:") else { continue };
+        let Some(rest) = line.strip_prefix("src/lib.rs:") else {
+            continue;
+        };
         if !rest.contains("error") {
             continue;
         }
         let mut parts = rest.splitn(3, ':');
-        let (Some(l), Some(_col), Some(message)) = (parts.next(), parts.next(), parts.next()) else { continue };
-        let Ok(generated_line) = l.parse::<usize>() else { continue };
-        if let Some(span) = spans.iter().find(|s| (s.first_line..=s.last_line).contains(&generated_line)) {
+        let (Some(l), Some(_col), Some(message)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let Ok(generated_line) = l.parse::<usize>() else {
+            continue;
+        };
+        if let Some(span) = spans
+            .iter()
+            .find(|s| (s.first_line..=s.last_line).contains(&generated_line))
+        {
             let markdown_line = span.markdown_line + (generated_line - span.first_line);
-            map.entry(span.block).or_default().push(format!("{}:{markdown_line}:{message}", blocks[span.block].0.display()));
+            map.entry(span.block).or_default().push(format!(
+                "{}:{markdown_line}:{message}",
+                blocks[span.block].0.display()
+            ));
         }
     }
     map
