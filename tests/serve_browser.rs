@@ -32,6 +32,13 @@ fn edit_reloads_broken_front_matter_shows_overlay_fix_removes_it() {
 
     let mut options = ServeOptions::new(&root);
     options.port = 0;
+    // The tutorial steps need `ax`; without it they are left out, and the reason is printed.
+    let ax = docgen::doctest::find_ax_binary(None);
+    if let Err(e) = &ax {
+        eprintln!("SKIPPED the --test-tutorials steps: {e} (run `cargo build -p ax`)");
+    }
+    options.test_tutorials = ax.is_ok();
+    options.ax_binary = ax.as_ref().ok().cloned();
     let (address_sender, address) = mpsc::channel();
     // The server runs until the test process exits; it holds nothing the test needs back.
     std::thread::spawn(move || {
@@ -48,8 +55,19 @@ fn edit_reloads_broken_front_matter_shows_overlay_fix_removes_it() {
     let shots = repo_root().join("target/browser-screenshots/serve");
     let script = repo_root().join("tests/browser/serve_e2e.mjs");
     let url = format!("http://{addr}");
-    match run_node(&script, &[&root, Path::new(&url), &shots]) {
+    let mut args = vec![root.as_path(), Path::new(&url), shots.as_path()];
+    if ax.is_ok() {
+        args.push(Path::new("tutorials"));
+    }
+    match run_node(&script, &args) {
         Ok(stdout) => {
+            if ax.is_ok() {
+                assert!(
+                    stdout.contains("tutorial: failure shows tutorials/hello.md:8")
+                        && stdout.contains("tutorial: fixed tutorial passes"),
+                    "{stdout}"
+                );
+            }
             for step in [
                 "edit: page reloaded",
                 "broken: overlay names content/guide/intro.md:4:10",

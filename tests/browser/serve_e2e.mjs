@@ -1,11 +1,13 @@
 // docgen serve in headless Chromium: an edited page reloads with its new text, broken front matter shows
 // the overlay naming the file and line, fixing it removes the overlay, and an editor that saves by
-// rename is picked up. Usage: node serve_e2e.mjs SITE_ROOT URL SCREENSHOT_DIR
+// rename is picked up; with `tutorials` as 4th argument (the server runs with --test-tutorials), a saved
+// tutorial's failure and then its pass show in the tutorial panel.
+// Usage: node serve_e2e.mjs SITE_ROOT URL SCREENSHOT_DIR [tutorials]
 import fs from "node:fs";
 import path from "node:path";
 import { launch, check } from "./lib.mjs";
 
-const [root, baseUrl, shots] = process.argv.slice(2);
+const [root, baseUrl, shots, withTutorials] = process.argv.slice(2);
 const TIMEOUT_MS = 15000;
 
 /** Poll `probe` (which may throw while the page reloads) until it returns true. */
@@ -85,6 +87,29 @@ try {
   }
   await eventually("the last rapid edit", async () => (await page.textContent("main")).includes("rapid edit 5"));
   console.log("rapid: page shows the last of 5 edits");
+
+  // 7. --test-tutorials: a failing console block shows path:line and the diff; fixing it shows a pass.
+  if (withTutorials === "tutorials") {
+    const tutorial = (expected) =>
+      `+++\ntitle = "Hello"\n+++\n\nCheck the version:\n\n\`\`\`console\n$ ax --version\n${expected}\n\`\`\`\n`;
+    await eventually("the socket before the tutorial", () => connected(page));
+    fs.writeFileSync(path.join(root, "tutorials/hello.md"), tutorial("ax 9.9.9-not-this-version"));
+    await eventually("the failed tutorial panel", async () => {
+      const text = await page.textContent("#docgen-tutorial");
+      return text !== null && text.includes("tutorial failed");
+    });
+    const failed = await page.textContent("#docgen-tutorial");
+    check(failed.includes("tutorials/hello.md:8"), `panel names the failing line: ${failed}`);
+    check(failed.includes("9.9.9-not-this-version"), `panel shows the diff: ${failed}`);
+    await page.screenshot({ path: path.join(shots, "tutorial-failed.png") });
+    console.log("tutorial: failure shows tutorials/hello.md:8");
+    fs.writeFileSync(path.join(root, "tutorials/hello.md"), tutorial("ax [..]"));
+    await eventually("the passed tutorial panel", async () => {
+      const text = await page.textContent("#docgen-tutorial");
+      return text !== null && text.includes("tutorials/hello.md: tutorial passed");
+    });
+    console.log("tutorial: fixed tutorial passes");
+  }
 } finally {
   await browser.close();
 }

@@ -87,6 +87,17 @@ pub fn run(
     let listener = http::bind(options.bind, options.port)?;
     let addr = listener.local_addr()?;
 
+    // Watch before the first build, so a save made while it runs is rebuilt right after.
+    let sections = build::resolved_config(&options.build)
+        .map(|(config, _)| config.sections)
+        .unwrap_or_else(|_| vec!["content".into(), "tutorials".into()]);
+    let (change_sender, changes) = mpsc::channel();
+    let _watcher = watch::watch_sources(&options.build.root, &sections, options.debounce, {
+        move |change| {
+            // The receiver only goes away when the server shuts down.
+            let _ = change_sender.send(change);
+        }
+    })?;
     let mut rebuilder = Rebuilder::new(options.build.clone());
     let first = rebuild_and_search(&mut rebuilder, &watch::ChangeSet::everything());
     report(ServeEvent::Rebuilt(&first));
@@ -121,16 +132,6 @@ pub fn run(
         )
     });
 
-    let sections = build::resolved_config(&options.build)
-        .map(|(config, _)| config.sections)
-        .unwrap_or_else(|_| vec!["content".into(), "tutorials".into()]);
-    let (change_sender, changes) = mpsc::channel();
-    let _watcher = watch::watch_sources(&options.build.root, &sections, options.debounce, {
-        move |change| {
-            // The receiver only goes away when the server shuts down.
-            let _ = change_sender.send(change);
-        }
-    })?;
     std::thread::spawn({
         let messages = messages.clone();
         let report = Arc::clone(&report);
