@@ -88,7 +88,7 @@ DOCGEN_RESULT=$(node --experimental-websocket --no-warnings "$WORK/client.mjs" d
 HUGO_RESULT='{}'
 if command -v hugo > /dev/null; then
   HPORT=$(free_port)
-  (cd "$WORK/hugo" && exec hugo server --bind 127.0.0.1 --port "$HPORT" --logLevel error > "$WORK/hugo.log" 2>&1) &
+  (cd "$WORK/hugo" && exec hugo server --bind 127.0.0.1 --port "$HPORT" > "$WORK/hugo.log" 2>&1) &
   PIDS+=($!)
   wait_for_port "$HPORT"
   HUGO_RESULT=$(node --experimental-websocket --no-warnings "$WORK/client.mjs" hugo "ws://127.0.0.1:$HPORT/livereload" "$WORK/hugo/content/$PAGE" "$EDITS")

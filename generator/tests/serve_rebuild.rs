@@ -305,3 +305,60 @@ fn incremental_result_equals_a_full_build_of_the_same_sources() {
         without_manifest_names(&full)
     );
 }
+
+#[test]
+fn edit_seen_only_as_a_folder_event_takes_the_full_reload_path_and_stays_incremental() {
+    let (_dir, root) = copy_fixture("site");
+    let mut rebuilder = started(&root);
+    edit(
+        &root,
+        "content/guide/setup.md",
+        "Setup steps, written",
+        "Setup steps, rewritten",
+    );
+    // Some watchers report the folder, not the file: every page is reloaded and compared.
+    let outcome = rebuilder.rebuild(&page_edit("content/guide"));
+    assert_eq!(outcome.kind, RebuildKind::Incremental);
+    assert_eq!(
+        outcome.rendered_pages,
+        paths(&["content/guide/_index.md", "content/guide/setup.md"])
+    );
+}
+
+#[test]
+fn a_failed_edit_leaves_the_next_edit_consistent_with_a_full_build() {
+    let (_dir, root) = copy_fixture("site");
+    let mut rebuilder = started(&root);
+    edit(
+        &root,
+        "content/guide/intro.md",
+        "[setup](setup.md#install-it)",
+        "[setup](setup.md#no-such-anchor)",
+    );
+    assert!(
+        !rebuilder
+            .rebuild(&page_edit("content/guide/intro.md"))
+            .succeeded()
+    );
+    edit(
+        &root,
+        "content/guide/intro.md",
+        "[setup](setup.md#no-such-anchor)",
+        "[the setup page](setup.md#install-it)",
+    );
+    let outcome = rebuilder.rebuild(&page_edit("content/guide/intro.md"));
+    assert!(outcome.succeeded(), "{:?}", outcome.diagnostics);
+    assert_eq!(outcome.kind, RebuildKind::Incremental);
+    let incremental = rebuilder.rebuild_search().expect("search bundle");
+    let (full, _) = build_in_memory(&BuildOptions::new(&root));
+    let full: SiteFiles = full
+        .expect("full build")
+        .files
+        .into_iter()
+        .map(|f| (f.path, std::sync::Arc::new(f.bytes)))
+        .collect();
+    assert_eq!(
+        without_manifest_names(&incremental),
+        without_manifest_names(&full)
+    );
+}

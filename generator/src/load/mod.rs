@@ -118,16 +118,7 @@ fn read_page(
     relative: &Path,
     templates: &[&str],
 ) -> Result<(SourcePage, Vec<Diagnostic>), Diagnostic> {
-    let bytes = std::fs::read(root.join(relative))
-        .map_err(|e| Diagnostic::error(relative, 0, 0, format!("cannot read file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let (line, col) = crate::diagnostics::line_col(
-            &String::from_utf8_lossy(e.as_bytes()),
-            e.utf8_error().valid_up_to(),
-        );
-        Diagnostic::error(relative, line, col, "file is not valid UTF-8")
-            .with_hint("save the file as UTF-8")
-    })?;
+    let text = read_text(root, relative)?;
     let split = split_front_matter(relative, &text)?;
     if let Some(template) = &split.front_matter.template
         && !templates.contains(&template.as_str())
@@ -180,6 +171,46 @@ fn read_page(
         is_section_index,
     };
     Ok((page, split.warnings))
+}
+
+/// Read a page's file as UTF-8; errors name the file (and the line of the first invalid byte).
+fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(relative))
+        .map_err(|e| Diagnostic::error(relative, 0, 0, format!("cannot read file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = crate::diagnostics::line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        Diagnostic::error(relative, line, col, "file is not valid UTF-8")
+            .with_hint("save the file as UTF-8")
+    })
+}
+
+/// A page's new body after an edit that left its front matter alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyUpdate {
+    pub body: String,
+    pub body_start_line: usize,
+    /// Front-matter warnings (unknown keys), as `load_site` reports them.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Re-read one page `load_site` read before. `Ok(Some)` when only its body changed; `Ok(None)` when its
+/// front matter differs from `page`'s (including a title taken from the body), so the caller must
+/// reload the site; `Err` when the file cannot be read or its front matter is invalid. `docgen serve`
+/// uses it so a save re-reads one file instead of the whole site.
+pub fn reread_page_body(root: &Path, page: &SourcePage) -> Result<Option<BodyUpdate>, Diagnostic> {
+    let text = read_text(root, &page.source_path)?;
+    let split = split_front_matter(&page.source_path, &text)?;
+    if split.front_matter != page.front_matter {
+        return Ok(None);
+    }
+    Ok(Some(BodyUpdate {
+        body: split.body.to_owned(),
+        body_start_line: split.body_start_line,
+        warnings: split.warnings,
+    }))
 }
 
 fn file_stem(path: &Path) -> String {

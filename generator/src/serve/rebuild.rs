@@ -63,6 +63,8 @@ impl RebuildOutcome {
 struct LastGood {
     site: BuiltSite,
     files: SiteFiles,
+    /// The build's warnings (a good build has no errors), carried over for pages an edit did not touch.
+    warnings: Vec<Diagnostic>,
 }
 
 /// Rebuilds the site at `options.root` on demand and remembers the last good build.
@@ -149,6 +151,9 @@ impl Rebuilder {
         if config != good.site.config {
             return Plan::Full;
         }
+        if let Some(plan) = self.plan_from_saved_pages(good, change, &config_warnings) {
+            return plan;
+        }
         let (sources, load_problems) = load::load_site(
             &self.options.root,
             &config,
@@ -178,6 +183,67 @@ impl Rebuilder {
         }
     }
 
+    /// The fast path for the common case, saves of pages the site already has: re-read only those files.
+    /// `None` when the change touches anything else or a page's front matter changed (then the whole
+    /// site is reloaded).
+    fn plan_from_saved_pages(
+        &self,
+        good: &LastGood,
+        change: &ChangeSet,
+        config_warnings: &[Diagnostic],
+    ) -> Option<Plan> {
+        let tree = &good.site.sources.tree;
+        let mut updates = Vec::new();
+        for path in &change.paths {
+            let index = tree.pages.iter().position(|p| &p.source_path == path)?;
+            // A deleted page changes the navigation: that is the slow path's job.
+            if !self.options.root.join(path).is_file() {
+                return None;
+            }
+            match load::reread_page_body(&self.options.root, &tree.pages[index]) {
+                Ok(Some(update)) => updates.push((index, update)),
+                Ok(None) => return None,
+                Err(e) => {
+                    let mut diagnostics: Vec<Diagnostic> =
+                        config_warnings.iter().cloned().chain([e]).collect();
+                    build::finish_diagnostics(tree, &mut diagnostics);
+                    return Some(Plan::LoadFailed(diagnostics));
+                }
+            }
+        }
+        let edited_paths: Vec<&PathBuf> = updates
+            .iter()
+            .map(|(i, _)| &tree.pages[*i].source_path)
+            .collect();
+        let mut warnings: Vec<Diagnostic> = good
+            .warnings
+            .iter()
+            .filter(|d| !edited_paths.contains(&&d.path))
+            .cloned()
+            .chain(config_warnings.iter().cloned())
+            .collect();
+        let mut sources = good.site.sources.clone();
+        let mut edited = Vec::new();
+        for (index, update) in updates {
+            let page = &mut sources.tree.pages[index];
+            warnings.extend(update.warnings);
+            if page.body != update.body || page.body_start_line != update.body_start_line {
+                page.body = update.body;
+                page.body_start_line = update.body_start_line;
+                edited.push(index);
+            }
+        }
+        if edited.is_empty() {
+            return Some(Plan::Unchanged);
+        }
+        edited.sort_unstable();
+        Some(Plan::Pages(Box::new(PagePlan {
+            edited,
+            sources,
+            warnings,
+        })))
+    }
+
     fn rebuild_everything(&mut self) -> RebuildOutcome {
         let (site, diagnostics) = build::build_in_memory(&self.options);
         let mut outcome = RebuildOutcome {
@@ -193,6 +259,7 @@ impl Rebuilder {
             return outcome;
         };
         let files = to_site_files(std::mem::take(&mut site.files));
+        let warnings = outcome.diagnostics.clone();
         outcome.rendered_pages = site
             .sources
             .tree
@@ -203,12 +270,17 @@ impl Rebuilder {
         outcome.rendered_pages.sort();
         outcome.changed_files = changed_paths(&self.files(), &files);
         outcome.files = Some(files.clone());
-        self.last_good = Some(LastGood { site, files });
+        self.last_good = Some(LastGood {
+            site,
+            files,
+            warnings,
+        });
         outcome
     }
 
     fn rebuild_pages(&mut self, plan: PagePlan) -> RebuildOutcome {
-        let Some(good) = &self.last_good else {
+        // Taken out and patched in place: cloning every parsed page would cost more than the rebuild.
+        let Some(mut good) = self.last_good.take() else {
             return self.rebuild_everything();
         };
         let PagePlan {
@@ -218,18 +290,22 @@ impl Rebuilder {
         } = plan;
         let tree = &sources.tree;
         let (reparsed, problems) = build::parse_pages(tree, &edited, &self.options);
-        let mut parsed = good.site.parsed.clone();
-        let mut parse_problems = good.site.parse_problems.clone();
-        for ((page, problems), &i) in reparsed.into_iter().zip(problems).zip(&edited) {
-            // `build_in_memory` parses every page in tree order, so index `i` is page `i`.
-            parsed[i] = page;
-            parse_problems[i] = problems;
-        }
+        // `build_in_memory` parses every page in tree order, so index `i` is page `i`.
+        let replaced: Vec<_> = reparsed
+            .into_iter()
+            .zip(problems)
+            .zip(&edited)
+            .map(|((page, problems), &i)| {
+                let old_page = std::mem::replace(&mut good.site.parsed[i], page);
+                let old_problems = std::mem::replace(&mut good.site.parse_problems[i], problems);
+                (i, old_page, old_problems)
+            })
+            .collect();
         let mut diagnostics = std::mem::take(&mut warnings);
-        diagnostics.extend(parse_problems.iter().flatten().cloned());
+        diagnostics.extend(good.site.parse_problems.iter().flatten().cloned());
         diagnostics.extend(parse::check_anchors(
             tree,
-            &parsed,
+            &good.site.parsed,
             build::link_severity(&self.options),
         ));
 
@@ -241,7 +317,7 @@ impl Rebuilder {
             .map(|path| format!("/{path}"));
         let config = &good.site.config;
         let (rendered, problems) =
-            render::render_pages(config, &sources, &parsed, manifest, &to_render);
+            render::render_pages(config, &sources, &good.site.parsed, manifest, &to_render);
         diagnostics.extend(problems);
         build::finish_diagnostics(tree, &mut diagnostics);
 
@@ -260,6 +336,11 @@ impl Rebuilder {
             elapsed: Duration::ZERO,
         };
         if !outcome.succeeded() {
+            for (i, page, problems) in replaced {
+                good.site.parsed[i] = page;
+                good.site.parse_problems[i] = problems;
+            }
+            self.last_good = Some(good);
             return outcome;
         }
         let mut files = good.files.clone();
@@ -274,14 +355,10 @@ impl Rebuilder {
         outcome.changed_files = changed_paths(&good.files, &files);
         outcome.files = Some(files.clone());
         outcome.search_pending = true;
-        let site = BuiltSite {
-            config: config.clone(),
-            sources,
-            parsed,
-            parse_problems,
-            files: Vec::new(),
-        };
-        self.last_good = Some(LastGood { site, files });
+        good.site.sources = sources;
+        good.files = files;
+        good.warnings = outcome.diagnostics.clone();
+        self.last_good = Some(good);
         outcome
     }
 }
@@ -353,7 +430,11 @@ fn to_site_files(files: Vec<OutputFile>) -> SiteFiles {
 fn changed_paths(old: &SiteFiles, new: &SiteFiles) -> Vec<String> {
     let mut changed: Vec<String> = new
         .iter()
-        .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
+        .filter(|(path, bytes)| {
+            // Unchanged files are shared between the two sites; compare bytes only when they are not.
+            old.get(*path)
+                .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
+        })
         .map(|(path, _)| path.clone())
         .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
         .collect();
