@@ -3,7 +3,8 @@
 //! new site files (when the build succeeded) and every diagnostic.
 //!
 //! The stages are the ones `docgen build` runs (`build::parse_pages`, `render::render_pages`, ...), so serve
-//! and build cannot drift. A body-only edit re-renders the page, its section's index page and, for an
+//! and build cannot drift. A save of known pages re-reads just those files (`load::reread_page_body`);
+//! any other change reloads the whole site with `load_site` and compares it with the last good build. A body-only edit re-renders the page, its section's index page and, for an
 //! `_index.md`, the parent section's index page (their listings show summaries); a change to the config,
 //! the theme, a title, weight, slug or the set of files changes the navigation of every page, so it
 //! rebuilds everything. The search bundle is rebuilt separately (`rebuild_search`), after the browser was
