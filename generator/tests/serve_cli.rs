@@ -189,3 +189,24 @@ fn build_output_never_contains_the_live_reload_client() {
         "the build wrote the site ({html_files} pages)"
     );
 }
+
+#[test]
+fn missing_site_root_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("no-such-site");
+    let output = Command::cargo_bin("docgen")
+        .expect("docgen binary")
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&missing)
+        .output()
+        .expect("run docgen serve");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: the site root {} is not a folder",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+}

@@ -57,6 +57,8 @@ impl ServeOptions {
 /// Why serving stopped before it started.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    #[error("the site root {} is not a folder; pass --root DIR, the folder holding docgen.toml", .0.display())]
+    NoRoot(PathBuf),
     #[error(transparent)]
     Bind(#[from] BindError),
     #[error("cannot watch the site's sources: {0}")]
@@ -84,6 +86,9 @@ pub fn run(
     report: impl Fn(ServeEvent) + Send + Sync + 'static,
 ) -> Result<(), ServeError> {
     let report = Arc::new(report);
+    if !options.build.root.is_dir() {
+        return Err(ServeError::NoRoot(options.build.root.clone()));
+    }
     let listener = http::bind(options.bind, options.port)?;
     let addr = listener.local_addr()?;
 
