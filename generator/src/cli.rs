@@ -185,6 +185,9 @@ fn serve(args: ServeArgs) -> i32 {
             print_diagnostics(std::slice::from_ref(d), color)
         }
         crate::serve::ServeEvent::TutorialTested(result) => eprint!("{}", result.report),
+        crate::serve::ServeEvent::SearchRebuilt(elapsed) => {
+            eprintln!("search index: rebuilt in {} ms", elapsed.as_millis())
+        }
     });
     match result {
         Ok(()) => 0,

@@ -20,7 +20,7 @@ use reload::{ReloadMessage, TutorialResult};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, watch as state_watch};
 
 /// What `docgen serve` was asked to do.
@@ -74,6 +74,8 @@ pub enum ServeEvent<'a> {
     Listening(SocketAddr),
     /// A build or rebuild finished (successfully or not).
     Rebuilt(&'a RebuildOutcome),
+    /// The search bundle was rebuilt after an edit, in this long.
+    SearchRebuilt(Duration),
     /// The search bundle could not be rebuilt after an edit.
     SearchFailed(&'a Diagnostic),
     /// A saved tutorial was re-run (`--test-tutorials`).
@@ -182,7 +184,12 @@ fn rebuild_loop(
     tutorial_runner: Option<&mpsc::Sender<Vec<PathBuf>>>,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
-    while let Ok(mut change) = changes.recv() {
+    let mut search_stale = false;
+    let mut waiting: Option<watch::ChangeSet> = None;
+    loop {
+        let Some(mut change) = waiting.take().or_else(|| changes.recv().ok()) else {
+            return;
+        };
         // Edits that queued up while the last rebuild ran are handled in one go.
         while let Ok(later) = changes.try_recv() {
             change.merge(later);
@@ -225,15 +232,29 @@ fn rebuild_loop(
                 let _ = messages.send(status);
             }
         }
-        if outcome.search_pending {
+        if outcome.kind == RebuildKind::Full && outcome.succeeded() {
+            search_stale = false;
+        }
+        search_stale |= outcome.search_pending;
+        if search_stale {
+            // Another save is already waiting: render its pages first, rebuild the bundle after the last.
+            if let Ok(next) = changes.try_recv() {
+                waiting = Some(next);
+                continue;
+            }
+            let started = Instant::now();
             match rebuilder.rebuild_search() {
-                Ok(files) => site.send_modify(|s| {
-                    *s = Arc::new(ServedSite {
-                        files,
-                        status: s.status.clone(),
-                        tutorial: s.tutorial.clone(),
-                    })
-                }),
+                Ok(files) => {
+                    search_stale = false;
+                    site.send_modify(|s| {
+                        *s = Arc::new(ServedSite {
+                            files,
+                            status: s.status.clone(),
+                            tutorial: s.tutorial.clone(),
+                        })
+                    });
+                    report(ServeEvent::SearchRebuilt(started.elapsed()));
+                }
                 Err(e) => report(ServeEvent::SearchFailed(&e)),
             }
         }
