@@ -56,6 +56,11 @@
   }
 
   function showTutorial(result) {
+    // The server repeats its latest result on every connect: a failure stays in view until fixed,
+    // a pass is shown once per tab.
+    var seen = "docgen-tutorial-run";
+    if (result.passed && sessionStorage.getItem(seen) === String(result.run)) return;
+    sessionStorage.setItem(seen, String(result.run));
     var title = result.path + (result.passed ? ": tutorial passed" : ": tutorial failed");
     var box = panel(TUTORIAL_ID, title, result.passed ? "#51cf66" : "#ffa94d");
     if (!result.passed) {

@@ -125,13 +125,12 @@ pub fn run(
             move |result| {
                 report(ServeEvent::TutorialTested(&result));
                 let message = ReloadMessage::Tutorial(result);
-                // A failure is shown again to pages opened later; a pass only to the pages open now.
-                let keep = matches!(&message, ReloadMessage::Tutorial(r) if !r.passed);
+                // Kept so a page that reloads (or opens) after the run still gets it; see `run`.
                 site.send_modify(|s| {
                     *s = Arc::new(ServedSite {
                         files: s.files.clone(),
                         status: s.status.clone(),
-                        tutorial: keep.then(|| message.clone()),
+                        tutorial: Some(message.clone()),
                     })
                 });
                 let _ = messages.send(message);

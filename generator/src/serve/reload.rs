@@ -44,8 +44,11 @@ pub struct TutorialResult {
     /// The tutorial's path relative to the site root.
     pub path: String,
     pub passed: bool,
-    /// The failures (diffs with `path:line`), empty when it passed.
+    /// `docgen test`'s human report: each failure with `path:line` and its diff, then the counts.
     pub report: String,
+    /// Number of the run since the server started: a page that reconnects after a reload is sent the
+    /// latest result again and shows a pass only if it has not shown that run yet.
+    pub run: u64,
 }
 
 impl ReloadMessage {

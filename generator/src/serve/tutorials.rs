@@ -38,6 +38,7 @@ pub fn run_tutorial(root: &Path, tutorial: &Path, ax_binary: Option<&Path>) -> T
         path: tutorial.display().to_string(),
         passed: run.success(),
         report: doctest::report::human(&run, false),
+        run: 0,
     }
 }
 
@@ -49,13 +50,17 @@ pub fn spawn_runner(
 ) -> mpsc::Sender<Vec<PathBuf>> {
     let (sender, saved) = mpsc::channel::<Vec<PathBuf>>();
     std::thread::spawn(move || {
+        let mut runs = 0;
         while let Ok(first) = saved.recv() {
             let mut queued: BTreeSet<PathBuf> = first.into_iter().collect();
             while let Ok(more) = saved.try_recv() {
                 queued.extend(more);
             }
             for tutorial in queued {
-                on_result(run_tutorial(&root, &tutorial, ax_binary.as_deref()));
+                runs += 1;
+                let mut result = run_tutorial(&root, &tutorial, ax_binary.as_deref());
+                result.run = runs;
+                on_result(result);
             }
         }
     });
