@@ -130,7 +130,17 @@ pub fn run() -> i32 {
 }
 
 fn run_test_command(command: Command) -> i32 {
-    let Command::Test { paths, root, ax, format, bless, no_cache, update_baseline, timeout } = command else {
+    let Command::Test {
+        paths,
+        root,
+        ax,
+        format,
+        bless,
+        no_cache,
+        update_baseline,
+        timeout,
+    } = command
+    else {
         return 2;
     };
     let mut options = TestOptions::new(root);
@@ -153,7 +163,10 @@ fn run_test_command(command: Command) -> i32 {
     }
     if bless {
         match doctest::bless::apply(&options.root, &run) {
-            Ok(n) => eprintln!("blessed the output of {n} command{}", if n == 1 { "" } else { "s" }),
+            Ok(n) => eprintln!(
+                "blessed the output of {n} command{}",
+                if n == 1 { "" } else { "s" }
+            ),
             Err(e) => eprintln!("error: --bless could not rewrite the markdown: {e}"),
         }
     }

@@ -8,7 +8,12 @@ use std::path::{Path, PathBuf};
 /// Apply every recorded edit under `root`. Returns how many commands' outputs were rewritten.
 pub fn apply(root: &Path, run: &TestRun) -> std::io::Result<usize> {
     let mut by_file: BTreeMap<&PathBuf, Vec<&BlessEdit>> = BTreeMap::new();
-    for edit in run.tutorials.iter().flat_map(|t| &t.blocks).filter_map(|b| b.bless.as_ref()) {
+    for edit in run
+        .tutorials
+        .iter()
+        .flat_map(|t| &t.blocks)
+        .filter_map(|b| b.bless.as_ref())
+    {
         by_file.entry(&edit.path).or_default().push(edit);
     }
     let mut count = 0;
@@ -19,11 +24,18 @@ pub fn apply(root: &Path, run: &TestRun) -> std::io::Result<usize> {
         // Bottom-up, so earlier line numbers stay valid while later ranges change length.
         edits.sort_by_key(|e| std::cmp::Reverse(e.lines.0));
         for edit in edits {
-            let (start, end) = (edit.lines.0.saturating_sub(1), edit.lines.1.saturating_sub(1).min(lines.len()));
+            let (start, end) = (
+                edit.lines.0.saturating_sub(1),
+                edit.lines.1.saturating_sub(1).min(lines.len()),
+            );
             if start > end {
                 continue;
             }
-            let replacement: Vec<String> = edit.replacement.split_inclusive('\n').map(str::to_owned).collect();
+            let replacement: Vec<String> = edit
+                .replacement
+                .split_inclusive('\n')
+                .map(str::to_owned)
+                .collect();
             lines.splice(start..end, replacement);
             count += 1;
         }

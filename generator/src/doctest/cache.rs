@@ -11,7 +11,9 @@ pub const CACHE_DIR: &str = ".docgen/cache";
 
 /// blake3 of a file's bytes (empty string when unreadable, which simply never matches).
 pub fn file_hash(path: &Path) -> String {
-    std::fs::read(path).map(|b| blake3::hash(&b).to_hex().to_string()).unwrap_or_default()
+    std::fs::read(path)
+        .map(|b| blake3::hash(&b).to_hex().to_string())
+        .unwrap_or_default()
 }
 
 /// Key of everything a tutorial's result depends on: its markdown, its fixtures' files (paths and
@@ -24,8 +26,20 @@ pub fn tutorial_key(root: &Path, page: &SourcePage, ax_hash: &str) -> String {
     hasher.update(&std::fs::read(root.join(&page.source_path)).unwrap_or_default());
     for fixture in &page.front_matter.fixtures {
         let dir = root.join(TUTORIALS_DIR).join("fixtures").join(fixture);
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten().filter(|e| e.file_type().is_file()) {
-            hasher.update(entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().as_bytes());
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+        {
+            hasher.update(
+                entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .as_bytes(),
+            );
             hasher.update(&std::fs::read(entry.path()).unwrap_or_default());
         }
     }
@@ -45,7 +59,12 @@ pub fn load(root: &Path, key: &str) -> Option<TutorialResult> {
 /// Store a fully passing result (anything else is not cached). Cache write errors are ignored: the
 /// cache is an optimisation, never a reason to fail a run.
 pub fn store(root: &Path, result: &TutorialResult) {
-    if result.cache_key.is_empty() || result.blocks.iter().any(|b| matches!(b.outcome, Outcome::Failed { .. })) {
+    if result.cache_key.is_empty()
+        || result
+            .blocks
+            .iter()
+            .any(|b| matches!(b.outcome, Outcome::Failed { .. }))
+    {
         return;
     }
     let path = entry_path(root, &result.cache_key);

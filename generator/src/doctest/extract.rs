@@ -11,7 +11,11 @@ pub enum Step {
     /// A `console` block: commands and their expected output.
     Console(ConsoleBlock),
     /// A block with `file=PATH`: written into the sandbox.
-    File { path: PathBuf, contents: String, pos: SourcePos },
+    File {
+        path: PathBuf,
+        contents: String,
+        pos: SourcePos,
+    },
     /// A `perf` block: a measured performance claim.
     Perf(super::kinds::perf::PerfClaim),
     /// A `rust` block, compiled into the tutorials' shared crate.
@@ -74,19 +78,33 @@ fn error(block: &CodeBlock, message: impl Into<String>) -> Diagnostic {
 }
 
 fn block_step(block: &CodeBlock) -> Result<Option<Step>, Diagnostic> {
-    let tested = block.lang == "console" || block.lang == "rust" || block.lang == "perf" || block.attribute("file").is_some();
+    let tested = block.lang == "console"
+        || block.lang == "rust"
+        || block.lang == "perf"
+        || block.attribute("file").is_some();
     if let Some(reason) = block.attribute("ignore") {
         if reason.trim().is_empty() {
-            return Err(error(block, "`ignore` needs a reason, e.g. ignore=\"needs network\"")
-                .with_hint("a bare `ignore` hides a broken block; say why it cannot run"));
+            return Err(error(
+                block,
+                "`ignore` needs a reason, e.g. ignore=\"needs network\"",
+            )
+            .with_hint("a bare `ignore` hides a broken block; say why it cannot run"));
         }
-        return Ok(tested.then(|| Step::Skipped { pos: block.pos.clone(), reason: reason.to_owned() }));
+        return Ok(tested.then(|| Step::Skipped {
+            pos: block.pos.clone(),
+            reason: reason.to_owned(),
+        }));
     }
     if let Some(path) = block.attribute("file") {
         let path = sandbox_relative(path).ok_or_else(|| {
-            error(block, format!("file={path} leaves the tutorial's sandbox")).with_hint("use a relative path without `..`")
+            error(block, format!("file={path} leaves the tutorial's sandbox"))
+                .with_hint("use a relative path without `..`")
         })?;
-        return Ok(Some(Step::File { path, contents: block.code.clone(), pos: block.pos.clone() }));
+        return Ok(Some(Step::File {
+            path,
+            contents: block.code.clone(),
+            pos: block.pos.clone(),
+        }));
     }
     match block.lang.as_str() {
         "console" => console_block(block).map(|b| Some(Step::Console(b))),
@@ -99,12 +117,17 @@ fn block_step(block: &CodeBlock) -> Result<Option<Step>, Diagnostic> {
 /// `PATH` as a path inside the sandbox, or `None` when it is absolute or climbs out with `..`.
 pub fn sandbox_relative(path: &str) -> Option<PathBuf> {
     let p = Path::new(path);
-    (!path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))).then(|| p.to_path_buf())
+    (!path.is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir)))
+    .then(|| p.to_path_buf())
 }
 
 fn console_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
     let default_status = match block.attribute("status") {
-        Some(s) => s.parse().map_err(|_| error(block, format!("status={s} is not an exit code")))?,
+        Some(s) => s
+            .parse()
+            .map_err(|_| error(block, format!("status={s} is not an exit code")))?,
         None => 0,
     };
     let mut commands: Vec<ConsoleCommand> = Vec::new();
@@ -112,10 +135,20 @@ fn console_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
     let mut i = 0;
     while i < lines.len() {
         let line_no = block.code_start_line + i;
-        let Some(first) = lines[i].strip_prefix("$ ").or_else(|| (lines[i] == "$").then_some("")) else {
+        let Some(first) = lines[i]
+            .strip_prefix("$ ")
+            .or_else(|| (lines[i] == "$").then_some(""))
+        else {
             if commands.is_empty() {
-                return Err(Diagnostic::error(&block.pos.path, line_no, 1, "console output before the first `$ ` command")
-                    .with_hint("start each command with `$ `; the lines after it are its expected output"));
+                return Err(Diagnostic::error(
+                    &block.pos.path,
+                    line_no,
+                    1,
+                    "console output before the first `$ ` command",
+                )
+                .with_hint(
+                    "start each command with `$ `; the lines after it are its expected output",
+                ));
             }
             i += 1;
             continue;
@@ -137,7 +170,12 @@ fn console_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
         if let Some(pos) = output.iter().position(|l| l.starts_with("? ")) {
             let value = output[pos][2..].trim();
             expected_status = value.parse().map_err(|_| {
-                Diagnostic::error(&block.pos.path, block.code_start_line + output_start + pos, 1, format!("`? {value}` is not an exit code"))
+                Diagnostic::error(
+                    &block.pos.path,
+                    block.code_start_line + output_start + pos,
+                    1,
+                    format!("`? {value}` is not an exit code"),
+                )
             })?;
             output.remove(pos);
         }
@@ -147,26 +185,44 @@ fn console_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
             expected,
             expected_status,
             line: line_no,
-            expected_lines: (block.code_start_line + output_start, block.code_start_line + i),
+            expected_lines: (
+                block.code_start_line + output_start,
+                block.code_start_line + i,
+            ),
         });
     }
-    Ok(ConsoleBlock { pos: block.pos.clone(), commands })
+    Ok(ConsoleBlock {
+        pos: block.pos.clone(),
+        commands,
+    })
+}
+
+/// A rust line with rustdoc's hiding marker removed: `    # let x = 1;` → `    let x = 1;`.
+pub fn unhide_line(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    if let Some(rest) = trimmed.strip_prefix("# ") {
+        format!("{indent}{rest}")
+    } else if trimmed == "#" {
+        String::new()
+    } else {
+        line.to_owned()
+    }
+}
+
+/// True for a line rustdoc hides from the rendered page.
+pub fn is_hidden_line(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.starts_with("# ") || trimmed == "#"
 }
 
 fn rust_block(block: &CodeBlock) -> RustBlock {
-    // rustdoc's hidden lines: `# code` is compiled but not shown; `#` alone is an empty hidden line.
+    // rustdoc's hidden lines: `# code` (after any indentation) is compiled but not shown; `#` alone is
+    // an empty hidden line.
     let code = block
         .code
         .lines()
-        .map(|l| {
-            if let Some(rest) = l.strip_prefix("# ") {
-                rest
-            } else if l == "#" {
-                ""
-            } else {
-                l
-            }
-        })
+        .map(unhide_line)
         .collect::<Vec<_>>()
         .join("\n");
     RustBlock {
@@ -186,22 +242,48 @@ mod tests {
     fn block(lang: &str, attrs: &[(&str, Option<&str>)], code: &str) -> CodeBlock {
         CodeBlock {
             lang: lang.into(),
-            attributes: attrs.iter().map(|(k, v)| ((*k).into(), v.map(Into::into))).collect(),
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| ((*k).into(), v.map(Into::into)))
+                .collect(),
             code: code.into(),
-            pos: SourcePos { path: "tutorials/t.md".into(), line: 10, col: 1 },
+            pos: SourcePos {
+                path: "tutorials/t.md".into(),
+                line: 10,
+                col: 1,
+            },
             code_start_line: 11,
         }
     }
 
     #[test]
     fn console_commands_outputs_and_status() {
-        let b = block("console", &[], "$ ax index\nindexed 3 files\n$ ax def nope\n? 1\nerror: no symbol `nope`\n");
+        let b = block(
+            "console",
+            &[],
+            "$ ax index\nindexed 3 files\n$ ax def nope\n? 1\nerror: no symbol `nope`\n",
+        );
         let (steps, problems) = extract_steps(&[b]);
         assert!(problems.is_empty(), "{problems:?}");
-        let Step::Console(c) = &steps[0] else { panic!("console step") };
+        let Step::Console(c) = &steps[0] else {
+            panic!("console step")
+        };
         assert_eq!(c.commands.len(), 2);
-        assert_eq!((c.commands[0].command.as_str(), c.commands[0].expected.as_str(), c.commands[0].line), ("ax index", "indexed 3 files\n", 11));
-        assert_eq!((c.commands[1].expected_status, c.commands[1].expected.as_str()), (1, "error: no symbol `nope`\n"));
+        assert_eq!(
+            (
+                c.commands[0].command.as_str(),
+                c.commands[0].expected.as_str(),
+                c.commands[0].line
+            ),
+            ("ax index", "indexed 3 files\n", 11)
+        );
+        assert_eq!(
+            (
+                c.commands[1].expected_status,
+                c.commands[1].expected.as_str()
+            ),
+            (1, "error: no symbol `nope`\n")
+        );
         assert_eq!(c.commands[1].expected_lines, (14, 16));
     }
 
@@ -209,7 +291,9 @@ mod tests {
     fn trailing_backslash_continues_a_command() {
         let b = block("console", &[], "$ ax find parse \\\n    --limit 2\nout\n");
         let (steps, _) = extract_steps(&[b]);
-        let Step::Console(c) = &steps[0] else { panic!("console step") };
+        let Step::Console(c) = &steps[0] else {
+            panic!("console step")
+        };
         assert_eq!(c.commands[0].command, "ax find parse \n    --limit 2");
         assert_eq!(c.commands[0].expected, "out\n");
     }
@@ -217,8 +301,15 @@ mod tests {
     #[test]
     fn bare_ignore_is_an_error_and_a_reason_skips() {
         let (_, problems) = extract_steps(&[block("console", &[("ignore", None)], "$ x\n")]);
-        assert_eq!(problems[0].to_string(), "tutorials/t.md:10:1: error: `ignore` needs a reason, e.g. ignore=\"needs network\"");
-        let (steps, problems) = extract_steps(&[block("console", &[("ignore", Some("needs network"))], "$ x\n")]);
+        assert_eq!(
+            problems[0].to_string(),
+            "tutorials/t.md:10:1: error: `ignore` needs a reason, e.g. ignore=\"needs network\""
+        );
+        let (steps, problems) = extract_steps(&[block(
+            "console",
+            &[("ignore", Some("needs network"))],
+            "$ x\n",
+        )]);
         assert!(problems.is_empty());
         assert!(matches!(&steps[0], Step::Skipped { reason, .. } if reason == "needs network"));
     }
@@ -226,7 +317,12 @@ mod tests {
     #[test]
     fn file_outside_the_sandbox_is_an_error() {
         let (_, problems) = extract_steps(&[block("lua", &[("file", Some("../../etc/x"))], "x")]);
-        assert!(problems[0].message.contains("leaves the tutorial's sandbox"), "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .contains("leaves the tutorial's sandbox"),
+            "{problems:?}"
+        );
         let (_, problems) = extract_steps(&[block("lua", &[("file", Some("/etc/x"))], "x")]);
         assert_eq!(problems.len(), 1);
     }
@@ -239,9 +335,18 @@ mod tests {
 
     #[test]
     fn hidden_rust_lines_are_compiled() {
-        let (steps, _) = extract_steps(&[block("rust", &[("should_panic", None)], "# use ax::Engine;\nfn main() {}\n")]);
-        let Step::Rust(r) = &steps[0] else { panic!("rust step") };
-        assert_eq!(r.code, "use ax::Engine;\nfn main() {}");
+        let (steps, _) = extract_steps(&[block(
+            "rust",
+            &[("should_panic", None)],
+            "# use ax::Engine;\nfn main() {\n    # let x = 1;\n    #[allow(unused)]\n}\n",
+        )]);
+        let Step::Rust(r) = &steps[0] else {
+            panic!("rust step")
+        };
+        assert_eq!(
+            r.code,
+            "use ax::Engine;\nfn main() {\n    let x = 1;\n    #[allow(unused)]\n}"
+        );
         assert!(r.should_panic);
     }
 

@@ -3,9 +3,9 @@
 //! stand for the working folder, the sandbox root and the executable suffix.
 //! Input: actual and expected text; output: a match, or a unified diff.
 
+use snapbox::Redactions;
 use snapbox::data::Data;
 use snapbox::filter::{Filter, FilterNewlines, NormalizeToExpected};
-use snapbox::Redactions;
 use std::path::Path;
 
 /// The outcome of one comparison.
@@ -14,7 +14,10 @@ pub enum Match {
     Equal,
     /// Expected vs actual as a unified diff, and the actual output with the sandbox paths redacted
     /// (what `--bless` writes into the markdown).
-    Differs { diff: String, redacted_actual: String },
+    Differs {
+        diff: String,
+        redacted_actual: String,
+    },
 }
 
 /// Compare `actual` with `expected` under the sandbox's placeholders.
@@ -22,7 +25,11 @@ pub fn compare(actual: &str, expected: &str, cwd: &Path, root: &Path) -> Match {
     let redactions = redactions(cwd, root);
     let expected_data = Data::text(expected.to_owned());
     let actual_data = FilterNewlines.filter(Data::text(actual.to_owned()));
-    let normalized = NormalizeToExpected::new().redact_with(&redactions).normalize(actual_data, &expected_data).render().unwrap_or_default();
+    let normalized = NormalizeToExpected::new()
+        .redact_with(&redactions)
+        .normalize(actual_data, &expected_data)
+        .render()
+        .unwrap_or_default();
     if normalized == expected {
         return Match::Equal;
     }
@@ -31,7 +38,10 @@ pub fn compare(actual: &str, expected: &str, cwd: &Path, root: &Path) -> Match {
         .context_radius(3)
         .header("expected", "actual")
         .to_string();
-    Match::Differs { diff, redacted_actual: redactions.redact(actual) }
+    Match::Differs {
+        diff,
+        redacted_actual: redactions.redact(actual),
+    }
 }
 
 fn redactions(cwd: &Path, root: &Path) -> Redactions {
@@ -48,7 +58,12 @@ mod tests {
     use super::*;
 
     fn cmp(actual: &str, expected: &str) -> Match {
-        compare(actual, expected, Path::new("/tmp/sb/proj"), Path::new("/tmp/sb"))
+        compare(
+            actual,
+            expected,
+            Path::new("/tmp/sb/proj"),
+            Path::new("/tmp/sb"),
+        )
     }
 
     #[test]
@@ -58,21 +73,43 @@ mod tests {
 
     #[test]
     fn wildcards_match_within_lines_and_across_lines() {
-        assert_eq!(cmp("indexed 42 files in 3 ms\n", "indexed [..] files in [..] ms\n"), Match::Equal);
-        assert_eq!(cmp("head\n1\n2\n3\ntail\n", "head\n...\ntail\n"), Match::Equal);
+        assert_eq!(
+            cmp(
+                "indexed 42 files in 3 ms\n",
+                "indexed [..] files in [..] ms\n"
+            ),
+            Match::Equal
+        );
+        assert_eq!(
+            cmp("head\n1\n2\n3\ntail\n", "head\n...\ntail\n"),
+            Match::Equal
+        );
     }
 
     #[test]
     fn paths_become_placeholders() {
-        assert_eq!(cmp("/tmp/sb/proj/src/lib.rs:1\n/tmp/sb/x\n", "[CWD]/src/lib.rs:1\n[ROOT]/x\n"), Match::Equal);
+        assert_eq!(
+            cmp(
+                "/tmp/sb/proj/src/lib.rs:1\n/tmp/sb/x\n",
+                "[CWD]/src/lib.rs:1\n[ROOT]/x\n"
+            ),
+            Match::Equal
+        );
     }
 
     #[test]
     fn a_difference_gives_a_diff_and_redacted_actual() {
-        let Match::Differs { diff, redacted_actual } = cmp("found 3 in /tmp/sb/proj\n", "found 2 in [CWD]\n") else {
+        let Match::Differs {
+            diff,
+            redacted_actual,
+        } = cmp("found 3 in /tmp/sb/proj\n", "found 2 in [CWD]\n")
+        else {
             panic!("should differ")
         };
-        assert!(diff.contains("-found 2 in [CWD]") && diff.contains("+found 3 in [CWD]"), "{diff}");
+        assert!(
+            diff.contains("-found 2 in [CWD]") && diff.contains("+found 3 in [CWD]"),
+            "{diff}"
+        );
         assert_eq!(redacted_actual, "found 3 in [CWD]\n");
     }
 }

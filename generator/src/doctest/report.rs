@@ -12,21 +12,44 @@ pub fn summary_line(run: &TestRun) -> String {
 
 /// Human report: one line per tutorial, details and diffs for failures, then the summary.
 pub fn human(run: &TestRun, color: bool) -> String {
-    let (red, green, dim, reset) = if color { ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m") } else { ("", "", "", "") };
+    let (red, green, dim, reset) = if color {
+        ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
     let mut out = String::new();
     for d in &run.diagnostics {
         out.push_str(&d.render(color));
         out.push('\n');
     }
     for tutorial in &run.tutorials {
-        let failed = tutorial.blocks.iter().filter(|b| matches!(b.outcome, Outcome::Failed { .. })).count();
-        let status = if failed == 0 { format!("{green}ok{reset}") } else { format!("{red}FAILED{reset}") };
-        let cached = if tutorial.cached { format!(" {dim}(cached){reset}") } else { String::new() };
-        out.push_str(&format!("{} ... {status}{cached}\n", tutorial.path.display()));
+        let failed = tutorial
+            .blocks
+            .iter()
+            .filter(|b| matches!(b.outcome, Outcome::Failed { .. }))
+            .count();
+        let status = if failed == 0 {
+            format!("{green}ok{reset}")
+        } else {
+            format!("{red}FAILED{reset}")
+        };
+        let cached = if tutorial.cached {
+            format!(" {dim}(cached){reset}")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{} ... {status}{cached}\n",
+            tutorial.path.display()
+        ));
         for block in &tutorial.blocks {
             match &block.outcome {
                 Outcome::Failed { message, diff } => {
-                    out.push_str(&format!("  {red}error{reset}: {}:{}: {message}\n", block.path.display(), block.line));
+                    out.push_str(&format!(
+                        "  {red}error{reset}: {}:{}: {message}\n",
+                        block.path.display(),
+                        block.line
+                    ));
                     if let Some(diff) = diff {
                         for line in diff.lines() {
                             let colour = match line.chars().next() {
@@ -39,13 +62,30 @@ pub fn human(run: &TestRun, color: bool) -> String {
                         }
                     }
                 }
-                Outcome::Skipped { reason } => {
-                    out.push_str(&format!("  {dim}skipped{reset}: {}:{}: {reason}\n", block.path.display(), block.line))
-                }
+                Outcome::Skipped { reason } => out.push_str(&format!(
+                    "  {dim}skipped{reset}: {}:{}: {reason}\n",
+                    block.path.display(),
+                    block.line
+                )),
                 Outcome::Passed => {
                     if let Some(perf) = &block.perf {
-                        let figures: Vec<String> = perf.limits.keys().map(|m| format!("{m} {:.2} ms", perf.measured_ms.get(m).copied().unwrap_or(0.0))).collect();
-                        out.push_str(&format!("  {dim}perf{reset}: {}:{}: `{}` {}\n", block.path.display(), block.line, perf.command, figures.join(", ")));
+                        let figures: Vec<String> = perf
+                            .limits
+                            .keys()
+                            .map(|m| {
+                                format!(
+                                    "{m} {:.2} ms",
+                                    perf.measured_ms.get(m).copied().unwrap_or(0.0)
+                                )
+                            })
+                            .collect();
+                        out.push_str(&format!(
+                            "  {dim}perf{reset}: {}:{}: `{}` {}\n",
+                            block.path.display(),
+                            block.line,
+                            perf.command,
+                            figures.join(", ")
+                        ));
                     }
                 }
             }
@@ -60,7 +100,12 @@ pub fn human(run: &TestRun, color: bool) -> String {
 /// "message"?, "diff"?, "reason"?, "perf"? }] }], "passed", "failed", "skipped" }`.
 pub fn json(run: &TestRun) -> String {
     let (passed, failed, skipped) = run.counts();
-    let errors: Vec<String> = run.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    let errors: Vec<String> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
     let value = serde_json::json!({
         "tutorials": run.tutorials,
         "errors": errors,
@@ -86,16 +131,35 @@ pub fn junit(run: &TestRun) -> String {
         ));
     }
     for tutorial in &run.tutorials {
-        let failures = tutorial.blocks.iter().filter(|b| matches!(b.outcome, Outcome::Failed { .. })).count();
-        let skips = tutorial.blocks.iter().filter(|b| matches!(b.outcome, Outcome::Skipped { .. })).count();
+        let failures = tutorial
+            .blocks
+            .iter()
+            .filter(|b| matches!(b.outcome, Outcome::Failed { .. }))
+            .count();
+        let skips = tutorial
+            .blocks
+            .iter()
+            .filter(|b| matches!(b.outcome, Outcome::Skipped { .. }))
+            .count();
         let suite = escape_html(&tutorial.path.display().to_string());
         out.push_str(&format!("  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skips}\">\n", tutorial.blocks.len()));
         for block in &tutorial.blocks {
-            let name = escape_html(&format!("{}:{} {} {}", block.path.display(), block.line, block.kind, block.name));
-            out.push_str(&format!("    <testcase name=\"{name}\" classname=\"{suite}\""));
+            let name = escape_html(&format!(
+                "{}:{} {} {}",
+                block.path.display(),
+                block.line,
+                block.kind,
+                block.name
+            ));
+            out.push_str(&format!(
+                "    <testcase name=\"{name}\" classname=\"{suite}\""
+            ));
             match &block.outcome {
                 Outcome::Passed => out.push_str("/>\n"),
-                Outcome::Skipped { reason } => out.push_str(&format!(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", escape_html(reason))),
+                Outcome::Skipped { reason } => out.push_str(&format!(
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                    escape_html(reason)
+                )),
                 Outcome::Failed { message, diff } => out.push_str(&format!(
                     ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
                     escape_html(message),
@@ -111,10 +175,19 @@ pub fn junit(run: &TestRun) -> String {
 
 /// GitHub Actions workflow commands: `::error file=PATH,line=N::message` per failure, then the summary.
 pub fn github(run: &TestRun) -> String {
-    let escape = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let escape = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let mut out = String::new();
     for d in run.diagnostics.iter().filter(|d| d.is_error()) {
-        out.push_str(&format!("::error file={},line={}::{}\n", d.path.display(), d.line.max(1), escape(&d.message)));
+        out.push_str(&format!(
+            "::error file={},line={}::{}\n",
+            d.path.display(),
+            d.line.max(1),
+            escape(&d.message)
+        ));
     }
     for block in run.tutorials.iter().flat_map(|t| &t.blocks) {
         if let Outcome::Failed { message, diff } = &block.outcome {
@@ -122,7 +195,12 @@ pub fn github(run: &TestRun) -> String {
                 Some(d) => format!("{message}\n{d}"),
                 None => message.clone(),
             };
-            out.push_str(&format!("::error file={},line={}::{}\n", block.path.display(), block.line, escape(&text)));
+            out.push_str(&format!(
+                "::error file={},line={}::{}\n",
+                block.path.display(),
+                block.line,
+                escape(&text)
+            ));
         }
     }
     out.push_str(&summary_line(run));

@@ -34,10 +34,18 @@ impl Sandbox {
         let dir = tempfile::Builder::new().prefix("docgen-test-").tempdir()?;
         std::fs::create_dir_all(dir.path().join(".home"))?;
         std::fs::create_dir_all(dir.path().join(".tmp"))?;
-        let ax_dir = ax_binary.parent().map(Path::to_path_buf).unwrap_or_default();
+        let ax_dir = ax_binary
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let path_var = format!("{}:/usr/local/bin:/usr/bin:/bin", ax_dir.display());
         let cwd = dir.path().to_path_buf();
-        Ok(Sandbox { dir, cwd, path_var, timeout })
+        Ok(Sandbox {
+            dir,
+            cwd,
+            path_var,
+            timeout,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -53,9 +61,10 @@ impl Sandbox {
         copy_dir(source, &self.root().join(name))
     }
 
-    /// Write a `file=` block's contents at a sandbox-relative path (checked by `extract`).
+    /// Write a `file=` block's contents at a path relative to the sandbox root (checked by `extract`),
+    /// wherever a `cd` has moved the working folder.
     pub fn write_file(&self, relative: &Path, contents: &str) -> std::io::Result<()> {
-        let path = self.cwd.join(relative);
+        let path = self.root().join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -65,9 +74,15 @@ impl Sandbox {
     /// `cd DIR` as a whole command moves the working folder for later commands; `None` if it is not one.
     pub fn try_cd(&mut self, command: &str) -> Option<Result<(), String>> {
         let target = command.trim().strip_prefix("cd ")?.trim();
-        let next = if target == "~" || target.is_empty() { self.root().to_path_buf() } else { self.cwd.join(target) };
+        let next = if target == "~" || target.is_empty() {
+            self.root().to_path_buf()
+        } else {
+            self.cwd.join(target)
+        };
         Some(match next.canonicalize() {
-            Ok(p) if p.starts_with(self.root().canonicalize().unwrap_or_default()) && p.is_dir() => {
+            Ok(p)
+                if p.starts_with(self.root().canonicalize().unwrap_or_default()) && p.is_dir() =>
+            {
                 self.cwd = p;
                 Ok(())
             }
@@ -79,7 +94,13 @@ impl Sandbox {
     /// Run `command` with `sh -c` in the sandbox; stderr goes to the same pipe as stdout.
     pub fn run(&self, command: &str) -> std::io::Result<CommandOutput> {
         let script = format!("exec 2>&1\n{command}");
-        let mut child = self.command("sh").arg("-c").arg(script).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+        let mut child = self
+            .command("sh")
+            .arg("-c")
+            .arg(script)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
         let started = Instant::now();
         let mut stdout = child.stdout.take().expect("stdout was piped");
         let reader = std::thread::spawn(move || {
@@ -105,7 +126,12 @@ impl Sandbox {
             kill_process_group(child.id());
         }
         let bytes = reader.join().unwrap_or_default();
-        Ok(CommandOutput { output: String::from_utf8_lossy(&bytes).into_owned(), status: status.code(), timed_out, elapsed })
+        Ok(CommandOutput {
+            output: String::from_utf8_lossy(&bytes).into_owned(),
+            status: status.code(),
+            timed_out,
+            elapsed,
+        })
     }
 
     /// A `Command` with the sandbox's clean environment and its own process group.
@@ -155,7 +181,11 @@ mod tests {
     use super::*;
 
     fn sandbox(timeout_ms: u64) -> Sandbox {
-        Sandbox::new(Path::new("/nonexistent/ax"), Duration::from_millis(timeout_ms)).unwrap()
+        Sandbox::new(
+            Path::new("/nonexistent/ax"),
+            Duration::from_millis(timeout_ms),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -168,17 +198,29 @@ mod tests {
     fn environment_is_clean_with_home_inside() {
         let s = sandbox(5000);
         let out = s.run("echo $HOME; echo ${CARGO:-unset}").unwrap();
-        assert_eq!(out.output, format!("{}\nunset\n", s.root().join(".home").display()));
+        assert_eq!(
+            out.output,
+            format!("{}\nunset\n", s.root().join(".home").display())
+        );
     }
 
     #[test]
     fn timeout_kills_the_whole_process_group() {
         let marker = format!("docgen-orphan-check-{}", std::process::id());
-        let out = sandbox(300).run(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30")).unwrap();
+        let out = sandbox(300)
+            .run(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
+            .unwrap();
         assert!(out.timed_out && out.status.is_none());
         std::thread::sleep(Duration::from_millis(100));
-        let survivors = Command::new("pgrep").args(["-f", &marker]).output().unwrap();
-        assert!(survivors.stdout.is_empty(), "orphans left: {}", String::from_utf8_lossy(&survivors.stdout));
+        let survivors = Command::new("pgrep")
+            .args(["-f", &marker])
+            .output()
+            .unwrap();
+        assert!(
+            survivors.stdout.is_empty(),
+            "orphans left: {}",
+            String::from_utf8_lossy(&survivors.stdout)
+        );
     }
 
     #[test]

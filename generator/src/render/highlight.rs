@@ -49,14 +49,25 @@ pub fn escape_html(text: &str) -> String {
 /// The HTML of one code block: a figure with an optional file caption and a highlighted `<pre>`.
 /// Unknown languages are escaped, not highlighted.
 pub fn render_code_block(block: &CodeBlock) -> String {
+    let shown_code;
+    let code = if block.lang == "rust" {
+        // rustdoc's hidden setup lines are compiled by `docgen test` but not shown to readers.
+        shown_code = block
+            .code
+            .lines()
+            .filter(|l| !crate::doctest::extract::is_hidden_line(l))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        &shown_code
+    } else {
+        &block.code
+    };
     let highlighted = if block.lang == "console" {
-        highlight_console(&block.code)
+        highlight_console(code)
     } else {
         match syntax_for(&block.lang) {
-            Some(syntax) => {
-                highlight(&block.code, syntax).unwrap_or_else(|| escape_html(&block.code))
-            }
-            None => escape_html(&block.code),
+            Some(syntax) => highlight(code, syntax).unwrap_or_else(|| escape_html(code)),
+            None => escape_html(code),
         }
     };
     let lang = escape_html(&block.lang);

@@ -12,7 +12,11 @@ use crate::model::SourcePos;
 pub fn run(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
     let mut results = Vec::new();
     for command in &block.commands {
-        let pos = SourcePos { path: block.pos.path.clone(), line: command.line, col: 1 };
+        let pos = SourcePos {
+            path: block.pos.path.clone(),
+            line: command.line,
+            col: 1,
+        };
         let name = command.command.clone();
         if let Some(cd) = sandbox.try_cd(&command.command) {
             let outcome = match cd {
@@ -25,20 +29,41 @@ pub fn run(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
         let output = match sandbox.run(&command.command) {
             Ok(o) => o,
             Err(e) => {
-                results.push(BlockResult::new(&pos, "console", name, Outcome::failed(format!("cannot start `sh`: {e}"))));
+                results.push(BlockResult::new(
+                    &pos,
+                    "console",
+                    name,
+                    Outcome::failed(format!("cannot start `sh`: {e}")),
+                ));
                 continue;
             }
         };
         let mut problems = Vec::new();
         if output.timed_out {
-            problems.push(format!("timed out after {} ms; the command's process group was killed", sandbox.timeout.as_millis()));
+            problems.push(format!(
+                "timed out after {} ms; the command's process group was killed",
+                sandbox.timeout.as_millis()
+            ));
         } else if output.status != Some(command.expected_status) {
-            let got = output.status.map_or("a signal".to_owned(), |s| format!("exit status {s}"));
-            problems.push(format!("expected exit status {}, got {got}", command.expected_status));
+            let got = output
+                .status
+                .map_or("a signal".to_owned(), |s| format!("exit status {s}"));
+            problems.push(format!(
+                "expected exit status {}, got {got}",
+                command.expected_status
+            ));
         }
         let mut diff = None;
         let mut bless = None;
-        if let Match::Differs { diff: d, redacted_actual } = compare(&output.output, &command.expected, sandbox.cwd(), sandbox.root()) {
+        if let Match::Differs {
+            diff: d,
+            redacted_actual,
+        } = compare(
+            &output.output,
+            &command.expected,
+            sandbox.cwd(),
+            sandbox.root(),
+        ) {
             problems.push("output differs".to_owned());
             diff = Some(d);
             let mut replacement = redacted_actual;
@@ -47,12 +72,19 @@ pub fn run(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
             {
                 replacement = format!("? {status}\n{replacement}");
             }
-            bless = Some(BlessEdit { path: block.pos.path.clone(), lines: command.expected_lines, replacement });
+            bless = Some(BlessEdit {
+                path: block.pos.path.clone(),
+                lines: command.expected_lines,
+                replacement,
+            });
         }
         let outcome = if problems.is_empty() {
             Outcome::Passed
         } else {
-            Outcome::Failed { message: format!("`{}`: {}", command.command, problems.join("; ")), diff }
+            Outcome::Failed {
+                message: format!("`{}`: {}", command.command, problems.join("; ")),
+                diff,
+            }
         };
         let mut result = BlockResult::new(&pos, "console", name, outcome);
         result.bless = bless;

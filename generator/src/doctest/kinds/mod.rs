@@ -14,15 +14,31 @@ use super::{BlockResult, Outcome, RunContext};
 pub fn run_step(step: &Step, sandbox: &mut Sandbox, context: &RunContext) -> Vec<BlockResult> {
     match step {
         Step::Console(block) => console::run(block, sandbox),
-        Step::File { path, contents, pos } => {
+        Step::File {
+            path,
+            contents,
+            pos,
+        } => {
             let outcome = match sandbox.write_file(path, contents) {
                 Ok(()) => Outcome::Passed,
                 Err(e) => Outcome::failed(format!("cannot write {}: {e}", path.display())),
             };
-            vec![BlockResult::new(pos, "file", path.display().to_string(), outcome)]
+            vec![BlockResult::new(
+                pos,
+                "file",
+                path.display().to_string(),
+                outcome,
+            )]
         }
         Step::Perf(claim) => vec![perf::run(claim, sandbox, context)],
         Step::Rust(_) => Vec::new(),
-        Step::Skipped { pos, reason } => vec![BlockResult::new(pos, "skipped", String::new(), Outcome::Skipped { reason: reason.clone() })],
+        Step::Skipped { pos, reason } => vec![BlockResult::new(
+            pos,
+            "skipped",
+            String::new(),
+            Outcome::Skipped {
+                reason: reason.clone(),
+            },
+        )],
     }
 }
