@@ -34,8 +34,37 @@ pub struct RustCrate {
     pub lock_file: PathBuf,
 }
 
-/// Compile and run all blocks; one result per block.
+/// Compile and run all blocks; one result per block. A block that does not compile would stop the
+/// whole crate, so it is reported and left out, and the crate is built once more without it.
 pub fn run_all(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec<BlockResult> {
+    let first = run_once(rust, blocks);
+    let broken: Vec<BlockResult> = first
+        .iter()
+        .filter(|r| matches!(&r.outcome, Outcome::Failed { message, .. } if message.starts_with(DOES_NOT_COMPILE)))
+        .cloned()
+        .collect();
+    if broken.is_empty() {
+        return first;
+    }
+    let keep: Vec<(PathBuf, RustBlock)> = blocks
+        .iter()
+        .filter(|(path, b)| {
+            !broken
+                .iter()
+                .any(|r| &r.path == path && r.line == b.pos.line)
+        })
+        .cloned()
+        .collect();
+    let mut results = broken;
+    results.extend(run_once(rust, &keep));
+    results.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    results
+}
+
+/// Start of the message of a block that does not compile.
+const DOES_NOT_COMPILE: &str = "does not compile";
+
+fn run_once(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec<BlockResult> {
     match generate_crate(rust, blocks) {
         Ok(spans) => run_crate(rust, blocks, &spans),
         Err(e) => blocks
@@ -217,20 +246,18 @@ fn run_crate(
         let (path, block) = &blocks[span.block];
         let module = module_name(span.block);
         let outcome = if let Some(errors) = compile_errors.get(&span.block) {
-            Outcome::failed(format!("does not compile:\n{}", errors.join("\n")))
-        } else if stdout.contains(&format!("test {module}::run ... ok")) {
-            Outcome::Passed
-        } else if stdout.contains(&format!("test {module}::run ... ignored")) {
-            Outcome::Skipped {
-                reason: "no_run: compiled, not run".into(),
+            Outcome::failed(format!("{DOES_NOT_COMPILE}:\n{}", errors.join("\n")))
+        } else if let Some(status) = test_status(&stdout, &module) {
+            match status {
+                "ok" => Outcome::Passed,
+                "ignored" => Outcome::Skipped {
+                    reason: "no_run: compiled, not run".into(),
+                },
+                _ => Outcome::failed(format!(
+                    "block failed when run:\n{}",
+                    failure_message(&stdout, &module)
+                )),
             }
-        } else if stdout.contains(&format!("test {module}::run ... FAILED")) {
-            let section = stdout
-                .split(&format!("---- {module}::run stdout ----"))
-                .nth(1)
-                .and_then(|s| s.split("\n\n").next())
-                .unwrap_or("");
-            Outcome::failed(format!("block failed when run:\n{}", section.trim()))
         } else if !success {
             Outcome::failed(format!(
                 "the generated crate did not build:\n{}",
@@ -242,6 +269,34 @@ fn run_crate(
         results[span.block] = Some(result(path, block, outcome));
     }
     results.into_iter().flatten().collect()
+}
+
+/// libtest's verdict for `MODULE::run`: `ok`, `FAILED` or `ignored` (also with `- should panic`).
+fn test_status<'a>(stdout: &'a str, module: &str) -> Option<&'a str> {
+    let prefix = format!("test {module}::run ");
+    stdout
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .and_then(|l| l.rsplit(" ... ").next())
+        .map(str::trim)
+}
+
+/// The panic message libtest printed for a failed block.
+fn failure_message(stdout: &str, module: &str) -> String {
+    let section = stdout
+        .split(&format!("---- {module}::run stdout ----"))
+        .nth(1)
+        .unwrap_or("");
+    section
+        .trim_start()
+        .split("\nnote: run with")
+        .next()
+        .unwrap_or("")
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned()
 }
 
 /// `src/lib.rs:LINE:COL: error...` lines, grouped by the block whose span holds LINE, rewritten to
