@@ -189,9 +189,20 @@ pub struct ThemeSources {
     pub static_files: Vec<StaticFile>,
 }
 
+/// What the last `docgen test` measured for one `perf` block, shown next to the claim on the page.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct MeasuredClaim {
+    pub command: String,
+    pub runs: u32,
+    /// `(metric, claimed limit in ms, measured ms)`, e.g. `("p95", 10.0, 3.2)`.
+    pub figures: Vec<(String, f64, f64)>,
+}
+
 /// Everything read from disk for one build.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SiteSources {
     pub tree: SiteTree,
     pub theme: ThemeSources,
+    /// Measured perf claims by `path:line` of their block, from `.docgen/last-test.json` if present.
+    pub measured_claims: std::collections::BTreeMap<String, MeasuredClaim>,
 }

@@ -349,3 +349,29 @@ fn github_report_snapshot() {
     let (_site, run) = report_fixture();
     insta::assert_snapshot!(report::github(&run));
 }
+
+#[test]
+fn built_site_shows_the_measured_figure_next_to_each_claim() {
+    let site = TempSite::new();
+    site.file(
+        "tutorials/p.md",
+        &format!("{HEADER}```perf\ncommand = \"true\"\nruns = 3\nwarmup = 0\np95 < \"5s\"\n```\n"),
+    );
+    let before = site.build();
+    assert!(before.success);
+    let page = || std::fs::read_to_string(site.out().join("tutorials/p/index.html")).unwrap();
+    assert!(
+        page().contains("Checked by <code>docgen test</code> on every change."),
+        "no figure before a test run"
+    );
+    let run = run_tests(&options(&site));
+    assert!(run.success(), "{}", report::human(&run, false));
+    docgen::doctest::save_last_results(site.root(), &run).unwrap();
+    assert!(site.build().success);
+    let html = page();
+    assert!(
+        html.contains("Measured by <code>docgen test</code> over 3 runs: p95 "),
+        "{html}"
+    );
+    assert!(html.contains("ms (claim: under 5000 ms, holds)"), "{html}");
+}
