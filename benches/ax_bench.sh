@@ -68,9 +68,14 @@ def p95(times):
 
 index = load(sys.argv[1])
 ax, ctags = index["ax index"], index["ctags -R"]
-print(f"\nindex: ax {ax['mean']:.2f} s, ctags {ctags['mean']:.2f} s, ratio ax/ctags = {ax['mean'] / ctags['mean']:.2f}x")
+print(f"\nindex: ax {ax['mean']:.2f} s (cpu {ax['user'] + ax['system']:.2f} s), "
+      f"ctags {ctags['mean']:.2f} s (cpu {ctags['user'] + ctags['system']:.2f} s), "
+      f"ratio ax/ctags = {ax['mean'] / ctags['mean']:.2f}x wall, "
+      f"{(ax['user'] + ax['system']) / (ctags['user'] + ctags['system']):.2f}x cpu")
 for name, result in load(sys.argv[2]).items():
     times = result["times"]
     print(f"{name:<20} mean {result['mean'] * 1000:6.2f} ms  median {result['median'] * 1000:6.2f} ms  "
-          f"P95 {p95(times) * 1000:6.2f} ms  max {max(times) * 1000:6.2f} ms  (n={len(times)})")
+          f"P95 {p95(times) * 1000:6.2f} ms  max {max(times) * 1000:6.2f} ms  "
+          f"cpu {(result['user'] + result['system']) * 1000:5.2f} ms  (n={len(times)})")
+print("load average during the run:", open("/proc/loadavg").read().split()[:3])
 PY
