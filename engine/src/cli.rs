@@ -70,6 +70,15 @@ enum Command {
     Refs { name: String },
     /// Show what the index holds.
     Stats,
+    /// Develop plugins: new, list, check, dev, trace, profile.
+    Plugin {
+        #[command(subcommand)]
+        command: ax::plugin::commands::PluginCommand,
+    },
+    /// Run a plugin's command: `ax run PLUGIN CMD [ARGS]`.
+    Run(ax::plugin::commands::RunArgs),
+    /// Report the findings of the enabled plugins' lint rules as `path:line`.
+    Lint(ax::plugin::commands::LintArgs),
 }
 
 struct Printer {
@@ -106,6 +115,9 @@ impl Printer {
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on an error.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Some(code) = run_plugin_command(&cli) {
+        return code;
+    }
     let stdout_is_terminal = std::io::stdout().is_terminal();
     let printer = Printer {
         json: cli.json,
@@ -130,6 +142,21 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `ax plugin`, `ax run` and `ax lint` print and pick their exit code in `ax::plugin::commands`.
+fn run_plugin_command(cli: &Cli) -> Option<ExitCode> {
+    let root = || cli.root.clone().unwrap_or_else(discover_root);
+    match &cli.command {
+        Command::Plugin { command } => Some(ax::plugin::commands::plugin_command(
+            command,
+            &root(),
+            cli.json,
+        )),
+        Command::Run(args) => Some(ax::plugin::commands::run_command(args, &root())),
+        Command::Lint(args) => Some(ax::plugin::commands::lint_command(args, &root(), cli.json)),
+        _ => None,
     }
 }
 
@@ -167,6 +194,7 @@ fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> 
     for warning in engine.config_warnings() {
         eprintln!("warning: {warning}");
     }
+    let (engine, _plugin_report) = ax::plugin::commands::attach_plugins(engine);
     match &cli.command {
         Command::Index { .. } => {
             let report = index_with_progress(&engine, printer)?;
@@ -217,6 +245,8 @@ fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> 
             print_refs(name, &references, printer, out);
         }
         Command::Stats => print_stats(&engine.stats()?, printer, out),
+        // Handled by `run_plugin_command` before the engine opens.
+        Command::Plugin { .. } | Command::Run(_) | Command::Lint(_) => {}
     }
     Ok(())
 }

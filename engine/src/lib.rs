@@ -18,6 +18,7 @@
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod plugin;
 mod query;
 mod scan;
 mod store;
@@ -48,6 +49,8 @@ pub struct Engine {
     config: Config,
     config_warnings: Vec<ConfigWarning>,
     store: store::Store,
+    /// Enabled plugins; `None` runs no hooks (see [`Engine::with_plugins`]).
+    plugins: Option<std::sync::Arc<plugin::PluginHost>>,
 }
 
 impl Engine {
@@ -72,7 +75,14 @@ impl Engine {
             config,
             config_warnings,
             store,
+            plugins: None,
         })
+    }
+
+    /// This engine with `plugins` running their hooks in `index` and `find`.
+    pub fn with_plugins(mut self, plugins: std::sync::Arc<plugin::PluginHost>) -> Engine {
+        self.plugins = Some(plugins);
+        self
     }
 
     /// Turns the query cache on or off for this engine, overriding `[query] cache` in `ax.toml`.
@@ -163,7 +173,14 @@ impl Engine {
                     continue;
                 }
             };
-            // Plugin hook point: `on_index(file, symbols)` may add to `extraction.symbols` here.
+            let mut extraction = extraction;
+            plugin::seam::extend_symbols(
+                self.plugins.as_deref(),
+                path,
+                source.language,
+                &source.text,
+                &mut extraction.symbols,
+            );
             if extraction.has_syntax_errors {
                 syntax_errors.push(source.relative_path.clone());
             }
@@ -214,11 +231,14 @@ impl Engine {
     /// [`Error::NoIndex`] before the first `index`; [`Error::IndexVersion`] or
     /// [`Error::IndexCorrupt`] when the index must be rebuilt; [`Error::Glob`] for a bad `path_glob`.
     pub fn find(&self, query: &str, options: &FindOptions) -> Result<Vec<Hit>> {
-        // Plugin hook point: `on_query(query)` may rewrite `query` here.
+        let query = &plugin::seam::rewrite_query(self.plugins.as_deref(), query);
         let manifest = self.store.manifest()?;
         let hits = self.context(&manifest).find(query, options)?;
-        // Plugin hook point: `on_results(query, hits)` may rerank or filter `hits` here.
-        Ok(hits)
+        Ok(plugin::seam::rerank_hits(
+            self.plugins.as_deref(),
+            query,
+            hits,
+        ))
     }
 
     /// Definitions named `name`, sorted by path and line. `Type::method` or `Type.method` narrows

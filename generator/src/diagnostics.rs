@@ -29,7 +29,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -41,8 +46,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, col, message) }
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
     }
 
     /// Attach the source line at `self.line`, taken from the whole text of the file.
@@ -74,21 +87,34 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let path = self.path.display().to_string();
         let mut group = Group::with_title(level.primary_title(self.message.as_str()));
         if let Some(source_line) = &self.source_line {
             let col0 = self.col.saturating_sub(1).min(source_line.len());
             // Underline from the column to the end of the word (at least one character).
-            let width = source_line[col0..].find(char::is_whitespace).unwrap_or(source_line.len() - col0).max(1);
+            let width = source_line[col0..]
+                .find(char::is_whitespace)
+                .unwrap_or(source_line.len() - col0)
+                .max(1);
             let end = (col0 + width).min(source_line.len());
-            let mut snippet = Snippet::source(source_line.as_str()).line_start(self.line).path(path.as_str());
+            let mut snippet = Snippet::source(source_line.as_str())
+                .line_start(self.line)
+                .path(path.as_str());
             if end > col0 {
                 snippet = snippet.annotation(AnnotationKind::Primary.span(col0..end));
             }
             group = group.element(snippet);
         } else if !path.is_empty() {
-            group = group.element(annotate_snippets::Origin::path(path.as_str()).line(self.line.max(1)).char_column(self.col.max(1)));
+            group = group.element(
+                annotate_snippets::Origin::path(path.as_str())
+                    .line(self.line.max(1))
+                    .char_column(self.col.max(1)),
+            );
         }
         if let Some(hint) = &self.hint {
             group = group.element(Level::HELP.message(hint.as_str()));
@@ -104,7 +130,11 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         let loc = self.location();
-        if loc.is_empty() { write!(f, "{kind}: {}", self.message) } else { write!(f, "{loc}: {kind}: {}", self.message) }
+        if loc.is_empty() {
+            write!(f, "{kind}: {}", self.message)
+        } else {
+            write!(f, "{loc}: {kind}: {}", self.message)
+        }
     }
 }
 

@@ -1,0 +1,184 @@
+//! The seam between the engine and the plugin runtime: `ax.toml` settings to limits and folders,
+//! the engine's `Symbol`/`Hit` to plugin records and back, and the hook calls at the engine's call sites.
+//! Input is engine model values; output is the same types with the plugins' changes applied.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::PluginsConfig;
+use crate::model::{FindOptions, Hit, Language, Symbol, SymbolKind};
+use crate::plugin::api::IndexReader;
+use crate::plugin::discover::discover_plugin_dirs;
+use crate::plugin::error::PluginError;
+use crate::plugin::host::PluginHost;
+use crate::plugin::limits::PluginLimits;
+use crate::plugin::manifest::HookKind;
+use crate::plugin::records::{PluginFile, PluginHit, PluginSymbol};
+
+impl From<&PluginsConfig> for PluginLimits {
+    fn from(config: &PluginsConfig) -> Self {
+        Self {
+            memory_limit_bytes: usize::try_from(config.memory_limit_bytes).unwrap_or(usize::MAX),
+            instruction_budget: config.instruction_budget,
+            timeout_ms: config.timeout_ms,
+        }
+    }
+}
+
+/// The plugin folders `[plugins]` enables, resolved against the project root.
+pub fn enabled_plugin_dirs(
+    root: &Path,
+    config: &PluginsConfig,
+) -> Result<Vec<PathBuf>, PluginError> {
+    let paths: Vec<PathBuf> = config.paths.iter().map(|path| root.join(path)).collect();
+    let dir = config.dir.as_ref().map(|dir| root.join(dir));
+    discover_plugin_dirs(&paths, dir.as_deref())
+}
+
+/// A host with every enabled plugin loaded, and the errors of those that failed to load.
+pub fn load_enabled(root: &Path, config: &PluginsConfig) -> (PluginHost, Vec<PluginError>) {
+    let mut host = PluginHost::new(PluginLimits::from(config));
+    match enabled_plugin_dirs(root, config) {
+        Ok(dirs) => {
+            let errors = host.load_dirs(&dirs);
+            (host, errors)
+        }
+        Err(error) => (host, vec![error]),
+    }
+}
+
+pub fn symbol_record(symbol: &Symbol) -> PluginSymbol {
+    PluginSymbol {
+        name: symbol.name.clone(),
+        kind: symbol.kind.as_str().to_string(),
+        path: symbol.path.clone(),
+        line: symbol.line,
+        signature: Some(symbol.signature.clone()).filter(|text| !text.is_empty()),
+        doc: Some(symbol.doc.clone()).filter(|text| !text.is_empty()),
+    }
+}
+
+pub fn hit_record(hit: &Hit) -> PluginHit {
+    let symbol = symbol_record(&hit.symbol);
+    PluginHit {
+        name: symbol.name,
+        kind: symbol.kind,
+        path: symbol.path,
+        line: symbol.line,
+        score: hit.score,
+        signature: symbol.signature,
+        doc: symbol.doc,
+    }
+}
+
+/// A symbol a plugin added to a file, in the engine's model.
+fn symbol_from_record(record: PluginSymbol, language: Language) -> Symbol {
+    Symbol {
+        name: record.name,
+        kind: SymbolKind::from(record.kind),
+        lang: language,
+        path: record.path,
+        line: record.line.max(1),
+        column: 1,
+        end_line: record.line.max(1),
+        signature: record.signature.unwrap_or_default(),
+        doc: record.doc.unwrap_or_default(),
+        container: None,
+    }
+}
+
+/// The `on_index` call site: appends the symbols plugins add for this file.
+pub fn extend_symbols(
+    host: Option<&PluginHost>,
+    path: &str,
+    language: Language,
+    text: &str,
+    symbols: &mut Vec<Symbol>,
+) {
+    let Some(host) = host.filter(|host| host.has_hook(HookKind::OnIndex)) else {
+        return;
+    };
+    let file = PluginFile {
+        path: path.to_string(),
+        language: Some(language.as_str().to_string()),
+        text: text.to_string(),
+    };
+    let records: Vec<PluginSymbol> = symbols.iter().map(symbol_record).collect();
+    let added = host.on_index(&file, &records);
+    symbols.extend(
+        added
+            .into_iter()
+            .map(|record| symbol_from_record(record, language)),
+    );
+}
+
+/// The `on_query` call site: the query after every plugin's rewrite.
+pub fn rewrite_query(host: Option<&PluginHost>, query: &str) -> String {
+    match host.filter(|host| host.has_hook(HookKind::OnQuery)) {
+        Some(host) => host.on_query(query),
+        None => query.to_string(),
+    }
+}
+
+/// The `on_results` call site. Plugins may reorder, filter and rescore; a hit they invent (one that
+/// matches no engine hit by path, line and name) is dropped, since the engine knows nothing about it.
+pub fn rerank_hits(host: Option<&PluginHost>, query: &str, hits: Vec<Hit>) -> Vec<Hit> {
+    let Some(host) = host.filter(|host| host.has_hook(HookKind::OnResults)) else {
+        return hits;
+    };
+    let records: Vec<PluginHit> = hits.iter().map(hit_record).collect();
+    let reranked = host.on_results(query, records);
+    reranked
+        .into_iter()
+        .filter_map(|record| {
+            let original = hits.iter().find(|hit| {
+                hit.symbol.path == record.path
+                    && hit.symbol.line == record.line
+                    && hit.symbol.name == record.name
+            })?;
+            Some(Hit {
+                symbol: original.symbol.clone(),
+                score: record.score,
+            })
+        })
+        .collect()
+}
+
+/// The index as plugins granted `index.read` see it: an engine without plugins, so a plugin's
+/// query never runs plugin hooks again.
+pub struct EngineIndex {
+    engine: crate::Engine,
+}
+
+impl EngineIndex {
+    pub fn new(engine: crate::Engine) -> Self {
+        Self { engine }
+    }
+}
+
+impl IndexReader for EngineIndex {
+    fn find(&self, query: &str, limit: usize) -> Result<Vec<PluginHit>, String> {
+        let options = FindOptions {
+            limit: Some(limit),
+            ..FindOptions::default()
+        };
+        let hits = self
+            .engine
+            .find(query, &options)
+            .map_err(|error| error.to_string())?;
+        Ok(hits.iter().map(hit_record).collect())
+    }
+
+    fn def(&self, name: &str) -> Result<Vec<PluginSymbol>, String> {
+        let symbols = self.engine.def(name).map_err(|error| error.to_string())?;
+        Ok(symbols.iter().map(symbol_record).collect())
+    }
+}
+
+/// Loads the enabled plugins into `engine`, lending them the index; returns the load errors.
+pub fn attach_enabled(engine: crate::Engine) -> (crate::Engine, Arc<PluginHost>, Vec<PluginError>) {
+    let (host, errors) = load_enabled(engine.root(), &engine.config().plugins);
+    host.set_index_reader(Arc::new(EngineIndex::new(engine.clone())));
+    let host = Arc::new(host);
+    (engine.with_plugins(Arc::clone(&host)), host, errors)
+}
