@@ -55,7 +55,7 @@ impl fmt::Display for At<'_> {
 }
 
 /// Everything that can go wrong with a plugin. None of these ever stops the host.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum PluginError {
     #[error("{path}:{line}: {message}")]
     Manifest {
@@ -66,8 +66,9 @@ pub enum PluginError {
     #[error("{path}: cannot read: {source}")]
     Io {
         path: PathBuf,
+        /// Shared so that the error can be cloned into the host's problem queue.
         #[source]
-        source: std::io::Error,
+        source: std::sync::Arc<std::io::Error>,
     },
     #[error("plugin `{plugin}`: {location}: syntax error: {message}")]
     Syntax {

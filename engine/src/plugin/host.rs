@@ -279,8 +279,7 @@ impl PluginHost {
             });
         }
         if let Err(error) = result {
-            // The error is cloned as text: PluginError holds an io::Error and is not Clone.
-            lock(&self.problems).push(clone_error(error));
+            lock(&self.problems).push(error.clone());
         }
     }
 }
@@ -303,47 +302,4 @@ impl std::fmt::Debug for PluginHost {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Hook-call errors are never `Io`, so every variant seen here clones field by field.
-fn clone_error(error: &PluginError) -> PluginError {
-    match error {
-        PluginError::Runtime {
-            plugin,
-            hook,
-            location,
-            message,
-        } => PluginError::Runtime {
-            plugin: plugin.clone(),
-            hook: hook.clone(),
-            location: location.clone(),
-            message: message.clone(),
-        },
-        PluginError::Limit {
-            plugin,
-            hook,
-            location,
-            kind,
-        } => PluginError::Limit {
-            plugin: plugin.clone(),
-            hook: hook.clone(),
-            location: location.clone(),
-            kind: *kind,
-        },
-        PluginError::BadReturn {
-            plugin,
-            hook,
-            location,
-            message,
-        } => PluginError::BadReturn {
-            plugin: plugin.clone(),
-            hook: hook.clone(),
-            location: location.clone(),
-            message: message.clone(),
-        },
-        other => PluginError::Startup {
-            plugin: other.plugin().unwrap_or_default().to_string(),
-            message: other.to_string(),
-        },
-    }
 }

@@ -52,7 +52,7 @@ impl PluginInstance {
         let init_path = dir.join(INIT_CHUNK);
         let source = std::fs::read_to_string(&init_path).map_err(|source| PluginError::Io {
             path: init_path.clone(),
-            source,
+            source: source.into(),
         })?;
         let guard = Arc::new(BudgetGuard::new(limits, check_interval));
         let plugin_name = manifest.name.clone();
