@@ -4,7 +4,8 @@
 #
 # Usage: benches/ax_bench.sh [CORPUS_DIR]
 #   CORPUS_DIR defaults to a tmpfs copy of the cargo registry sources (~/.cargo/registry/src/*/),
-#   the largest real source tree available offline after a build. Needs hyperfine, ctags, python3.
+#   the largest real source tree available offline after a build, minus generated platform bindings
+#   (linux-raw-sys, windows-sys, winapi, libc). Needs hyperfine, ctags, python3.
 # Environment: AX (default target/release/ax, built if missing), RUNS (default 200), INDEX_RUNS (default 3).
 set -euo pipefail
 
@@ -27,6 +28,8 @@ if [[ ! -d "$corpus" ]]; then
   registry=$(ls -d "$HOME"/.cargo/registry/src/*/ | head -1)
   echo "copying $registry to $corpus (tmpfs)"
   cp -r "$registry" "$corpus"
+  # Generated platform bindings (1M+ constants) would swamp the hand-written code: leave them out.
+  rm -rf "$corpus"/linux-raw-sys-* "$corpus"/windows-sys-* "$corpus"/winapi-* "$corpus"/libc-*
 fi
 
 # The same languages on both sides; ax also skips files over 1 MiB (its default), ctags does not.

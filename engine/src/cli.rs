@@ -268,14 +268,21 @@ fn index_with_progress(engine: &Engine, printer: &Printer) -> Result<IndexReport
     if printer.json || !std::io::stderr().is_terminal() {
         return engine.index();
     }
-    let bar = indicatif::ProgressBar::new(0);
+    let bar = indicatif::ProgressBar::new(0).with_message("parsing");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar}")
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} files {wide_bar}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let report = engine.index_with_progress(&|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
+        // After the last file, the time goes into the tantivy commit and segment merges.
+        bar.set_message(if done == total {
+            "writing the index:"
+        } else {
+            "parsing"
+        });
     });
     bar.finish_and_clear();
     report

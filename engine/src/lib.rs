@@ -32,8 +32,8 @@ use rayon::prelude::*;
 pub use config::{Config, ConfigWarning};
 pub use error::{Error, Result};
 pub use model::{
-    FindOptions, Hit, IndexReport, Language, LanguageStats, Reference, SkippedFile, Stats, Symbol,
-    SymbolKind,
+    FindOptions, Hit, IndexReport, Language, LanguageStats, Occurrence, Reference, SkippedFile,
+    Stats, Symbol, SymbolKind,
 };
 
 /// The engine's version, as printed by `ax --version`.
@@ -307,6 +307,17 @@ pub fn extract_symbols(
     language: Language,
     relative_path: &str,
 ) -> Option<(Vec<Symbol>, Vec<Reference>)> {
-    scan::parse_text(text, language, relative_path)
-        .map(|extraction| (extraction.symbols, extraction.references))
+    scan::parse_text(text, language, relative_path).map(|extraction| {
+        let references = extraction
+            .references
+            .into_iter()
+            .map(|occurrence| Reference {
+                name: occurrence.name,
+                path: relative_path.to_owned(),
+                line: occurrence.line,
+                column: occurrence.column,
+            })
+            .collect();
+        (extraction.symbols, references)
+    })
 }

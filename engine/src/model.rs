@@ -189,6 +189,15 @@ pub struct Reference {
     pub column: u32,
 }
 
+/// An identifier use inside one file, the file being known from context (the store's per-file
+/// record; [`Reference`] is the same with its path).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Occurrence {
+    pub name: String,
+    pub line: u32,
+    pub column: u32,
+}
+
 /// A ranked search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {

@@ -117,3 +117,52 @@ fn version_prints_the_crate_version() {
         .success()
         .stdout(format!("ax {}\n", ax::VERSION));
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let project = common::copy_fixture("kvstore-go");
+    let root = project.path();
+    ax(root).arg("index").assert().success();
+    let plain = ax(root).args(["def", "Evict"]).assert().success();
+    assert!(
+        !plain.get_output().stdout.contains(&0x1b),
+        "piped output has no escape codes"
+    );
+    let coloured = ax(root)
+        .args(["def", "Evict", "--color", "always"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&coloured.get_output().stdout).into_owned();
+    assert!(
+        stdout.starts_with("\x1b[35mstore.go:61:17\x1b[0m"),
+        "{stdout:?}"
+    );
+}
+
+#[test]
+fn cached_and_uncached_find_agree() {
+    let project = common::copy_fixture("router-ts");
+    let root = project.path();
+    ax(root).arg("index").assert().success();
+    let first = ax(root)
+        .args(["find", "route", "handler", "--json"])
+        .assert()
+        .success();
+    let cached = ax(root)
+        .args(["find", "route", "handler", "--json"])
+        .assert()
+        .success();
+    let uncached = ax(root)
+        .args(["find", "route", "handler", "--json", "--no-cache"])
+        .assert()
+        .success();
+    let first = first.get_output().stdout.clone();
+    assert!(
+        std::fs::read_dir(root.join(".ax/cache"))
+            .expect("cache dir")
+            .count()
+            >= 1
+    );
+    assert_eq!(first, cached.get_output().stdout);
+    assert_eq!(first, uncached.get_output().stdout);
+}

@@ -32,16 +32,15 @@ impl QueryContext<'_> {
         compute: impl FnOnce(&Snapshot) -> Result<T>,
     ) -> Result<T> {
         let key = self.config.query.cache.then(|| {
-            let material = serde_json::json!({
-                "generation": self.manifest.generation,
-                "command": command,
-                "query": key_parts,
-                "ranking": self.config.ranking,
-                "default_limit": self.config.query.default_limit,
-            });
-            blake3::hash(material.to_string().as_bytes())
-                .to_hex()
-                .to_string()
+            let material = (
+                self.manifest.generation,
+                command,
+                key_parts,
+                &self.config.ranking,
+                self.config.query.default_limit,
+            );
+            let encoded = serde_json::to_vec(&material).unwrap_or_default();
+            blake3::hash(&encoded).to_hex().to_string()
         });
         if let Some(key) = &key
             && let Some(bytes) = self.store.cache_get(key)

@@ -9,13 +9,14 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Parser, QueryCursor};
 
 use super::languages::{Grammar, spec};
-use crate::model::{Language, Reference, Symbol, SymbolKind};
+use crate::model::{Language, Occurrence, Symbol, SymbolKind};
 
 /// What one file yields. A file with syntax errors still yields every symbol tree-sitter recovered.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extraction {
     pub symbols: Vec<Symbol>,
-    pub references: Vec<Reference>,
+    /// Identifier uses that are not definition names, in document order.
+    pub references: Vec<Occurrence>,
     pub has_syntax_errors: bool,
 }
 
@@ -123,10 +124,9 @@ pub fn extract(
     let mut references = Vec::new();
     collect_references(
         root,
-        spec.identifier_kinds,
+        &spec.identifier_kind_ids,
         &definition_names,
         text,
-        relative_path,
         &mut references,
     );
     Some(Extraction {
@@ -326,11 +326,10 @@ fn python_docstring(node: Node, text: &str) -> String {
 
 fn collect_references(
     root: Node,
-    identifier_kinds: &[&str],
+    identifier_kind_ids: &[u16],
     definition_names: &HashSet<usize>,
     text: &str,
-    relative_path: &str,
-    references: &mut Vec<Reference>,
+    references: &mut Vec<Occurrence>,
 ) {
     // An explicit stack: recursion on deeply nested generated code could overflow the stack.
     let mut cursor = root.walk();
@@ -338,15 +337,14 @@ fn collect_references(
     loop {
         let node = cursor.node();
         if descending
+            && identifier_kind_ids.contains(&node.kind_id())
             && node.child_count() == 0
-            && identifier_kinds.contains(&node.kind())
             && !definition_names.contains(&node.id())
         {
             let name = node_text(node, text);
             if !name.is_empty() {
-                references.push(Reference {
+                references.push(Occurrence {
                     name: name.to_owned(),
-                    path: relative_path.to_owned(),
                     line: node.start_position().row as u32 + 1,
                     column: node.start_position().column as u32 + 1,
                 });

@@ -12,8 +12,10 @@ use crate::model::Language;
 pub(crate) struct LanguageSpec {
     pub grammar: tree_sitter::Language,
     pub definitions: Query,
-    /// Leaf node kinds whose text is an identifier use (a reference unless it names a definition).
-    pub identifier_kinds: &'static [&'static str],
+    /// Grammar symbol ids of the leaf kinds whose text is an identifier use (a reference unless it
+    /// names a definition). Ids, not names, so the reference walk compares integers; one kind name
+    /// can have several ids (aliases).
+    pub identifier_kind_ids: Vec<u16>,
 }
 
 const RUST_QUERY: &str = include_str!("queries/rust.scm");
@@ -120,9 +122,17 @@ fn build(
     // language, so a failure here is a bug in ax, never bad user input.
     let definitions = Query::new(&grammar, &query_source)
         .unwrap_or_else(|error| panic!("built-in definitions query is invalid: {error}"));
+    let identifier_kind_ids = (0..grammar.node_kind_count() as u16)
+        .filter(|&id| {
+            grammar.node_kind_is_named(id)
+                && grammar
+                    .node_kind_for_id(id)
+                    .is_some_and(|kind| identifier_kinds.contains(&kind))
+        })
+        .collect();
     LanguageSpec {
         grammar,
         definitions,
-        identifier_kinds,
+        identifier_kind_ids,
     }
 }

@@ -17,7 +17,7 @@ pub use manifest::{FORMAT_VERSION, FileEntry, FileTable, Manifest};
 pub use schema::{FILE_DOC, Fields, SYMBOL_DOC};
 
 use crate::error::{Error, Result};
-use crate::model::{Language, Reference, Symbol};
+use crate::model::{Language, Occurrence, Reference, Symbol};
 
 /// The folder under the root that holds everything `ax` writes.
 pub const STORE_DIR_NAME: &str = ".ax";
@@ -266,7 +266,7 @@ impl Update {
         &mut self,
         relative_path: &str,
         symbols: &[Symbol],
-        references: &[Reference],
+        references: &[Occurrence],
     ) -> Result<()> {
         let fields = self.fields;
         for symbol in symbols {
