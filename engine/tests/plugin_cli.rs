@@ -109,14 +109,22 @@ fn plugin_list_shows_enabled_plugins_and_load_errors() {
 }
 
 #[test]
-fn plugin_list_as_json() {
+fn plugin_commands_refuse_json_rather_than_print_text_under_it() {
     let root = project_with_fixture("all-hooks");
-    let output = stdout_of(ax(root.path()).args(["plugin", "list", "--json"]));
-    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
-    assert_eq!(json["plugins"][0]["manifest"]["name"], "all-hooks");
-    assert_eq!(json["plugins"][0]["manifest"]["hooks"][0], "on_index");
-    assert_eq!(json["plugins"][0]["lint_rules"][0], "no_fixme");
-    assert_eq!(json["plugins"][0]["path"], "plugins/all-hooks");
+    for args in [
+        &["plugin", "list", "--json"][..],
+        &["lint", "--json"],
+        &["--json", "run", "all-hooks", "echo"],
+    ] {
+        ax(root.path())
+            .args(args)
+            .assert()
+            .failure()
+            .stdout("")
+            .stderr(predicates::str::contains(
+                "`--json` is not supported by `ax plugin`, `ax run` and `ax lint` yet",
+            ));
+    }
 }
 
 #[test]
