@@ -100,6 +100,10 @@ pub enum PluginError {
         location: Option<SourceLocation>,
         message: String,
     },
+    #[error(
+        "plugin `{plugin}` is disabled for the rest of this run after {limit_hits} limit hits (edit or reload it to retry)"
+    )]
+    Disabled { plugin: String, limit_hits: u32 },
     #[error("no plugin named `{name}` is enabled")]
     UnknownPlugin { name: String },
     #[error("plugin `{plugin}` has no command `{command}` (it has: {available})")]
@@ -131,7 +135,8 @@ impl PluginError {
             | Self::Limit { plugin, .. }
             | Self::BadReturn { plugin, .. }
             | Self::UnknownCommand { plugin, .. }
-            | Self::Startup { plugin, .. } => Some(plugin),
+            | Self::Startup { plugin, .. }
+            | Self::Disabled { plugin, .. } => Some(plugin),
             Self::DuplicateName { name, .. } | Self::UnknownPlugin { name } => Some(name),
             _ => None,
         }

@@ -11,7 +11,7 @@ use crate::plugin::error::PluginError;
 use crate::plugin::limits::{DEFAULT_CHECK_INTERVAL, PluginLimits};
 use crate::plugin::manifest::HookKind;
 use crate::plugin::records::{LintFinding, PluginFile, PluginHit, PluginSymbol};
-use crate::plugin::runtime::{HostServices, PluginInstance};
+use crate::plugin::runtime::{HostServices, MAX_LIMIT_HITS, PluginInstance};
 use crate::plugin::trace::HookCall;
 
 /// All enabled plugins and what the host observed while running them.
@@ -251,10 +251,11 @@ impl PluginHost {
         findings
     }
 
+    /// Plugins that declare `hook` and are not disabled for hitting limits too often.
     fn declaring(&self, hook: HookKind) -> impl Iterator<Item = &PluginInstance> {
         self.plugins
             .iter()
-            .filter(move |plugin| plugin.manifest().declares(hook))
+            .filter(move |plugin| plugin.manifest().declares(hook) && !plugin.is_disabled())
     }
 
     /// Queues the error of a failed call and records the call when tracing.
@@ -279,7 +280,14 @@ impl PluginHost {
             });
         }
         if let Err(error) = result {
-            lock(&self.problems).push(error.clone());
+            let mut problems = lock(&self.problems);
+            problems.push(error.clone());
+            if matches!(error, PluginError::Limit { .. }) && plugin.record_limit_hit() {
+                problems.push(PluginError::Disabled {
+                    plugin: plugin.name().to_string(),
+                    limit_hits: MAX_LIMIT_HITS,
+                });
+            }
         }
     }
 }

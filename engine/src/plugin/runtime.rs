@@ -30,8 +30,13 @@ pub struct CallCost {
     pub instructions: u64,
 }
 
+/// Limit hits after which the host stops calling a plugin until it is reloaded: a plugin that always
+/// runs into its timeout would otherwise cost `timeout_ms` per file of `ax index`.
+pub const MAX_LIMIT_HITS: u32 = 3;
+
 /// A plugin whose manifest is valid and whose `init.lua` ran to completion.
 pub struct PluginInstance {
+    limit_hits: std::sync::atomic::AtomicU32,
     manifest: Manifest,
     dir: PathBuf,
     sandbox: Sandbox,
@@ -90,6 +95,7 @@ impl PluginInstance {
             })?;
 
         let mut instance = Self {
+            limit_hits: std::sync::atomic::AtomicU32::new(0),
             manifest,
             dir: dir.to_path_buf(),
             exports: sandbox.lua.create_table().map_err(startup_error)?,
@@ -127,6 +133,19 @@ impl PluginInstance {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Counts a limit hit; true exactly when this hit disables the plugin.
+    pub fn record_limit_hit(&self) -> bool {
+        self.limit_hits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1
+            == MAX_LIMIT_HITS
+    }
+
+    /// Whether the plugin hit its limits `MAX_LIMIT_HITS` times; the host then skips it.
+    pub fn is_disabled(&self) -> bool {
+        self.limit_hits.load(std::sync::atomic::Ordering::Relaxed) >= MAX_LIMIT_HITS
     }
 
     /// Time and instructions of the most recent hook call.
