@@ -301,3 +301,28 @@ fn a_plugin_that_keeps_hitting_limits_is_disabled_and_the_rest_runs_at_full_spee
     host.on_query("q");
     assert_eq!(host.take_problems().len(), 1);
 }
+
+#[test]
+fn log_flood_is_bounded_in_the_host() {
+    let error = run_hostile("log-flood");
+    assert_eq!(
+        limit_kind(&error),
+        LimitKind::InstructionBudget { budget: 2_000_000 }
+    );
+    let mut host = PluginHost::new(test_limits());
+    assert!(
+        host.load_dirs(&[fixture("hostile", "log-flood")])
+            .is_empty()
+    );
+    host.on_query("q");
+    let logs = host.take_logs();
+    assert_eq!(logs.len(), ax::plugin::api::MAX_BUFFERED_LOG_LINES + 1);
+    assert!(
+        logs.iter()
+            .all(|line| line.message.len() <= ax::plugin::api::MAX_LOG_LINE_BYTES + 6)
+    );
+    assert_eq!(
+        logs[logs.len() - 1].message,
+        "further log lines dropped (over 1000 unread)"
+    );
+}
