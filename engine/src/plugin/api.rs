@@ -4,9 +4,10 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use mlua::{Lua, LuaSerdeExt, MultiValue, Table};
+use mlua::{Lua, MultiValue, Table};
 
 use crate::plugin::manifest::{Manifest, Permission};
+use crate::plugin::marshal::ToLuaRecord;
 use crate::plugin::records::{PluginHit, PluginSymbol};
 
 /// Read-only index access the engine lends to plugins granted `index.read`.
@@ -137,7 +138,7 @@ fn index_table(lua: &Lua, manifest: &Manifest, index: IndexSlot) -> mlua::Result
                 .map_err(mlua::Error::runtime)?,
             None => Vec::new(),
         };
-        lua.to_value_with(&hits, super::convert::serialize_options())
+        hits.to_lua_record(lua)
     })?;
     table.set("find", find)?;
 
@@ -146,7 +147,7 @@ fn index_table(lua: &Lua, manifest: &Manifest, index: IndexSlot) -> mlua::Result
             Some(reader) => reader.def(&name).map_err(mlua::Error::runtime)?,
             None => Vec::new(),
         };
-        lua.to_value_with(&symbols, super::convert::serialize_options())
+        symbols.to_lua_record(lua)
     })?;
     table.set("def", def)?;
     Ok(table)

@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use mlua::{Function, IntoLuaMulti, Table, Value};
 
 use crate::plugin::api::{IndexSlot, LogBuffer, install_api};
-use crate::plugin::convert::{describe_lua_error, from_lua, to_lua};
+use crate::plugin::convert::describe_lua_error;
 use crate::plugin::error::{LimitKind, PluginError, SourceLocation};
 use crate::plugin::limits::{BudgetGuard, PluginLimits};
 use crate::plugin::manifest::{HookKind, Manifest, read_manifest};
+use crate::plugin::marshal::{FromLuaRecord, ToLuaRecord};
 use crate::plugin::records::{LintFinding, PluginFile, PluginHit, PluginSymbol, RawLintFinding};
 use crate::plugin::sandbox::{INIT_CHUNK, Sandbox};
 
@@ -381,31 +382,33 @@ impl PluginInstance {
         Ok(())
     }
 
-    fn encode_argument<T: serde::Serialize + ?Sized>(
+    fn encode_argument<T: ToLuaRecord + ?Sized>(
         &self,
         hook: &str,
         value: &T,
     ) -> Result<Value, PluginError> {
-        to_lua(&self.sandbox.lua, value).map_err(|error| match error {
-            // Converting host data only fails when the plugin's heap is full.
-            mlua::Error::MemoryError(_) => self.limit_error(
-                hook,
-                LimitKind::Memory {
-                    limit_bytes: self.guard.limits().memory_limit_bytes,
+        value
+            .to_lua_record(&self.sandbox.lua)
+            .map_err(|error| match error {
+                // Converting host data only fails when the plugin's heap is full.
+                mlua::Error::MemoryError(_) => self.limit_error(
+                    hook,
+                    LimitKind::Memory {
+                        limit_bytes: self.guard.limits().memory_limit_bytes,
+                    },
+                    None,
+                ),
+                other => PluginError::Runtime {
+                    plugin: self.name().to_string(),
+                    hook: hook.to_string(),
+                    location: None,
+                    message: format!("cannot pass the arguments: {other}"),
                 },
-                None,
-            ),
-            other => PluginError::Runtime {
-                plugin: self.name().to_string(),
-                hook: hook.to_string(),
-                location: None,
-                message: format!("cannot pass the arguments: {other}"),
-            },
-        })
+            })
     }
 
     /// Converts a hook's return value; a bad one is reported at the line the hook is defined on.
-    fn decode_return<T: serde::de::DeserializeOwned>(
+    fn decode_return<T: FromLuaRecord>(
         &self,
         hook: &str,
         function: &Function,
@@ -414,17 +417,15 @@ impl PluginInstance {
         if value.is_nil() {
             return Ok(None);
         }
-        from_lua(&self.sandbox.lua, value)
-            .map(Some)
-            .map_err(|message| {
-                let line = function.info().line_defined.filter(|&line| line > 0);
-                PluginError::BadReturn {
-                    plugin: self.name().to_string(),
-                    hook: hook.to_string(),
-                    location: line.map(|line| self.location(line)),
-                    message,
-                }
-            })
+        T::from_lua_record(value).map(Some).map_err(|message| {
+            let line = function.info().line_defined.filter(|&line| line > 0);
+            PluginError::BadReturn {
+                plugin: self.name().to_string(),
+                hook: hook.to_string(),
+                location: line.map(|line| self.location(line)),
+                message,
+            }
+        })
     }
 
     fn bad_return(&self, hook: &str, message: String) -> PluginError {
