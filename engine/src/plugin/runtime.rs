@@ -387,8 +387,7 @@ impl PluginInstance {
         hook: &str,
         value: &T,
     ) -> Result<Value, PluginError> {
-        value
-            .to_lua_record(&self.sandbox.lua)
+        self.unmetered(|| value.to_lua_record(&self.sandbox.lua))
             .map_err(|error| match error {
                 // Converting host data only fails when the plugin's heap is full.
                 mlua::Error::MemoryError(_) => self.limit_error(
@@ -417,15 +416,31 @@ impl PluginInstance {
         if value.is_nil() {
             return Ok(None);
         }
-        T::from_lua_record(value).map(Some).map_err(|message| {
-            let line = function.info().line_defined.filter(|&line| line > 0);
-            PluginError::BadReturn {
-                plugin: self.name().to_string(),
-                hook: hook.to_string(),
-                location: line.map(|line| self.location(line)),
-                message,
-            }
-        })
+        self.unmetered(|| T::from_lua_record(value))
+            .map(Some)
+            .map_err(|message| {
+                let line = function.info().line_defined.filter(|&line| line > 0);
+                PluginError::BadReturn {
+                    plugin: self.name().to_string(),
+                    hook: hook.to_string(),
+                    location: line.map(|line| self.location(line)),
+                    message,
+                }
+            })
+    }
+
+    /// Runs host-side marshalling with the memory limit lifted. With a limit set, mlua guards every
+    /// string it pushes with a protected call, which made marshalling five times slower; the memory
+    /// used here is the host's own data, bounded by it, and the limit is back before plugin code runs.
+    fn unmetered<R>(&self, marshal: impl FnOnce() -> R) -> R {
+        let lua = &self.sandbox.lua;
+        let lifted = lua.set_memory_limit(0).is_ok();
+        let result = marshal();
+        if lifted {
+            // Setting a limit cannot fail once lifting one succeeded: the allocator is ours.
+            let _ = lua.set_memory_limit(self.guard.limits().memory_limit_bytes);
+        }
+        result
     }
 
     fn bad_return(&self, hook: &str, message: String) -> PluginError {
