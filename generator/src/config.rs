@@ -42,8 +42,12 @@ pub struct SearchConfig {
     pub boost_code: f32,
     /// Characters of excerpt stored per document. Default: `240`.
     pub excerpt_length: usize,
-    /// Target bytes per term shard. Default: `16384`.
+    /// Target bytes per term shard before compression; a shard closes once it reaches this size.
+    /// Default: `16384`.
     pub shard_size_bytes: usize,
+    /// Sections per document chunk (URL, titles and excerpt of each hit), the unit the client fetches to
+    /// show results. Default: `16`.
+    pub doc_chunk_sections: usize,
 }
 
 impl Default for SearchConfig {
@@ -58,6 +62,7 @@ impl Default for SearchConfig {
             boost_code: 0.8,
             excerpt_length: 240,
             shard_size_bytes: 16384,
+            doc_chunk_sections: 16,
         }
     }
 }
@@ -98,6 +103,7 @@ struct RawSearch {
     boost_code: Option<f32>,
     excerpt_length: Option<usize>,
     shard_size_bytes: Option<usize>,
+    doc_chunk_sections: Option<usize>,
 }
 
 /// Parse `docgen.toml` text. `path` is used in diagnostics only.
@@ -105,8 +111,9 @@ struct RawSearch {
 pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let mut ignored = Vec::new();
     let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(path, text, &e))?;
-    let raw: RawConfig = serde_ignored::deserialize(deserializer, |p| ignored.push(p.to_string()))
-        .map_err(|e| toml_error(path, text, &e))?;
+    let raw: RawConfig =
+        serde_ignored::deserialize(deserializer, |p| ignored.push(dotted_path(&p)))
+            .map_err(|e| toml_error(path, text, &e))?;
     let warnings = ignored
         .iter()
         .map(|key| {
@@ -145,9 +152,29 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
             boost_code: s.boost_code.unwrap_or(ds.boost_code),
             excerpt_length: s.excerpt_length.unwrap_or(ds.excerpt_length),
             shard_size_bytes: s.shard_size_bytes.unwrap_or(ds.shard_size_bytes),
+            doc_chunk_sections: s.doc_chunk_sections.unwrap_or(ds.doc_chunk_sections),
         },
     };
+    if let Some((key, problem)) = search_problem(&config.search) {
+        let (line, col) = find_key(text, &format!("search.{key}"));
+        return Err(Diagnostic::error(
+            path,
+            line,
+            col,
+            format!("invalid `[search]` {key}: {problem}"),
+        )
+        .with_source(text));
+    }
     Ok((config, warnings))
+}
+
+/// `search.?.shards` (serde_ignored marks `Option` layers with `?`) → `search.shards`.
+pub(crate) fn dotted_path(path: &serde_ignored::Path) -> String {
+    path.to_string()
+        .split('.')
+        .filter(|part| *part != "?")
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
@@ -159,6 +186,35 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
         format!("invalid docgen.toml: {}", e.message()),
     )
     .with_source(text)
+}
+
+/// The first `[search]` value the index stage cannot work with: the key and what is wrong with it.
+fn search_problem(search: &SearchConfig) -> Option<(&'static str, String)> {
+    let boosts = [
+        ("boost_title", search.boost_title),
+        ("boost_section", search.boost_section),
+        ("boost_body", search.boost_body),
+        ("boost_code", search.boost_code),
+    ];
+    if !(search.k1.is_finite() && search.k1 >= 0.0) {
+        return Some(("k1", format!("must be a number >= 0, got {}", search.k1)));
+    }
+    if !(0.0..=1.0).contains(&search.b) {
+        return Some(("b", format!("must be between 0 and 1, got {}", search.b)));
+    }
+    for (key, boost) in boosts {
+        if !(boost.is_finite() && boost >= 0.0) {
+            return Some((key, format!("must be a number >= 0, got {boost}")));
+        }
+    }
+    let sizes = [
+        ("shard_size_bytes", search.shard_size_bytes),
+        ("doc_chunk_sections", search.doc_chunk_sections),
+    ];
+    sizes
+        .into_iter()
+        .find(|(_, value)| *value == 0)
+        .map(|(key, _)| (key, "must be at least 1".to_owned()))
 }
 
 /// Line and column of a dotted key path (`search.fields`) in TOML text; falls back to line 1.
@@ -223,5 +279,40 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.base_url, "https://x.dev/docs/");
+    }
+
+    #[test]
+    fn out_of_range_search_values_are_errors_with_their_line() {
+        let cases = [
+            (
+                "b = 1.5",
+                "invalid `[search]` b: must be between 0 and 1, got 1.5",
+            ),
+            (
+                "k1 = -1.0",
+                "invalid `[search]` k1: must be a number >= 0, got -1",
+            ),
+            (
+                "boost_code = -0.5",
+                "invalid `[search]` boost_code: must be a number >= 0, got -0.5",
+            ),
+            (
+                "shard_size_bytes = 0",
+                "invalid `[search]` shard_size_bytes: must be at least 1",
+            ),
+            (
+                "doc_chunk_sections = 0",
+                "invalid `[search]` doc_chunk_sections: must be at least 1",
+            ),
+        ];
+        for (line, message) in cases {
+            let text = format!("title = \"x\"\n[search]\nenable = true\n{line}\n");
+            let err = parse_config(Path::new("docgen.toml"), &text).unwrap_err();
+            assert_eq!(
+                (err.line, err.col, err.message.as_str()),
+                (4, 1, message),
+                "{line}"
+            );
+        }
     }
 }

@@ -2,8 +2,13 @@
 //! The site pipeline is `load → parse → render → index → write`, one module per stage, data flowing one way
 //! through the plain types in `model`; `build` runs the stages in order.
 
+pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod index;
+pub mod load;
 pub mod model;
+pub mod parse;
+pub mod render;
+pub mod write;

@@ -111,8 +111,13 @@ impl CodeBlock {
 /// A link found in markdown, kept for the site-wide link check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Link {
+    /// The link as written, e.g. `../reference/ax.md#flags`.
     pub target: String,
     pub pos: SourcePos,
+    /// The page it points to (index into `SiteTree::pages`); `None` for a same-page `#anchor`.
+    pub target_page: Option<usize>,
+    /// The `#anchor` part without `#`, if any.
+    pub anchor: Option<String>,
 }
 
 /// A page after `parse`: HTML body (code not yet highlighted), headings, TOC, code blocks, links.
@@ -128,6 +133,13 @@ pub struct ParsedPage {
     pub summary: String,
     /// Searchable sections of the page (one per heading, plus the text before the first heading).
     pub search_sections: Vec<SearchDocument>,
+    /// True when the body opens with a level-1 heading, so templates need not print the title again.
+    pub starts_with_h1: bool,
+}
+
+/// Marker `parse` leaves in `ParsedPage::html` where code block N goes; `render` replaces it.
+pub fn code_block_marker(n: usize) -> String {
+    format!("<!--docgen-code:{n}-->")
 }
 
 /// One searchable unit: a page section under one heading anchor. Input of the `index` stage.
@@ -151,4 +163,35 @@ pub struct SearchDocument {
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// A tera template: its name (`page.html`), where it came from, and its text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TemplateSource {
+    pub name: String,
+    /// `theme/templates/page.html` of the site, or `<built-in>/page.html` for the default theme.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A static theme file (CSS, JS, image) to be fingerprinted and copied.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StaticFile {
+    /// Path under `static/`, `/`-separated (e.g. `style.css`, `fonts/x.woff2`).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The theme after site overrides: templates by name and static files.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ThemeSources {
+    pub templates: Vec<TemplateSource>,
+    pub static_files: Vec<StaticFile>,
+}
+
+/// Everything read from disk for one build.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SiteSources {
+    pub tree: SiteTree,
+    pub theme: ThemeSources,
 }

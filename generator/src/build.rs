@@ -1,0 +1,205 @@
+//! `docgen build`: run the stages in order (`load → parse → index → render → write`) and decide what is fatal.
+//! Input: build options; output: a report with every diagnostic, and the site written only on success.
+//!
+//! `index` runs before `render` because pages link the search manifest by its fingerprinted name; it reads
+//! only parsed pages, so data still flows one way.
+
+use crate::config::{self, Config};
+use crate::diagnostics::{Diagnostic, Severity, has_errors};
+use crate::model::{OutputFile, ParsedPage, SiteSources};
+use crate::{index, load, parse, render, write};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What `docgen build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Site root holding `docgen.toml`, `content/`, `tutorials/`, `theme/`.
+    pub root: PathBuf,
+    /// Output folder; default `ROOT/public`.
+    pub out: Option<PathBuf>,
+    pub include_drafts: bool,
+    /// Overrides `base_url` from `docgen.toml` (e.g. for deploy previews).
+    pub base_url: Option<String>,
+    /// Report broken links as warnings instead of errors.
+    pub warn_links: bool,
+    /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
+    pub progress: indicatif::ProgressBar,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            include_drafts: false,
+            base_url: None,
+            warn_links: false,
+            progress: indicatif::ProgressBar::hidden(),
+        }
+    }
+
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// The outcome of a build: counts, time and every diagnostic (warnings on success, errors on failure).
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub diagnostics: Vec<Diagnostic>,
+    /// False when an error stopped the build; the output folder was then left untouched.
+    pub success: bool,
+}
+
+/// The site in memory: everything `write` would put on disk. Used by `build` and by tests.
+pub struct BuiltSite {
+    pub config: Config,
+    pub sources: SiteSources,
+    pub parsed: Vec<ParsedPage>,
+    pub files: Vec<OutputFile>,
+}
+
+/// Read `docgen.toml` under `root` (defaults when absent).
+pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+    let path = root.join("docgen.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => config::parse_config(Path::new("docgen.toml"), &text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), Vec::new())),
+        Err(e) => Err(Diagnostic::error(
+            "docgen.toml",
+            0,
+            0,
+            format!("cannot read: {e}"),
+        )),
+    }
+}
+
+/// Run every stage but `write`. Returns the site (possibly incomplete) and all diagnostics.
+pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (mut config, warnings) = match read_config(&options.root) {
+        Ok(c) => c,
+        Err(e) => return (None, vec![e]),
+    };
+    diagnostics.extend(warnings);
+    if let Some(base_url) = &options.base_url {
+        config.base_url = if base_url.ends_with('/') {
+            base_url.clone()
+        } else {
+            format!("{base_url}/")
+        };
+    }
+
+    let (sources, problems) = load::load_site(
+        &options.root,
+        &config,
+        &load::LoadOptions {
+            include_drafts: options.include_drafts,
+        },
+    );
+    diagnostics.extend(problems);
+
+    let link_severity = if options.warn_links {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let parse_options = parse::ParseOptions { link_severity };
+    let pages = parse::page_by_source(&sources.tree);
+    let results: Vec<(ParsedPage, Vec<Diagnostic>)> = (0..sources.tree.pages.len())
+        .into_par_iter()
+        .map(|i| parse::parse_page(&sources.tree, i, &pages, parse_options))
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for (page, problems) in results {
+        diagnostics.extend(problems);
+        parsed.push(page);
+    }
+    diagnostics.extend(parse::check_anchors(&sources.tree, &parsed, link_severity));
+
+    let documents: Vec<_> = parsed
+        .iter()
+        .flat_map(|p| p.search_sections.iter().cloned())
+        .collect();
+    let search_files = match index::build_search_bundle(&documents, &config.search) {
+        Ok(files) => files,
+        Err(e) => {
+            diagnostics.push(e);
+            Vec::new()
+        }
+    };
+    let manifest = search_files
+        .iter()
+        .find(|f| f.path.starts_with("search/manifest"))
+        .map(|f| format!("/{}", f.path));
+
+    options.progress.set_length(parsed.len() as u64);
+    let (rendered, problems) = render::render_site(&config, &sources, &parsed, manifest, &|| {
+        options.progress.inc(1)
+    });
+    options.progress.finish_and_clear();
+    diagnostics.extend(problems);
+
+    let mut files = rendered.files;
+    files.extend(search_files);
+    files.extend(write::site_files(&config, &sources.tree));
+    files.sort();
+    attach_source_lines(&sources.tree, &mut diagnostics);
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    diagnostics.dedup();
+    (
+        Some(BuiltSite {
+            config,
+            sources,
+            parsed,
+            files,
+        }),
+        diagnostics,
+    )
+}
+
+/// Give diagnostics about a page body (links, anchors) the source line for their snippet.
+fn attach_source_lines(tree: &crate::model::SiteTree, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics
+        .iter_mut()
+        .filter(|d| d.source_line.is_none() && d.line > 0)
+    {
+        let Some(page) = tree.pages.iter().find(|p| p.source_path == d.path) else {
+            continue;
+        };
+        if let Some(index) = d.line.checked_sub(page.body_start_line) {
+            d.source_line = page.body.lines().nth(index).map(str::to_owned);
+        }
+    }
+}
+
+/// Build the site and, if nothing failed, swap it into the output folder.
+pub fn build(options: &BuildOptions) -> BuildReport {
+    let started = Instant::now();
+    let (site, mut diagnostics) = build_in_memory(options);
+    let mut report = BuildReport {
+        pages: 0,
+        files: 0,
+        elapsed: Duration::ZERO,
+        diagnostics: Vec::new(),
+        success: false,
+    };
+    if let Some(site) = site.filter(|_| !has_errors(&diagnostics)) {
+        match write::write_site(&options.out_dir(), &site.files) {
+            Ok(()) => {
+                report.success = true;
+                report.pages = site.parsed.len();
+                report.files = site.files.len();
+            }
+            Err(e) => diagnostics.push(e),
+        }
+    }
+    report.elapsed = started.elapsed();
+    report.diagnostics = diagnostics;
+    report
+}

@@ -1,0 +1,244 @@
+//! Text analysis shared by the index and the browser client: code-aware splitting, lowercasing, English stemming.
+//! Input: any text (section body, code, a query); output: the terms tantivy indexes, in order. The client's
+//! `analyze` in `theme/static/search.js` implements the same rules and a parity test checks both agree.
+//!
+//! The rules, in order:
+//! 1. Split the text into runs of alphanumeric characters (Unicode `Alphabetic` or `Numeric`). Everything
+//!    else separates runs, so `snake_case`, `a::b` and `x.y` split on `_`, `::` and `.`.
+//! 2. Split each run at camelCase boundaries: before an uppercase letter that follows a lowercase letter or a
+//!    digit (`parseUrl` → `parse|Url`), and before the last capital of an acronym that starts a word
+//!    (`HTMLParser` → `HTML|Parser`). A run that splits also yields itself whole (`HashMap` → `hash`, `map`,
+//!    `hashmap`), so an identifier typed without its case still matches.
+//! 3. Lowercase each part (full Unicode mapping) and drop parts longer than [`MAX_TOKEN_BYTES`].
+//! 4. Stem parts that are pure ASCII with the Snowball English stemmer (the `frostem` crate tantivy's
+//!    `Stemmer` filter uses); other parts stay as they are, so non-English words are never mangled.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Name the tokenizer is registered under in the tantivy index.
+pub const TOKENIZER_NAME: &str = "docgen_code";
+
+/// Parts longer than this (in UTF-8 bytes) are dropped: hashes and base64 blobs only bloat the index.
+pub const MAX_TOKEN_BYTES: usize = 40;
+
+/// One analysed term with the byte range of the source text it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyzedToken {
+    pub term: String,
+    pub offset_from: usize,
+    pub offset_to: usize,
+}
+
+/// Analyse `text` into terms, in text order (a split run yields its parts, then itself whole).
+pub fn analyze(text: &str) -> Vec<String> {
+    analyze_with_offsets(text)
+        .into_iter()
+        .map(|t| t.term)
+        .collect()
+}
+
+/// Like [`analyze`], keeping the source byte range of each term.
+pub fn analyze_with_offsets(text: &str) -> Vec<AnalyzedToken> {
+    let mut tokens = Vec::new();
+    for (run_start, run) in alphanumeric_runs(text) {
+        let parts = camel_case_parts(run);
+        for &(from, to) in &parts {
+            push_term(
+                &mut tokens,
+                &run[from..to],
+                run_start + from,
+                run_start + to,
+            );
+        }
+        if parts.len() > 1 {
+            push_term(&mut tokens, run, run_start, run_start + run.len());
+        }
+    }
+    tokens
+}
+
+/// The lowercased, unstemmed words of `text` (rules 1 to 3): what the stemmer sees.
+pub fn lowercase_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for (_, run) in alphanumeric_runs(text) {
+        let parts = camel_case_parts(run);
+        let whole = if parts.len() > 1 {
+            Some((0, run.len()))
+        } else {
+            None
+        };
+        for (from, to) in parts.into_iter().chain(whole) {
+            let word = run[from..to].to_lowercase();
+            if word.len() <= MAX_TOKEN_BYTES {
+                words.push(word);
+            }
+        }
+    }
+    words
+}
+
+/// Stem one lowercased word: Snowball English for ASCII words, unchanged otherwise.
+pub fn stem(word: &str) -> String {
+    if word.is_ascii() {
+        frostem::Stemmer::new(frostem::Algorithm::English)
+            .stem(word)
+            .into_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+/// The last camelCase part of the query's last alphanumeric run, lowercased, unless a separator follows it.
+pub fn last_typed_part(query: &str) -> Option<String> {
+    let (_, run) = alphanumeric_runs(query).last()?;
+    if !query.ends_with(run) {
+        return None;
+    }
+    let &(from, to) = camel_case_parts(run).last()?;
+    Some(run[from..to].to_lowercase())
+}
+
+fn push_term(tokens: &mut Vec<AnalyzedToken>, part: &str, offset_from: usize, offset_to: usize) {
+    let lowered = part.to_lowercase();
+    if lowered.len() > MAX_TOKEN_BYTES {
+        return;
+    }
+    tokens.push(AnalyzedToken {
+        term: stem(&lowered),
+        offset_from,
+        offset_to,
+    });
+}
+
+/// Maximal runs of alphanumeric characters with their byte offsets.
+fn alphanumeric_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push((s, &text[s..]));
+    }
+    runs.into_iter()
+}
+
+/// Byte ranges of the camelCase parts of one alphanumeric run.
+fn camel_case_parts(run: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = run.char_indices().collect();
+    let mut parts = Vec::new();
+    let mut part_start = 0;
+    for i in 1..chars.len() {
+        let (prev, current) = (chars[i - 1].1, chars[i].1);
+        let next_is_lower = chars.get(i + 1).is_some_and(|&(_, n)| n.is_lowercase());
+        let boundary = current.is_uppercase()
+            && (prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_is_lower));
+        if boundary {
+            parts.push((part_start, chars[i].0));
+            part_start = chars[i].0;
+        }
+    }
+    parts.push((part_start, run.len()));
+    parts
+}
+
+/// [`analyze`] as a tantivy tokenizer, registered as [`TOKENIZER_NAME`].
+#[derive(Clone, Default)]
+pub struct CodeTokenizer;
+
+/// The token stream of [`CodeTokenizer`]: the analysed tokens of one text, precomputed.
+pub struct CodeTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for CodeTokenizer {
+    type TokenStream<'a> = CodeTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CodeTokenStream {
+        let tokens = analyze_with_offsets(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, t)| Token {
+                offset_from: t.offset_from,
+                offset_to: t.offset_to,
+                position,
+                text: t.term,
+                position_length: 1,
+            })
+            .collect();
+        CodeTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for CodeTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_snake_case_paths_and_dots() {
+        assert_eq!(analyze("build_search_bundle"), ["build", "search", "bundl"]);
+        assert_eq!(
+            analyze("std::collections::HashMap"),
+            ["std", "collect", "hash", "map", "hashmap"]
+        );
+        assert_eq!(analyze("config.search.k1"), ["config", "search", "k1"]);
+    }
+
+    #[test]
+    fn splits_camel_case_and_acronyms() {
+        assert_eq!(analyze("parseUrl"), ["pars", "url", "parseurl"]);
+        assert_eq!(analyze("HTMLParser"), ["html", "parser", "htmlparser"]);
+        assert_eq!(analyze("utf8Decoder"), ["utf8", "decod", "utf8decod"]);
+    }
+
+    #[test]
+    fn stems_english_and_keeps_non_ascii_words() {
+        assert_eq!(analyze("Running queries"), ["run", "queri"]);
+        assert_eq!(analyze("Übersetzungen"), ["übersetzungen"]);
+    }
+
+    #[test]
+    fn drops_overlong_tokens() {
+        let blob = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(analyze(&format!("keep {blob} this")), ["keep", "this"]);
+    }
+
+    #[test]
+    fn stemming_matches_tantivys_stemmer_filter() {
+        use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer};
+        let text = "indexing generously ogists skies running connection relational hopefully";
+        let mut tantivy_analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::default())
+            .build();
+        let mut stream = tantivy_analyzer.token_stream(text);
+        let mut expected = Vec::new();
+        while stream.advance() {
+            expected.push(stream.token().text.clone());
+        }
+        assert_eq!(analyze(text), expected);
+    }
+}

@@ -1,0 +1,77 @@
+//! Document chunks: what the client shows for a hit (URL, anchor, titles, excerpt), in files of a fixed number
+//! of sections so a result list fetches only the chunks of its hits. Input: the sections in ordinal order;
+//! output: one JSON array per chunk, `[[page_url, anchor, page_title, section_title, excerpt], ...]`.
+
+use crate::model::SearchDocument;
+
+/// The excerpt of a section: its prose (or its code when it has none), whitespace collapsed, cut at a word
+/// boundary to at most `max_chars` characters, with `…` when cut.
+pub fn excerpt(document: &SearchDocument, max_chars: usize) -> String {
+    let source = if document.body.trim().is_empty() {
+        &document.code
+    } else {
+        &document.body
+    };
+    let collapsed = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= max_chars {
+        return collapsed;
+    }
+    let cut = collapsed
+        .char_indices()
+        .nth(max_chars)
+        .map_or(collapsed.len(), |(i, _)| i);
+    let head = &collapsed[..cut];
+    let at_word = head
+        .rfind(' ')
+        .filter(|&space| space > 0)
+        .map_or(head, |space| &head[..space]);
+    format!("{}…", at_word.trim_end())
+}
+
+/// Serialise `documents` (one chunk's sections, in ordinal order) as one chunk.
+pub fn encode_chunk(documents: &[SearchDocument], excerpt_chars: usize) -> Vec<u8> {
+    let rows: Vec<[String; 5]> = documents
+        .iter()
+        .map(|d| {
+            [
+                d.page_url.clone(),
+                d.anchor.clone(),
+                d.page_title.clone(),
+                d.section_title.clone(),
+                excerpt(d, excerpt_chars),
+            ]
+        })
+        .collect();
+    // Serialising strings cannot fail; an empty array is the harmless fallback.
+    serde_json::to_vec(&rows).unwrap_or_else(|_| b"[]".to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(body: &str, code: &str) -> SearchDocument {
+        SearchDocument {
+            page_url: "/p/".into(),
+            anchor: "a".into(),
+            page_title: "P".into(),
+            section_title: "A".into(),
+            body: body.into(),
+            code: code.into(),
+        }
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_word_and_marks_the_cut() {
+        assert_eq!(
+            excerpt(&document("one two  three\nfour", ""), 11),
+            "one two…"
+        );
+        assert_eq!(excerpt(&document("short", ""), 11), "short");
+    }
+
+    #[test]
+    fn excerpt_falls_back_to_code() {
+        assert_eq!(excerpt(&document("  ", "fn main() {}"), 40), "fn main() {}");
+    }
+}

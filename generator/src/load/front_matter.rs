@@ -1,0 +1,359 @@
+//! Front matter: split a markdown file into TOML (`+++`) or YAML (`---`) metadata and body, and validate it.
+//! Input: the file text; output: `FrontMatter`, the body and its first line, plus warnings, or an error.
+
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::model::FrontMatter;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Front-matter keys docgen reads; anything else is reported as unknown.
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "slug",
+    "draft",
+    "date",
+    "updated",
+    "tags",
+    "aliases",
+    "template",
+    "fixtures",
+];
+
+/// The metadata block as written; every key optional so defaults can be filled in after.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawFrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    weight: Option<i64>,
+    slug: Option<String>,
+    draft: Option<bool>,
+    date: Option<DateValue>,
+    updated: Option<DateValue>,
+    tags: Vec<String>,
+    aliases: Vec<String>,
+    template: Option<String>,
+    fixtures: Vec<String>,
+}
+
+/// TOML dates are native values; YAML dates are strings. Both end up as text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateValue {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateValue {
+    fn into_string(self) -> String {
+        match self {
+            DateValue::Toml(d) => d.to_string(),
+            DateValue::Text(s) => s,
+        }
+    }
+}
+
+/// What `split_front_matter` found.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub front_matter: FrontMatter,
+    pub body: &'a str,
+    /// 1-based line where `body` starts.
+    pub body_start_line: usize,
+    pub warnings: Vec<Diagnostic>,
+    /// 1-based file line of the `template` key, for errors about the template it names.
+    pub template_line: usize,
+}
+
+enum Format {
+    Toml,
+    Yaml,
+}
+
+/// Split `text` (the whole file) into front matter and body. A file without front matter is all body.
+/// `path` is used in diagnostics only.
+pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let (format, fence) = if text.starts_with("+++") {
+        (Format::Toml, "+++")
+    } else if text.starts_with("---") {
+        (Format::Yaml, "---")
+    } else {
+        return Ok(Split {
+            front_matter: FrontMatter::default(),
+            body: text,
+            body_start_line: 1,
+            warnings: vec![],
+            template_line: 0,
+        });
+    };
+    let first_newline = text.find('\n').ok_or_else(|| unclosed(path, text, fence))?;
+    let meta_start = first_newline + 1;
+    let mut offset = meta_start;
+    let mut close = None;
+    for line in text[meta_start..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let (meta_end, body_start) = close.ok_or_else(|| unclosed(path, text, fence))?;
+    let meta = &text[meta_start..meta_end];
+    let body_start_line = text[..body_start].matches('\n').count() + 1;
+    let mut ignored = Vec::new();
+    let raw: RawFrontMatter = match format {
+        Format::Toml => {
+            let de = toml::Deserializer::parse(meta)
+                .map_err(|e| toml_error(path, text, meta_start, &e))?;
+            serde_ignored::deserialize(de, |p| ignored.push(crate::config::dotted_path(&p)))
+                .map_err(|e| toml_error(path, text, meta_start, &e))?
+        }
+        Format::Yaml => {
+            if meta.trim().is_empty() {
+                RawFrontMatter::default()
+            } else {
+                yaml_front_matter(path, text, meta, &mut ignored)?
+            }
+        }
+    };
+    let meta_first_line = 2;
+    let warnings = ignored
+        .into_iter()
+        .map(|key| {
+            let line = meta
+                .lines()
+                .position(|l| {
+                    l.trim_start()
+                        .starts_with(key.split('.').next().unwrap_or(&key))
+                })
+                .map_or(meta_first_line, |i| meta_first_line + i);
+            Diagnostic::warning(
+                path,
+                line,
+                1,
+                format!("unknown front matter key `{key}` (ignored)"),
+            )
+            .with_source(text)
+            .with_hint(format!("known keys: {}", KNOWN_KEYS.join(", ")))
+        })
+        .collect();
+    let front_matter = FrontMatter {
+        title: raw.title.unwrap_or_default(),
+        description: raw.description,
+        weight: raw.weight.unwrap_or(0),
+        slug: raw.slug,
+        draft: raw.draft.unwrap_or(false),
+        date: raw.date.map(DateValue::into_string),
+        updated: raw.updated.map(DateValue::into_string),
+        tags: raw.tags,
+        aliases: raw.aliases,
+        template: raw.template,
+        fixtures: raw.fixtures,
+    };
+    for (key, value) in [
+        ("date", &front_matter.date),
+        ("updated", &front_matter.updated),
+    ] {
+        if let Some(value) = value
+            && !is_valid_date(value)
+        {
+            let line = key_line(meta, key).map_or(meta_first_line, |i| meta_first_line + i);
+            return Err(Diagnostic::error(
+                path,
+                line,
+                1,
+                format!("`{key}` is not a date: `{value}`"),
+            )
+            .with_source(text)
+            .with_hint("write dates as YYYY-MM-DD or RFC 3339 (2024-05-01T10:00:00Z)"));
+        }
+    }
+    let template_line = key_line(meta, "template").map_or(0, |i| meta_first_line + i);
+    Ok(Split {
+        front_matter,
+        body: &text[body_start..],
+        body_start_line,
+        warnings,
+        template_line,
+    })
+}
+
+fn yaml_front_matter(
+    path: &Path,
+    text: &str,
+    meta: &str,
+    ignored: &mut Vec<String>,
+) -> Result<RawFrontMatter, Diagnostic> {
+    let yaml_error = |e: serde_saphyr::Error| {
+        let (line, col) = e
+            .location()
+            .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+        let message = e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .trim_start_matches("error: ")
+            .to_owned();
+        // `meta` starts on line 2 of the file, after the opening `---`.
+        Diagnostic::error(
+            path,
+            line.max(1) + 1,
+            col,
+            format!("invalid YAML front matter: {message}"),
+        )
+        .with_source(text)
+    };
+    let raw: RawFrontMatter = serde_saphyr::from_str(meta).map_err(yaml_error)?;
+    // serde-saphyr has no unknown-key callback; compare the top-level keys with the known ones.
+    let keys: BTreeMap<String, serde_json::Value> =
+        serde_saphyr::from_str(meta).map_err(yaml_error)?;
+    ignored.extend(
+        keys.into_keys()
+            .filter(|k| !KNOWN_KEYS.contains(&k.as_str())),
+    );
+    Ok(raw)
+}
+
+fn key_line(meta: &str, key: &str) -> Option<usize> {
+    meta.lines().position(|l| {
+        let l = l.trim_start();
+        l.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+    })
+}
+
+fn toml_error(path: &Path, text: &str, meta_start: usize, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e
+        .span()
+        .map_or((2, 1), |span| line_col(text, meta_start + span.start));
+    Diagnostic::error(
+        path,
+        line,
+        col,
+        format!("invalid TOML front matter: {}", e.message().trim()),
+    )
+    .with_source(text)
+}
+
+fn unclosed(path: &Path, text: &str, fence: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        1,
+        1,
+        format!("front matter opened with `{fence}` is never closed"),
+    )
+    .with_source(text)
+    .with_hint(format!(
+        "end the metadata block with a line holding only `{fence}`"
+    ))
+}
+
+/// `YYYY-MM-DD`, optionally followed by `T` or a space and a time (RFC 3339).
+fn is_valid_date(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        bytes
+            .get(r)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let date_ok = value.len() >= 10
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && bytes[7] == b'-'
+        && digits(8..10);
+    if !date_ok {
+        return false;
+    }
+    let month: u32 = value[5..7].parse().unwrap_or(0);
+    let day: u32 = value[8..10].parse().unwrap_or(0);
+    (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (value.len() == 10 || matches!(bytes[10], b'T' | b' '))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
+        split_front_matter(Path::new("p.md"), text)
+    }
+
+    #[test]
+    fn toml_front_matter_is_read() {
+        let s = split("+++\ntitle = \"A\"\nweight = 3\ndate = 2024-05-01\n+++\n# Body\n").unwrap();
+        assert_eq!(s.front_matter.title, "A");
+        assert_eq!(s.front_matter.weight, 3);
+        assert_eq!(s.front_matter.date.as_deref(), Some("2024-05-01"));
+        assert_eq!(s.body, "# Body\n");
+        assert_eq!(s.body_start_line, 6);
+    }
+
+    #[test]
+    fn yaml_front_matter_is_read() {
+        let s = split("---\ntitle: \"B\"\ntags: [a, b]\ndraft: true\n---\n\ntext").unwrap();
+        assert_eq!(s.front_matter.title, "B");
+        assert_eq!(s.front_matter.tags, ["a", "b"]);
+        assert!(s.front_matter.draft);
+        assert_eq!(s.body_start_line, 6);
+    }
+
+    #[test]
+    fn no_front_matter_is_all_body() {
+        let s = split("# Only body").unwrap();
+        assert_eq!(s.body, "# Only body");
+        assert_eq!(s.front_matter, FrontMatter::default());
+    }
+
+    #[test]
+    fn bad_toml_names_its_line_in_the_file() {
+        let e = split("+++\ntitle = \"A\"\nweight = \n+++\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.message.starts_with("invalid TOML front matter")),
+            (3, true),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_yaml_names_its_line_in_the_file() {
+        let e = split("---\ntitle: ok\nweight: [1, 2\n---\n").unwrap_err();
+        assert!(e.message.starts_with("invalid YAML front matter"), "{e}");
+        assert!(e.line >= 3, "{e}");
+    }
+
+    #[test]
+    fn wrong_type_in_yaml_is_an_error() {
+        let e = split("---\ntitle: ok\nweight: heavy\n---\n").unwrap_err();
+        assert!(e.message.contains("invalid YAML front matter"), "{e}");
+        assert_eq!(e.line, 3, "{e}");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split("+++\ntitle = \"A\"\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p.md:1:1: error: front matter opened with `+++` is never closed"
+        );
+    }
+
+    #[test]
+    fn unknown_key_warns_with_line() {
+        let s = split("+++\ntitle = \"A\"\ncolour = \"red\"\n+++\n").unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert_eq!(s.warnings[0].line, 3);
+    }
+
+    #[test]
+    fn bad_date_is_an_error_with_line() {
+        let e = split("+++\ntitle = \"A\"\ndate = \"yesterday\"\n+++\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("not a date"));
+    }
+}

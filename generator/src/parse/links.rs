@@ -1,0 +1,162 @@
+//! Links between pages: resolve a markdown link (`../x.md#a`) to the target page, and check every link
+//! site-wide once all pages are parsed. Input: the site tree and parsed pages; output: problems.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{ParsedPage, SiteTree};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// Map from a page's source path to its index, for resolving `.md` links.
+pub type PageBySource = HashMap<PathBuf, usize>;
+
+/// Build the lookup table once per build.
+pub fn page_by_source(tree: &SiteTree) -> PageBySource {
+    tree.pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source_path.clone(), i))
+        .collect()
+}
+
+/// How a link target is treated.
+pub enum LinkTarget {
+    /// Another page (index) with an optional anchor; the href to write is the page URL plus the anchor.
+    Page { page: usize, anchor: Option<String> },
+    /// `#anchor` on the same page.
+    SameAnchor(String),
+    /// A `.md` link whose file is not a page of the site.
+    MissingPage(PathBuf),
+    /// External URLs, site-absolute URLs, images, mail: left alone.
+    Other,
+}
+
+/// Resolve `target` as written in the page at `from` (site-relative source path).
+pub fn resolve(target: &str, from: &Path, pages: &PageBySource) -> LinkTarget {
+    if target.contains("://")
+        || target.starts_with("//")
+        || target.starts_with("mailto:")
+        || target.starts_with('/')
+    {
+        return LinkTarget::Other;
+    }
+    if let Some(anchor) = target.strip_prefix('#') {
+        return LinkTarget::SameAnchor(anchor.to_owned());
+    }
+    let (path_part, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_owned())),
+        None => (target, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or(path_part);
+    if !path_part.ends_with(".md") {
+        return LinkTarget::Other;
+    }
+    let joined = normalize(&from.parent().unwrap_or(Path::new("")).join(path_part));
+    match pages.get(&joined) {
+        Some(&page) => LinkTarget::Page { page, anchor },
+        None => LinkTarget::MissingPage(joined),
+    }
+}
+
+/// Lexically resolve `.` and `..` (the target may not exist, so no canonicalize).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Check that every `#anchor` points to a heading (or footnote) of its target page.
+/// `severity` is `Warning` with `--warn-links`.
+pub fn check_anchors(
+    tree: &SiteTree,
+    parsed: &[ParsedPage],
+    severity: Severity,
+) -> Vec<Diagnostic> {
+    let ids: Vec<HashSet<&str>> = parsed
+        .iter()
+        .map(|p| p.headings.iter().map(|h| h.id.as_str()).collect())
+        .collect();
+    let by_page: HashMap<usize, usize> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.page, i))
+        .collect();
+    let mut problems = Vec::new();
+    for page in parsed {
+        for link in &page.links {
+            let Some(anchor) = &link.anchor else { continue };
+            let target = link.target_page.unwrap_or(page.page);
+            let Some(&target_parsed) = by_page.get(&target) else {
+                continue;
+            };
+            if anchor.is_empty() || ids[target_parsed].contains(anchor.as_str()) {
+                continue;
+            }
+            let target_path = &tree.pages[target].source_path;
+            let mut known: Vec<&str> = ids[target_parsed].iter().copied().collect();
+            known.sort_unstable();
+            let mut d = Diagnostic::error(
+                &link.pos.path,
+                link.pos.line,
+                link.pos.col,
+                format!(
+                    "broken anchor `#{anchor}` in link `{}`: {} has no such heading",
+                    link.target,
+                    target_path.display()
+                ),
+            );
+            d.severity = severity;
+            if !known.is_empty() {
+                d = d.with_hint(format!("anchors there: {}", known.join(", ")));
+            }
+            problems.push(d);
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages() -> PageBySource {
+        [
+            (PathBuf::from("content/a.md"), 0),
+            (PathBuf::from("content/guide/b.md"), 1),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    #[test]
+    fn relative_md_link_resolves() {
+        match resolve("../a.md#top", Path::new("content/guide/b.md"), &pages()) {
+            LinkTarget::Page { page, anchor } => {
+                assert_eq!((page, anchor.as_deref()), (0, Some("top")))
+            }
+            _ => panic!("expected a page"),
+        }
+    }
+
+    #[test]
+    fn missing_md_link_is_reported() {
+        assert!(
+            matches!(resolve("nope.md", Path::new("content/a.md"), &pages()), LinkTarget::MissingPage(p) if p == Path::new("content/nope.md"))
+        );
+    }
+
+    #[test]
+    fn external_links_are_left_alone() {
+        assert!(matches!(
+            resolve("https://x.dev/a.md", Path::new("content/a.md"), &pages()),
+            LinkTarget::Other
+        ));
+    }
+}

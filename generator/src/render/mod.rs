@@ -1,0 +1,256 @@
+//! The `render` stage: highlighted code, tera templates, navigation and SEO metadata, pages rendered in
+//! parallel. Input: config, sources and parsed pages; output: HTML and asset `OutputFile`s plus problems.
+//! Templates see only the view types of `views`; nothing here writes to disk.
+
+mod highlight;
+mod seo;
+mod templates;
+mod views;
+
+pub use highlight::escape_html;
+pub use views::permalink;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::model::{OutputFile, ParsedPage, SiteSources, code_block_marker};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use templates::Templates;
+use views::{LinkView, PageView, SiteView};
+
+/// The site's rendered files and the URLs templates used for fingerprinted assets.
+pub struct RenderedSite {
+    pub files: Vec<OutputFile>,
+    pub asset_urls: BTreeMap<String, String>,
+}
+
+/// Length of the content hash in fingerprinted file names (hex digits of blake3).
+const FINGERPRINT_HEX_LEN: usize = 10;
+
+/// `style.css` + bytes → `static/style.0123456789.css`.
+pub fn fingerprinted_path(name: &str, bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes).to_hex();
+    let hash = &hash.as_str()[..FINGERPRINT_HEX_LEN];
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("static/{stem}.{hash}.{ext}"),
+        _ => format!("static/{name}.{hash}"),
+    }
+}
+
+/// Render every page plus `404.html` and the fingerprinted static files.
+/// `parsed` holds one entry per page that parsed (in any order); `search_manifest` is the bundle's URL.
+/// `on_page_rendered` is called once per page, from any thread (the CLI's progress bar).
+pub fn render_site(
+    config: &Config,
+    sources: &SiteSources,
+    parsed: &[ParsedPage],
+    search_manifest: Option<String>,
+    on_page_rendered: &(dyn Fn() + Sync),
+) -> (RenderedSite, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    let mut asset_urls = BTreeMap::new();
+    for file in &sources.theme.static_files {
+        let mut bytes = file.bytes.clone();
+        if file.name == "style.css" {
+            bytes.extend_from_slice(highlight::highlight_css().as_bytes());
+        }
+        let path = fingerprinted_path(&file.name, &bytes);
+        asset_urls.insert(file.name.clone(), format!("/{path}"));
+        files.push(OutputFile { path, bytes });
+    }
+    let templates = match Templates::compile(&sources.theme) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(e);
+            return (RenderedSite { files, asset_urls }, problems);
+        }
+    };
+    let site = SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        base_url: config.base_url.clone(),
+        language: config.language.clone(),
+        repo_url: config.repo_url.clone(),
+        assets: asset_urls.clone(),
+        search_manifest,
+    };
+    let tree = &sources.tree;
+    let mut by_page: Vec<Option<&ParsedPage>> = vec![None; tree.pages.len()];
+    for p in parsed {
+        by_page[p.page] = Some(p);
+    }
+    let roots: Vec<usize> = (0..tree.sections.len())
+        .filter(|&s| tree.sections[s].parent.is_none())
+        .collect();
+
+    let results: Vec<Result<OutputFile, Diagnostic>> = parsed
+        .par_iter()
+        .map(|p| {
+            let result = render_page(config, sources, &templates, &site, &roots, &by_page, p);
+            on_page_rendered();
+            result
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => problems.push(e),
+        }
+    }
+    match render_not_found(config, sources, &templates, &site, &roots) {
+        Ok(f) => files.push(f),
+        Err(e) => problems.push(e),
+    }
+    // The same template error fails every page; report it once.
+    problems.sort();
+    problems.dedup();
+    (RenderedSite { files, asset_urls }, problems)
+}
+
+/// Output path of a page URL: `/guide/intro/` → `guide/intro/index.html`.
+pub fn output_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+fn render_page(
+    config: &Config,
+    sources: &SiteSources,
+    templates: &Templates,
+    site: &SiteView,
+    roots: &[usize],
+    by_page: &[Option<&ParsedPage>],
+    parsed: &ParsedPage,
+) -> Result<OutputFile, Diagnostic> {
+    let tree = &sources.tree;
+    let page = &tree.pages[parsed.page];
+    let fm = &page.front_matter;
+    let is_home =
+        page.is_section_index && tree.sections[page.section].parent.is_none() && page.url == "/";
+    let default_template = if is_home {
+        "index.html"
+    } else if page.is_section_index {
+        "section.html"
+    } else {
+        "page.html"
+    };
+    let template = fm.template.as_deref().unwrap_or(default_template);
+    if !templates.has(template) {
+        // `load` reports this with the front-matter line; this guards pages built without `load`.
+        return Err(Diagnostic::error(&page.source_path, 0, 0, format!("template `{template}` does not exist"))
+            .with_hint("templates live in theme/templates/; the built-in ones are base, page, section, index and 404"));
+    }
+    let mut content = parsed.html.clone();
+    for (i, block) in parsed.code_blocks.iter().enumerate() {
+        content = content.replacen(
+            &code_block_marker(i),
+            &highlight::render_code_block(block),
+            1,
+        );
+    }
+    let breadcrumbs = views::breadcrumbs(tree, parsed.page);
+    let (prev, next) = if page.is_section_index {
+        (None, None)
+    } else {
+        views::prev_next(tree, parsed.page)
+    };
+    let description = seo::meta_description(
+        fm.description.as_deref(),
+        &parsed.summary,
+        &config.description,
+    );
+    let permalink = views::permalink(config, &page.url);
+    let json_ld = seo::json_ld(
+        config,
+        &seo::ArticleMeta {
+            title: &fm.title,
+            description: &description,
+            permalink: &permalink,
+            date: fm.date.as_deref(),
+            updated: fm.updated.as_deref(),
+            breadcrumbs: &breadcrumbs,
+        },
+    );
+    let (pages, subsections) = if page.is_section_index {
+        views::section_listing(tree, by_page, page.section)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let view = PageView {
+        title: fm.title.clone(),
+        description,
+        url: page.url.clone(),
+        permalink,
+        content,
+        show_title: !parsed.starts_with_h1,
+        toc: views::toc(&parsed.headings),
+        breadcrumbs,
+        prev,
+        next,
+        edit_url: config
+            .repo_url
+            .as_ref()
+            .map(|r| format!("{r}/{}", page.source_path.display())),
+        date: fm.date.clone(),
+        updated: fm.updated.clone(),
+        tags: fm.tags.clone(),
+        pages,
+        subsections,
+        json_ld,
+        og_type: "article".into(),
+    };
+    let chain = views::section_chain(tree, page.section);
+    let nav = views::nav_for(tree, roots, &chain, &page.url);
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("page", &view);
+    context.insert("nav", &nav);
+    let html = templates.render(template, &context)?;
+    Ok(OutputFile {
+        path: output_path(&page.url),
+        bytes: html.into_bytes(),
+    })
+}
+
+fn render_not_found(
+    config: &Config,
+    sources: &SiteSources,
+    templates: &Templates,
+    site: &SiteView,
+    roots: &[usize],
+) -> Result<OutputFile, Diagnostic> {
+    let view = PageView {
+        title: "Page not found".into(),
+        description: "The page you asked for does not exist.".into(),
+        url: "/404.html".into(),
+        permalink: views::permalink(config, "/404.html"),
+        content: String::new(),
+        show_title: true,
+        toc: Vec::new(),
+        breadcrumbs: vec![LinkView {
+            title: "Page not found".into(),
+            url: "/404.html".into(),
+            active: true,
+        }],
+        prev: None,
+        next: None,
+        edit_url: None,
+        date: None,
+        updated: None,
+        tags: Vec::new(),
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        json_ld: String::new(),
+        og_type: "website".into(),
+    };
+    let nav = views::nav_for(&sources.tree, roots, &[], "");
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("page", &view);
+    context.insert("nav", &nav);
+    let html = templates.render("404.html", &context)?;
+    Ok(OutputFile {
+        path: "404.html".into(),
+        bytes: html.into_bytes(),
+    })
+}

@@ -1,0 +1,94 @@
+//! The `docgen` binary end to end: exit codes, the summary line, rendered diagnostics, `--help`.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn docgen() -> Command {
+    Command::cargo_bin("docgen").expect("docgen binary")
+}
+
+#[test]
+fn build_prints_a_summary_and_writes_the_site() {
+    let out = tempfile::tempdir().unwrap();
+    docgen()
+        .args(["build", "--root"])
+        .arg(common::fixture("site"))
+        .arg("--out")
+        .arg(out.path().join("site"))
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::is_match(r"^built 7 pages \(\d+ files\) in \d+\.\d\d s\n$").unwrap(),
+        );
+    assert!(out.path().join("site/guide/intro/index.html").is_file());
+}
+
+#[test]
+fn base_url_flag_overrides_the_config() {
+    let out = tempfile::tempdir().unwrap();
+    docgen()
+        .args([
+            "build",
+            "--base-url",
+            "https://preview.example.net",
+            "--root",
+        ])
+        .arg(common::fixture("site"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.path().join("guide/intro/index.html")).unwrap();
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://preview.example.net/guide/intro/\">")
+    );
+}
+
+#[test]
+fn failed_build_exits_1_with_a_snippet_and_caret() {
+    let site = common::TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n+++\n\nRead [this](nope.md).\n",
+    );
+    docgen()
+        .args(["build", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: broken link `nope.md`: content/nope.md is not a page of the site",
+        ))
+        .stderr(predicate::str::contains("--> content/a.md:5:6"))
+        .stderr(predicate::str::contains("5 | Read [this](nope.md)."))
+        .stderr(predicate::str::contains("^"))
+        .stderr(predicate::str::contains("build failed with 1 error;"));
+    assert!(!site.out().exists(), "no output on failure");
+}
+
+#[test]
+fn help_explains_every_build_flag() {
+    docgen()
+        .args(["build", "--help"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("--root")
+                .and(predicate::str::contains("--out"))
+                .and(predicate::str::contains("--drafts")),
+        )
+        .stdout(
+            predicate::str::contains("--base-url").and(predicate::str::contains("--warn-links")),
+        );
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error() {
+    docgen()
+        .arg("bild")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unrecognized subcommand"));
+}

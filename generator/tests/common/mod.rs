@@ -1,0 +1,70 @@
+//! Helpers shared by docgen's integration tests: temporary sites and builds.
+
+#![allow(dead_code)]
+
+use docgen::build::{BuildOptions, BuildReport, build};
+use std::path::{Path, PathBuf};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A throwaway site: write files with `file`, build with `build`.
+pub struct TempSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempSite {
+    /// A site with a valid home page.
+    pub fn new() -> TempSite {
+        let site = TempSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        site.file(
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n+++\n\nHello.\n",
+        );
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn file(&self, path: &str, text: &str) -> &Self {
+        self.bytes(path, text.as_bytes())
+    }
+
+    pub fn bytes(&self, path: &str, bytes: &[u8]) -> &Self {
+        let p = self.dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("file in a folder")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+        self
+    }
+
+    pub fn build(&self) -> BuildReport {
+        build(&BuildOptions::new(self.root()))
+    }
+
+    pub fn build_with(&self, f: impl FnOnce(&mut BuildOptions)) -> BuildReport {
+        let mut options = BuildOptions::new(self.root());
+        f(&mut options);
+        build(&options)
+    }
+}
+
+/// The errors of a report, as `path:line:col: error: message` lines.
+pub fn errors(report: &BuildReport) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect()
+}

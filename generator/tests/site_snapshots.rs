@@ -1,0 +1,150 @@
+//! Snapshots of the fixture site's rendered output: a page, a section, the home page, the sitemap, the
+//! feed and robots.txt. Fingerprint hashes are redacted so a CSS change does not churn every snapshot.
+
+mod common;
+
+use docgen::build::{BuildOptions, build_in_memory};
+use docgen::model::OutputFile;
+
+fn built_files() -> Vec<OutputFile> {
+    let (site, diagnostics) = build_in_memory(&BuildOptions::new(common::fixture("site")));
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    site.expect("fixture site builds").files
+}
+
+fn file(files: &[OutputFile], path: &str) -> String {
+    let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| {
+        panic!(
+            "no {path} in {:?}",
+            files.iter().map(|f| &f.path).collect::<Vec<_>>()
+        )
+    });
+    String::from_utf8(f.bytes.clone()).expect("utf-8 output")
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({filters => vec![(r"\.[0-9a-f]{10}\.(css|js|json)", ".[hash].$1")]}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn page_html() {
+    snapshot(
+        "page_intro",
+        &file(&built_files(), "guide/intro/index.html"),
+    );
+}
+
+#[test]
+fn yaml_page_html() {
+    snapshot(
+        "page_setup",
+        &file(&built_files(), "guide/setup/index.html"),
+    );
+}
+
+#[test]
+fn section_html() {
+    snapshot("section_guide", &file(&built_files(), "guide/index.html"));
+}
+
+#[test]
+fn index_html() {
+    snapshot("index", &file(&built_files(), "index.html"));
+}
+
+#[test]
+fn not_found_html() {
+    snapshot("not_found", &file(&built_files(), "404.html"));
+}
+
+#[test]
+fn sitemap_xml() {
+    snapshot("sitemap", &file(&built_files(), "sitemap.xml"));
+}
+
+#[test]
+fn atom_feed() {
+    snapshot("atom", &file(&built_files(), "atom.xml"));
+}
+
+#[test]
+fn robots_txt() {
+    snapshot("robots", &file(&built_files(), "robots.txt"));
+}
+
+#[test]
+fn alias_redirects() {
+    let files = built_files();
+    assert_eq!(
+        file(&files, "_redirects"),
+        "/old-intro/ /guide/intro/ 301\n"
+    );
+    assert!(
+        file(&files, "old-intro/index.html").contains("url=https://docs.example.org/guide/intro/")
+    );
+}
+
+#[test]
+fn drafts_and_fixtures_are_not_pages() {
+    let paths: Vec<String> = built_files().into_iter().map(|f| f.path).collect();
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.contains("draft") || p.contains("fixtures")),
+        "{paths:?}"
+    );
+    let mut options = BuildOptions::new(common::fixture("site"));
+    options.include_drafts = true;
+    let (site, _) = build_in_memory(&options);
+    assert!(
+        site.unwrap()
+            .files
+            .iter()
+            .any(|f| f.path == "draft/index.html")
+    );
+}
+
+#[test]
+fn assets_are_fingerprinted_by_content() {
+    let files = built_files();
+    let css: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with("static/style.") && f.path.ends_with(".css"))
+        .collect();
+    assert_eq!(css.len(), 1);
+    let hash = &css[0].path["static/style.".len()..css[0].path.len() - ".css".len()];
+    assert_eq!(hash, &blake3::hash(&css[0].bytes).to_hex()[..10]);
+    assert!(file(&files, "index.html").contains(&format!("href=\"/{}\"", css[0].path)));
+}
+
+#[test]
+fn rebuild_is_byte_identical() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    for out in [first.path(), second.path()] {
+        let mut options = BuildOptions::new(common::fixture("site"));
+        options.out = Some(out.join("public"));
+        assert!(docgen::build::build(&options).success);
+    }
+    let listing = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let a = listing(&first.path().join("public"));
+    assert!(a.len() > 10);
+    assert_eq!(a, listing(&second.path().join("public")));
+}
