@@ -154,7 +154,7 @@ fn run_plugin_command(cli: &Cli) -> Option<ExitCode> {
             &root(),
             cli.json,
         )),
-        Command::Run(args) => Some(ax::plugin::commands::run_command(args, &root(), cli.json)),
+        Command::Run(args) => Some(ax::plugin::commands::run_command(args, &root())),
         Command::Lint(args) => Some(ax::plugin::commands::lint_command(args, &root(), cli.json)),
         _ => None,
     }

@@ -109,22 +109,14 @@ fn plugin_list_shows_enabled_plugins_and_load_errors() {
 }
 
 #[test]
-fn plugin_commands_refuse_json_rather_than_print_text_under_it() {
+fn plugin_list_as_json() {
     let root = project_with_fixture("all-hooks");
-    for args in [
-        &["plugin", "list", "--json"][..],
-        &["lint", "--json"],
-        &["--json", "run", "all-hooks", "echo"],
-    ] {
-        ax(root.path())
-            .args(args)
-            .assert()
-            .failure()
-            .stdout("")
-            .stderr(predicates::str::contains(
-                "`--json` is not supported by `ax plugin`, `ax run` and `ax lint` yet",
-            ));
-    }
+    let output = stdout_of(ax(root.path()).args(["plugin", "list", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
+    assert_eq!(json["plugins"][0]["manifest"]["name"], "all-hooks");
+    assert_eq!(json["plugins"][0]["manifest"]["hooks"][0], "on_index");
+    assert_eq!(json["plugins"][0]["lint_rules"][0], "no_fixme");
+    assert_eq!(json["plugins"][0]["path"], "plugins/all-hooks");
 }
 
 #[test]
@@ -198,6 +190,33 @@ fn lint_reports_path_and_line_and_exits_1() {
         .stdout("src/main.rs:6: all-hooks/no_fixme: FIXME left in code\n");
     std::fs::write(root.path().join("src/main.rs"), "fn main() {}\n").expect("clean the file");
     ax(root.path()).arg("lint").assert().success().stdout("");
+}
+
+#[test]
+fn lint_and_trace_as_json() {
+    let root = project_with_fixture("all-hooks");
+    let output = stdout_of(ax(root.path()).args(["lint", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
+    assert_eq!(
+        json["findings"],
+        serde_json::json!([{ "path": "src/main.rs", "line": 6, "plugin": "all-hooks", "rule": "no_fixme", "message": "FIXME left in code" }])
+    );
+    let output = stdout_of(ax(root.path()).args(["plugin", "trace", "--json", "keep"]));
+    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
+    let hooks: Vec<&str> = json["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter_map(|call| call["hook"].as_str())
+        .collect();
+    assert_eq!(
+        hooks,
+        vec!["on_index", "lint.no_fixme", "on_query", "on_results"]
+    );
+    assert_eq!(
+        json["calls"][2]["result_size"], 0,
+        "`keep` is kept: on_query returned nil"
+    );
 }
 
 #[test]

@@ -81,38 +81,29 @@ pub struct LintArgs {
     pub paths: Vec<PathBuf>,
 }
 
-/// `ax plugin ...`. The plugin commands print text only: `cli.rs` alone owns the `--json` shapes.
+/// `ax plugin ...`.
 pub fn plugin_command(command: &PluginCommand, root: &Path, json: bool) -> ExitCode {
-    if json {
-        return finish(Err(JSON_UNSUPPORTED.to_string()));
-    }
     let result = Engine::open(root)
         .map_err(|error| error.to_string())
         .and_then(|engine| match command {
             PluginCommand::New { name, dir } => new(&engine, name, dir.as_deref()),
-            PluginCommand::List => list(&engine),
+            PluginCommand::List => list(&engine, json),
             PluginCommand::Check { paths } => check(&engine, paths),
             PluginCommand::Dev {
                 paths,
                 max_reloads,
                 query,
             } => dev(&engine, paths, *max_reloads, query.as_deref()),
-            PluginCommand::Trace { query } => trace(&engine, query.as_deref()),
+            PluginCommand::Trace { query } => trace(&engine, query.as_deref(), json),
             PluginCommand::Profile { query, runs } => {
-                profile_command(&engine, query.as_deref(), *runs)
+                profile_command(&engine, query.as_deref(), *runs, json)
             }
         });
     finish(result)
 }
 
-const JSON_UNSUPPORTED: &str =
-    "`--json` is not supported by `ax plugin`, `ax run` and `ax lint` yet: they print text";
-
 /// `ax run PLUGIN CMD [ARGS]`.
-pub fn run_command(args: &RunArgs, root: &Path, json: bool) -> ExitCode {
-    if json {
-        return finish(Err(JSON_UNSUPPORTED.to_string()));
-    }
+pub fn run_command(args: &RunArgs, root: &Path) -> ExitCode {
     let result = Engine::open(root)
         .map_err(|error| error.to_string())
         .and_then(|engine| {
@@ -134,9 +125,6 @@ pub fn run_command(args: &RunArgs, root: &Path, json: bool) -> ExitCode {
 
 /// `ax lint [PATHS]`: exit 1 when there are findings or a rule failed.
 pub fn lint_command(args: &LintArgs, root: &Path, json: bool) -> ExitCode {
-    if json {
-        return finish(Err(JSON_UNSUPPORTED.to_string()));
-    }
     let result = Engine::open(root)
         .map_err(|error| error.to_string())
         .map(|engine| {
@@ -159,11 +147,18 @@ pub fn lint_command(args: &LintArgs, root: &Path, json: bool) -> ExitCode {
             for problem in &problems {
                 eprintln!("warning: {problem}");
             }
-            let lines: String = findings
-                .iter()
-                .map(|finding| format!("{finding}\n"))
-                .collect();
-            print(&lines);
+            if json {
+                print(&format!(
+                    "{:#}\n",
+                    serde_json::json!({ "command": "lint", "findings": findings })
+                ));
+            } else {
+                let lines: String = findings
+                    .iter()
+                    .map(|finding| format!("{finding}\n"))
+                    .collect();
+                print(&lines);
+            }
             findings.is_empty() && problems.is_empty() && load_errors.is_empty()
         });
     finish(result)
@@ -212,11 +207,31 @@ fn new(engine: &Engine, name: &str, dir: Option<&Path>) -> Result<bool, String> 
     Ok(true)
 }
 
-fn list(engine: &Engine) -> Result<bool, String> {
+fn list(engine: &Engine, json: bool) -> Result<bool, String> {
     let dirs = enabled_plugin_dirs(engine.root(), &engine.config().plugins)
         .map_err(|error| error.to_string())?;
     let mut host = PluginHost::new(PluginLimits::from(&engine.config().plugins));
     let errors = host.load_dirs(&dirs);
+    if json {
+        let plugins: Vec<_> = host
+            .plugins()
+            .iter()
+            .map(|plugin| {
+                serde_json::json!({
+                    "manifest": plugin.manifest(),
+                    "path": relative(engine.root(), plugin.dir()),
+                    "commands": plugin.command_names(),
+                    "lint_rules": plugin.lint_rule_names(),
+                })
+            })
+            .collect();
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        print(&format!(
+            "{:#}\n",
+            serde_json::json!({ "command": "plugin list", "plugins": plugins, "errors": errors })
+        ));
+        return Ok(errors.is_empty());
+    }
     if host.plugins().is_empty() && errors.is_empty() {
         eprintln!("no plugins enabled (set `[plugins] dir` or `paths` in ax.toml)");
     }
@@ -328,31 +343,43 @@ fn run_and_print(engine: &Engine, host: &PluginHost, query: Option<&str>) {
     print(&out);
 }
 
-fn trace(engine: &Engine, query: Option<&str>) -> Result<bool, String> {
+fn trace(engine: &Engine, query: Option<&str>, json: bool) -> Result<bool, String> {
     let host = enabled_host(engine)?;
     host.start_trace();
     let summary = run_workload(Some(engine), &host, query);
     let calls = host.take_trace();
-    let mut out = format!(
-        "{} file(s), query {:?}, {}\n",
-        summary.files,
-        summary.query,
-        if summary.hits_from_index {
-            "hits from the index"
-        } else {
-            "sample hits (no index)"
+    if json {
+        print(&format!(
+            "{:#}\n",
+            serde_json::json!({ "command": "plugin trace", "calls": calls })
+        ));
+    } else {
+        let mut out = format!(
+            "{} file(s), query {:?}, {}\n",
+            summary.files,
+            summary.query,
+            if summary.hits_from_index {
+                "hits from the index"
+            } else {
+                "sample hits (no index)"
+            }
+        );
+        for call in &calls {
+            out.push_str(&format!("{}\n", call.render()));
         }
-    );
-    for call in &calls {
-        out.push_str(&format!("{}\n", call.render()));
+        print(&out);
     }
-    print(&out);
     print_logs(&host);
     host.take_problems();
     Ok(true)
 }
 
-fn profile_command(engine: &Engine, query: Option<&str>, runs: usize) -> Result<bool, String> {
+fn profile_command(
+    engine: &Engine,
+    query: Option<&str>,
+    runs: usize,
+    json: bool,
+) -> Result<bool, String> {
     // Count instructions every 100 rather than every 1,000: finer counts for a little more overhead.
     let host = enabled_host_with_interval(engine, 100)?;
     host.start_trace();
@@ -362,7 +389,14 @@ fn profile_command(engine: &Engine, query: Option<&str>, runs: usize) -> Result<
         host.take_problems();
     }
     let rows = profile(&host.take_trace());
-    print(&render_profile(&rows));
+    if json {
+        print(&format!(
+            "{:#}\n",
+            serde_json::json!({ "command": "plugin profile", "runs": runs.max(1), "hooks": rows })
+        ));
+    } else {
+        print(&render_profile(&rows));
+    }
     Ok(true)
 }
 
