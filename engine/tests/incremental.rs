@@ -115,3 +115,50 @@ fn gitignore_and_ax_toml_ignore_globs_are_respected() {
     assert_eq!(def_paths(&engine, "Keep"), ["src/keep.go:3"]);
     assert!(def_paths(&engine, "Vendored").is_empty());
 }
+
+/// Distinct tantivy segments in `.ax/index` (each segment is several files named by its id).
+fn segment_count(root: &std::path::Path) -> usize {
+    let mut ids: Vec<String> = std::fs::read_dir(root.join(".ax/index"))
+        .expect("index dir")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| !name.starts_with('.') && !name.starts_with("meta"))
+        .map(|name| name.split('.').next().unwrap_or("").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
+#[test]
+fn repeated_edits_keep_the_segment_count_bounded() {
+    let project = common::project(&[
+        ("src/a.rs", "pub fn alpha() {}\n"),
+        ("src/b.rs", "pub fn beta() {}\n"),
+    ]);
+    let engine = Engine::open(project.path()).expect("open");
+    engine.index().expect("first index");
+    for round in 0..6 {
+        common::write(
+            project.path(),
+            "src/a.rs",
+            &format!("pub fn alpha() {{}}\npub fn round_{round}() {{}}\n"),
+        );
+        engine.index().expect("incremental index");
+        assert!(
+            segment_count(project.path()) <= 3,
+            "round {round}: {} segments",
+            segment_count(project.path())
+        );
+        assert_eq!(
+            def_paths(&engine, &format!("round_{round}")),
+            ["src/a.rs:2"]
+        );
+    }
+    assert_eq!(def_paths(&engine, "beta"), ["src/b.rs:1"]);
+}

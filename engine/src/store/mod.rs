@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{Term, Value};
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, doc};
 
@@ -26,6 +27,9 @@ const CACHE_DIR: &str = "cache";
 const MANIFEST_FILE: &str = "manifest.json";
 const FILE_TABLE_FILE: &str = "files.json";
 const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
+/// More segments than this after a commit are merged into one: every query opens every segment, so
+/// the count (not the size) sets the fixed cost of an uncached `ax find`.
+const MAX_SEGMENTS_AFTER_COMMIT: usize = 2;
 
 /// The store of one root. Opening it reads nothing; each method reads what it needs.
 #[derive(Debug, Clone)]
@@ -140,12 +144,18 @@ impl Store {
         };
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| self.corrupt("the schema is not ax's".into()))?;
-        let writer = index
-            .writer(WRITER_MEMORY_BYTES)
-            .map_err(|error| Error::Store {
-                path: self.dir.clone(),
-                message: format!("cannot start writing (is another `ax index` running?): {error}"),
-            })?;
+        let writer: IndexWriter =
+            index
+                .writer(WRITER_MEMORY_BYTES)
+                .map_err(|error| Error::Store {
+                    path: self.dir.clone(),
+                    message: format!(
+                        "cannot start writing (is another `ax index` running?): {error}"
+                    ),
+                })?;
+        // Merges are ours to schedule (see `MAX_SEGMENTS_AFTER_COMMIT`), so the segment count after
+        // a run does not depend on thread timing.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         Ok(Update {
             dir: self.dir.clone(),
             writer,
@@ -333,6 +343,14 @@ impl Update {
         let mut prepared = self.writer.prepare_commit().map_err(store_error)?;
         prepared.set_payload(&generation.to_string());
         prepared.commit().map_err(store_error)?;
+        let segments = self
+            .writer
+            .index()
+            .searchable_segment_ids()
+            .map_err(store_error)?;
+        if segments.len() > MAX_SEGMENTS_AFTER_COMMIT {
+            self.writer.merge(&segments).wait().map_err(store_error)?;
+        }
         self.writer.wait_merging_threads().map_err(store_error)?;
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
