@@ -193,6 +193,33 @@ fn lint_reports_path_and_line_and_exits_1() {
 }
 
 #[test]
+fn lint_and_trace_as_json() {
+    let root = project_with_fixture("all-hooks");
+    let output = stdout_of(ax(root.path()).args(["lint", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
+    assert_eq!(
+        json["findings"],
+        serde_json::json!([{ "path": "src/main.rs", "line": 6, "plugin": "all-hooks", "rule": "no_fixme", "message": "FIXME left in code" }])
+    );
+    let output = stdout_of(ax(root.path()).args(["plugin", "trace", "--json", "keep"]));
+    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
+    let hooks: Vec<&str> = json["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter_map(|call| call["hook"].as_str())
+        .collect();
+    assert_eq!(
+        hooks,
+        vec!["on_index", "lint.no_fixme", "on_query", "on_results"]
+    );
+    assert_eq!(
+        json["calls"][2]["result_size"], 0,
+        "`keep` is kept: on_query returned nil"
+    );
+}
+
+#[test]
 fn index_and_find_run_the_hooks() {
     let root = project_with_fixture("all-hooks");
     ax(root.path())

@@ -268,3 +268,61 @@ fn collectgarbage_is_limited_to_count() {
     );
     assert_names_hook_and_line(&error, "collectgarbage", 5);
 }
+
+#[test]
+fn a_plugin_that_keeps_hitting_limits_is_disabled_and_the_rest_runs_at_full_speed() {
+    let mut host = PluginHost::new(test_limits());
+    let errors = host.load_dirs(&[
+        fixture("hostile", "infinite-loop"),
+        fixture("good", "echo-suffix"),
+    ]);
+    assert!(errors.is_empty(), "{errors:?}");
+    for _ in 0..2 {
+        assert_eq!(host.on_query("q"), "q served");
+        assert_eq!(host.take_problems().len(), 1);
+    }
+    assert_eq!(host.on_query("q"), "q served");
+    let problems: Vec<String> = host
+        .take_problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(
+        problems[1],
+        "plugin `infinite-loop` is disabled for the rest of this run after 3 limit hits (edit or reload it to retry)"
+    );
+    // Disabled: no further calls, so no further errors, and the good plugin still runs.
+    assert_eq!(host.on_query("q"), "q served");
+    assert!(host.take_problems().is_empty());
+    // A reload gives it a fresh start.
+    host.reload(&fixture("hostile", "infinite-loop"))
+        .expect("the plugin loads");
+    host.on_query("q");
+    assert_eq!(host.take_problems().len(), 1);
+}
+
+#[test]
+fn log_flood_is_bounded_in_the_host() {
+    let error = run_hostile("log-flood");
+    assert_eq!(
+        limit_kind(&error),
+        LimitKind::InstructionBudget { budget: 2_000_000 }
+    );
+    let mut host = PluginHost::new(test_limits());
+    assert!(
+        host.load_dirs(&[fixture("hostile", "log-flood")])
+            .is_empty()
+    );
+    host.on_query("q");
+    let logs = host.take_logs();
+    assert_eq!(logs.len(), ax::plugin::api::MAX_BUFFERED_LOG_LINES + 1);
+    assert!(
+        logs.iter()
+            .all(|line| line.message.len() <= ax::plugin::api::MAX_LOG_LINE_BYTES + 6)
+    );
+    assert_eq!(
+        logs[logs.len() - 1].message,
+        "further log lines dropped (over 1000 unread)"
+    );
+}
