@@ -240,6 +240,63 @@ fn index_and_find_run_the_hooks() {
 }
 
 #[test]
+fn enabling_or_editing_an_on_index_plugin_reindexes_unchanged_files() {
+    let root = project();
+    std::fs::write(root.path().join("ax.toml"), "").expect("no plugins yet");
+    ax(root.path()).arg("index").assert().success();
+    ax(root.path())
+        .args(["find", "seen"])
+        .assert()
+        .success()
+        .stdout("");
+
+    let with_plugin = project_with_fixture("all-hooks");
+    let plugin = root.path().join("plugins/all-hooks");
+    std::fs::create_dir_all(&plugin).expect("create plugin dir");
+    for file in ["plugin.toml", "init.lua"] {
+        std::fs::copy(
+            with_plugin.path().join("plugins/all-hooks").join(file),
+            plugin.join(file),
+        )
+        .expect("copy");
+    }
+    std::fs::write(
+        root.path().join("ax.toml"),
+        "[plugins]\ndir = \"plugins\"\n",
+    )
+    .expect("enable the plugin");
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(1 parsed, 0 unchanged"));
+    ax(root.path())
+        .args(["find", "seen"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("marker  seen:src/main.rs"));
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(0 parsed, 1 unchanged"));
+
+    let init = plugin.join("init.lua");
+    let text = std::fs::read_to_string(&init).expect("read init.lua");
+    std::fs::write(&init, text.replace("\"seen:\"", "\"saw:\"")).expect("edit the plugin");
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(1 parsed, 0 unchanged"));
+    ax(root.path())
+        .args(["find", "saw"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("marker  saw:src/main.rs"));
+}
+
+#[test]
 fn a_failing_hook_is_reported_and_find_still_answers() {
     let root = project();
     let plugin = root.path().join("plugins/crashy");
