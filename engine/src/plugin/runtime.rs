@@ -38,6 +38,7 @@ pub const MAX_LIMIT_HITS: u32 = 3;
 /// A plugin whose manifest is valid and whose `init.lua` ran to completion.
 pub struct PluginInstance {
     limit_hits: std::sync::atomic::AtomicU32,
+    call_lock: std::sync::Mutex<()>,
     /// Hash of the manifest and `init.lua`: changes exactly when the plugin's code or settings do.
     source_fingerprint: String,
     manifest: Manifest,
@@ -105,6 +106,7 @@ impl PluginInstance {
         };
         let mut instance = Self {
             limit_hits: std::sync::atomic::AtomicU32::new(0),
+            call_lock: std::sync::Mutex::new(()),
             source_fingerprint,
             manifest,
             dir: dir.to_path_buf(),
@@ -277,6 +279,12 @@ impl PluginInstance {
         function: &Function,
         args: impl IntoLuaMulti,
     ) -> Result<Value, PluginError> {
+        // One call at a time per plugin: the guard's counters belong to the running call, and a
+        // second thread starting its call would otherwise reset them mid-flight.
+        let _one_call = self
+            .call_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.guard.start_call();
         let started = Instant::now();
         let result = function.call::<Value>(args);
