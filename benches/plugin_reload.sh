@@ -32,4 +32,4 @@ echo "ax find, no plugins vs the three catalog plugins (query cache off):"
 hyperfine -N --warmup 10 --runs 200 --style basic \
   --command-name "no plugins" "$ax --no-cache -C $work_dir/bare find parse request" \
   --command-name "3 catalog plugins" "$ax --no-cache -C $work_dir/plugins find parse request" \
-  | grep -E "Time|±|faster|slower|no plugins|catalog" || true
+  | grep -E "Time|±|faster|slower|no plugins|catalog" | grep -v "Warning" || true

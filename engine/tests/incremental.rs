@@ -162,3 +162,64 @@ fn repeated_edits_keep_the_segment_count_bounded() {
     }
     assert_eq!(def_paths(&engine, "beta"), ["src/b.rs:1"]);
 }
+
+/// Rewrites the generation recorded in `.ax/manifest.json`, as if a commit were half done.
+fn set_manifest_generation(root: &std::path::Path, from: u64, to: u64) {
+    let path = root.join(".ax/manifest.json");
+    let text = std::fs::read_to_string(&path).expect("manifest");
+    let changed = text.replace(
+        &format!("\"generation\": {from}"),
+        &format!("\"generation\": {to}"),
+    );
+    assert_ne!(text, changed, "the manifest records generation {from}");
+    std::fs::write(&path, changed).expect("write manifest");
+}
+
+#[test]
+fn a_query_racing_a_commit_waits_for_its_manifest() {
+    let project = common::project(&[("a.py", "def alpha():\n    pass\n")]);
+    let root = project.path().to_owned();
+    let engine = Engine::open(&root).expect("open");
+    engine.index().expect("index");
+    common::write(
+        &root,
+        "a.py",
+        "def alpha():\n    pass\n\ndef beta():\n    pass\n",
+    );
+    engine.index().expect("reindex");
+    // Tantivy is at generation 2; pretend the manifest still says 1 and lands 50 ms later.
+    set_manifest_generation(&root, 2, 1);
+    let writer_root = root.clone();
+    let late_manifest = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        set_manifest_generation(&writer_root, 1, 2);
+    });
+    let hits = engine
+        .with_query_cache(false)
+        .find("beta", &FindOptions::default())
+        .expect("the query waits for the manifest");
+    late_manifest.join().expect("writer thread");
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn a_manifest_that_never_catches_up_is_a_damaged_index() {
+    let project = common::project(&[("a.py", "def alpha():\n    pass\n")]);
+    let engine = Engine::open(project.path()).expect("open");
+    engine.index().expect("index");
+    common::write(
+        project.path(),
+        "a.py",
+        "def alpha():\n    pass\n\ndef beta():\n    pass\n",
+    );
+    engine.index().expect("reindex");
+    set_manifest_generation(project.path(), 2, 1);
+    let error = engine
+        .with_query_cache(false)
+        .find("beta", &FindOptions::default())
+        .expect_err("generation mismatch");
+    assert!(
+        error.to_string().contains("run `ax index` to rebuild it"),
+        "{error}"
+    );
+}

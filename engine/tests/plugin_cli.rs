@@ -240,6 +240,109 @@ fn index_and_find_run_the_hooks() {
 }
 
 #[test]
+fn enabling_or_editing_an_on_index_plugin_reindexes_unchanged_files() {
+    let root = project();
+    std::fs::write(root.path().join("ax.toml"), "").expect("no plugins yet");
+    ax(root.path()).arg("index").assert().success();
+    ax(root.path())
+        .args(["find", "seen"])
+        .assert()
+        .success()
+        .stdout("");
+
+    let with_plugin = project_with_fixture("all-hooks");
+    let plugin = root.path().join("plugins/all-hooks");
+    std::fs::create_dir_all(&plugin).expect("create plugin dir");
+    for file in ["plugin.toml", "init.lua"] {
+        std::fs::copy(
+            with_plugin.path().join("plugins/all-hooks").join(file),
+            plugin.join(file),
+        )
+        .expect("copy");
+    }
+    std::fs::write(
+        root.path().join("ax.toml"),
+        "[plugins]\ndir = \"plugins\"\n",
+    )
+    .expect("enable the plugin");
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(1 parsed, 0 unchanged"));
+    ax(root.path())
+        .args(["find", "seen"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("marker  seen:src/main.rs"));
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(0 parsed, 1 unchanged"));
+
+    let init = plugin.join("init.lua");
+    let text = std::fs::read_to_string(&init).expect("read init.lua");
+    std::fs::write(&init, text.replace("\"seen:\"", "\"saw:\"")).expect("edit the plugin");
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(1 parsed, 0 unchanged"));
+    ax(root.path())
+        .args(["find", "saw"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("marker  saw:src/main.rs"));
+}
+
+#[test]
+fn catalog_plugins_rewrite_and_rerank_a_real_find() {
+    let root = tempfile::tempdir().expect("temp dir");
+    for (path, text) in [
+        ("src/settings.rs", "pub fn read_config(path: &str) {}\n"),
+        ("tests/settings_test.rs", "fn config() {}\n"),
+    ] {
+        let file = root.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("create dir");
+        std::fs::write(file, text).expect("write source");
+    }
+    ax(root.path()).arg("index").assert().success();
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
+    let enable = |plugins: &[&str]| {
+        let paths: Vec<String> = plugins
+            .iter()
+            .map(|name| format!("{:?}", catalog.join(name)))
+            .collect();
+        std::fs::write(
+            root.path().join("ax.toml"),
+            format!("[plugins]\npaths = [{}]\n", paths.join(", ")),
+        )
+        .expect("write ax.toml");
+    };
+    let first_paths = || -> Vec<String> {
+        stdout_of(ax(root.path()).args(["find", "cfg"]))
+            .lines()
+            .filter_map(|line| line.split(':').next().map(str::to_string))
+            .collect()
+    };
+
+    assert!(first_paths().is_empty(), "`cfg` alone matches nothing");
+    enable(&["query-synonyms"]);
+    assert_eq!(
+        first_paths(),
+        vec!["tests/settings_test.rs", "src/settings.rs"],
+        "`cfg` also searches `config`"
+    );
+    enable(&["query-synonyms", "test-demoter"]);
+    assert_eq!(
+        first_paths(),
+        vec!["src/settings.rs", "tests/settings_test.rs"],
+        "the test hit is demoted"
+    );
+}
+
+#[test]
 fn a_failing_hook_is_reported_and_find_still_answers() {
     let root = project();
     let plugin = root.path().join("plugins/crashy");

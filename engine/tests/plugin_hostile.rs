@@ -326,3 +326,34 @@ fn log_flood_is_bounded_in_the_host() {
         "further log lines dropped (over 1000 unread)"
     );
 }
+
+#[test]
+fn concurrent_calls_each_get_their_own_budget() {
+    let mut host = PluginHost::new(test_limits());
+    assert!(
+        host.load_dirs(&[fixture("hostile", "infinite-loop")])
+            .is_empty()
+    );
+    let host = std::sync::Arc::new(host);
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let host = std::sync::Arc::clone(&host);
+            std::thread::spawn(move || host.on_query("q"))
+        })
+        .collect();
+    for thread in threads {
+        assert_eq!(thread.join().expect("no panic"), "q");
+    }
+    let problems = host.take_problems();
+    // Three limit hits, then the plugin is disabled: the fourth call may come before or after that.
+    assert!(problems.len() >= 3, "{problems:?}");
+    for problem in problems
+        .iter()
+        .filter(|problem| matches!(problem, PluginError::Limit { .. }))
+    {
+        assert_eq!(
+            limit_kind(problem),
+            LimitKind::InstructionBudget { budget: 2_000_000 }
+        );
+    }
+}

@@ -38,6 +38,9 @@ pub const MAX_LIMIT_HITS: u32 = 3;
 /// A plugin whose manifest is valid and whose `init.lua` ran to completion.
 pub struct PluginInstance {
     limit_hits: std::sync::atomic::AtomicU32,
+    call_lock: std::sync::Mutex<()>,
+    /// Hash of the manifest and `init.lua`: changes exactly when the plugin's code or settings do.
+    source_fingerprint: String,
     manifest: Manifest,
     dir: PathBuf,
     sandbox: Sandbox,
@@ -95,8 +98,16 @@ impl PluginInstance {
                 }
             })?;
 
+        let source_fingerprint = {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(format!("{manifest:?}").as_bytes());
+            hasher.update(source.as_bytes());
+            hasher.finalize().to_hex().to_string()
+        };
         let mut instance = Self {
             limit_hits: std::sync::atomic::AtomicU32::new(0),
+            call_lock: std::sync::Mutex::new(()),
+            source_fingerprint,
             manifest,
             dir: dir.to_path_buf(),
             exports: sandbox.lua.create_table().map_err(startup_error)?,
@@ -134,6 +145,11 @@ impl PluginInstance {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Hash of the manifest and `init.lua`, for `ax index` to tell when the plugin changed.
+    pub fn source_fingerprint(&self) -> &str {
+        &self.source_fingerprint
     }
 
     /// Counts a limit hit; true exactly when this hit disables the plugin.
@@ -263,6 +279,12 @@ impl PluginInstance {
         function: &Function,
         args: impl IntoLuaMulti,
     ) -> Result<Value, PluginError> {
+        // One call at a time per plugin: the guard's counters belong to the running call, and a
+        // second thread starting its call would otherwise reset them mid-flight.
+        let _one_call = self
+            .call_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.guard.start_call();
         let started = Instant::now();
         let result = function.call::<Value>(args);

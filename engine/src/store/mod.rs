@@ -27,6 +27,9 @@ const CACHE_DIR: &str = "cache";
 const MANIFEST_FILE: &str = "manifest.json";
 const FILE_TABLE_FILE: &str = "files.json";
 const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
+/// How long a reader waits for the manifest of a commit it sees in progress; writing the file table
+/// and manifest after the tantivy commit takes milliseconds, even for large trees.
+const MANIFEST_CATCH_UP: std::time::Duration = std::time::Duration::from_millis(500);
 /// More segments than this after a commit are merged into one: every query opens every segment, so
 /// the count (not the size) sets the fixed cost of an uncached `ax find`.
 const MAX_SEGMENTS_AFTER_COMMIT: usize = 2;
@@ -97,7 +100,9 @@ impl Store {
             .payload
             .as_deref()
             .and_then(|text| text.parse::<u64>().ok());
-        if committed_generation != Some(manifest.generation) {
+        if committed_generation != Some(manifest.generation)
+            && !self.manifest_catches_up(committed_generation, manifest.generation)
+        {
             return Err(self.corrupt(format!(
                 "the manifest is at generation {} but the index at {}; an `ax index` run was interrupted",
                 manifest.generation,
@@ -105,6 +110,25 @@ impl Store {
             )));
         }
         Ok(index)
+    }
+
+    /// Whether a commit in progress (tantivy committed, manifest not yet written) finishes writing a
+    /// manifest at `committed` within a short wait. A reader racing `ax index` then reads the newer
+    /// index instead of calling it damaged.
+    fn manifest_catches_up(&self, committed: Option<u64>, seen: u64) -> bool {
+        let Some(committed) = committed.filter(|&committed| committed == seen + 1) else {
+            return false;
+        };
+        let deadline = std::time::Instant::now() + MANIFEST_CATCH_UP;
+        while std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            if let Ok(Some(manifest)) = manifest::read_manifest(&self.dir.join(MANIFEST_FILE))
+                && manifest.generation == committed
+            {
+                return true;
+            }
+        }
+        false
     }
 
     fn corrupt(&self, detail: String) -> Error {
