@@ -395,18 +395,19 @@ fn run_tutorial(
             )
         })
         .collect();
-    let mut sandbox = match sandbox::Sandbox::new(ax, options.timeout) {
-        Ok(s) => s,
-        Err(e) => {
+    let mut sandbox = match prepare_sandbox(options, ax, page) {
+        Ok(sandbox) => sandbox,
+        Err((name, message)) => {
+            let pos = SourcePos {
+                path: path.clone(),
+                line: 1,
+                col: 1,
+            };
             blocks.push(BlockResult::new(
-                &SourcePos {
-                    path: path.clone(),
-                    line: 1,
-                    col: 1,
-                },
+                &pos,
                 "tutorial",
-                String::new(),
-                Outcome::failed(format!("cannot create sandbox: {e}")),
+                name,
+                Outcome::failed(message),
             ));
             return (
                 TutorialResult {
@@ -419,41 +420,6 @@ fn run_tutorial(
             );
         }
     };
-    for fixture in &page.front_matter.fixtures {
-        let source = options
-            .root
-            .join(TUTORIALS_DIR)
-            .join("fixtures")
-            .join(fixture);
-        let result = if extract::sandbox_relative(fixture).is_none() || !source.is_dir() {
-            Err(std::io::Error::other(format!(
-                "no fixture folder tutorials/fixtures/{fixture}"
-            )))
-        } else {
-            sandbox.copy_fixture(&source, fixture)
-        };
-        if let Err(e) = result {
-            blocks.push(BlockResult::new(
-                &SourcePos {
-                    path: path.clone(),
-                    line: 1,
-                    col: 1,
-                },
-                "tutorial",
-                fixture.clone(),
-                Outcome::failed(format!("fixture `{fixture}`: {e}")),
-            ));
-            return (
-                TutorialResult {
-                    path,
-                    cached: false,
-                    blocks,
-                    cache_key: key,
-                },
-                steps,
-            );
-        }
-    }
     for step in &steps {
         blocks.extend(kinds::run_step(step, &mut sandbox, context));
     }
@@ -466,6 +432,32 @@ fn run_tutorial(
         },
         steps,
     )
+}
+
+/// A fresh sandbox with the tutorial's fixtures copied in, or `(what, why)` it could not be made.
+fn prepare_sandbox(
+    options: &TestOptions,
+    ax: &Path,
+    page: &SourcePage,
+) -> Result<sandbox::Sandbox, (String, String)> {
+    let sandbox = sandbox::Sandbox::new(ax, options.timeout)
+        .map_err(|e| (String::new(), format!("cannot create sandbox: {e}")))?;
+    for fixture in &page.front_matter.fixtures {
+        let source = options
+            .root
+            .join(TUTORIALS_DIR)
+            .join("fixtures")
+            .join(fixture);
+        let copied = if extract::sandbox_relative(fixture).is_none() || !source.is_dir() {
+            Err(std::io::Error::other(format!(
+                "no fixture folder tutorials/fixtures/{fixture}"
+            )))
+        } else {
+            sandbox.copy_fixture(&source, fixture)
+        };
+        copied.map_err(|e| (fixture.clone(), format!("fixture `{fixture}`: {e}")))?;
+    }
+    Ok(sandbox)
 }
 
 /// `tutorials/perf-baseline.json`: `{ "path :: command :: metric": ms }`; empty when absent or unreadable.
