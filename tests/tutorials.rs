@@ -31,3 +31,31 @@ fn every_tutorial_passes_against_this_workspace_ax() {
         "each tutorial makes a measured perf claim:\n{text}"
     );
 }
+
+#[test]
+fn every_catalog_plugin_is_exercised_by_a_tutorial() {
+    let mut used = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(repo_root().join("tutorials"))
+        .unwrap()
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "md") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let split = docgen::load::split_front_matter(&path, &text).unwrap();
+            used.extend(split.front_matter.plugins);
+        }
+    }
+    for entry in std::fs::read_dir(repo_root().join("plugins"))
+        .unwrap()
+        .flatten()
+    {
+        if entry.path().join("plugin.toml").is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(
+                used.contains(&name),
+                "no tutorial lists `{name}` in `plugins = [...]`, so a broken {name} would not fail CI"
+            );
+        }
+    }
+}

@@ -30,6 +30,8 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Fixture folders copied into a tutorial's sandbox (used by `docgen test`).
     pub fixtures: Vec<String>,
+    /// Plugins of the catalog (`plugins/NAME/`) copied to `plugins/NAME/` in a tutorial's sandbox.
+    pub plugins: Vec<String>,
 }
 
 /// One markdown file as `load` found it: its place in the site and its raw body.

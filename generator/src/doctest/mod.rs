@@ -457,6 +457,17 @@ fn prepare_sandbox(
         };
         copied.map_err(|e| (fixture.clone(), format!("fixture `{fixture}`: {e}")))?;
     }
+    for plugin in &page.front_matter.plugins {
+        let source = options.root.join("plugins").join(plugin);
+        let copied = if extract::sandbox_relative(plugin).is_none() || !source.is_dir() {
+            Err(std::io::Error::other(format!(
+                "no plugin folder plugins/{plugin}"
+            )))
+        } else {
+            sandbox.copy_fixture(&source, &format!("plugins/{plugin}"))
+        };
+        copied.map_err(|e| (plugin.clone(), format!("plugin `{plugin}`: {e}")))?;
+    }
     Ok(sandbox)
 }
 
