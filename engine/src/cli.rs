@@ -176,6 +176,7 @@ fn error_kind(error: &Error) -> &'static str {
         Error::Config { .. } => "config",
         Error::Io { .. } => "io",
         Error::Glob { .. } => "glob",
+        Error::InvalidArgument { .. } => "invalid_argument",
         Error::Store { .. } => "store",
     }
 }
@@ -213,9 +214,8 @@ fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> 
                     .as_deref()
                     .map(str::parse::<Language>)
                     .transpose()
-                    .map_err(|message| Error::Config {
-                        path: "--lang".into(),
-                        line: 0,
+                    .map_err(|message| Error::InvalidArgument {
+                        argument: "--lang".into(),
                         message,
                     })?,
                 path_glob: path.clone(),

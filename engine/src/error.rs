@@ -35,6 +35,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("invalid {argument}: {message}")]
+    InvalidArgument { argument: String, message: String },
+
     #[error("invalid path glob `{glob}`: {message}")]
     Glob { glob: String, message: String },
 

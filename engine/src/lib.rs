@@ -123,7 +123,15 @@ impl Engine {
     ) -> Result<IndexReport> {
         let (walked, mut skipped) = scan::walk(&self.root, &self.config.index)?;
         let mut update = self.store.begin_update()?;
-        let read: Vec<_> = walked.par_iter().map(scan::read).collect();
+        let plugins_fingerprint = plugin::seam::index_fingerprint(self.plugins.as_deref());
+        let read: Vec<_> = walked
+            .par_iter()
+            .map(|file| {
+                scan::read(file).map(|source| {
+                    plugin::seam::salt_content_hash(source, plugins_fingerprint.as_deref())
+                })
+            })
+            .collect();
 
         let mut files = store::FileTable::new();
         let mut to_parse = Vec::new();

@@ -191,3 +191,34 @@ fn bad_path_glob_and_bad_language_are_errors_not_panics() {
         .code(1)
         .stderr(contains("unknown language `cobol`"));
 }
+
+#[test]
+fn a_missing_root_is_an_error_naming_the_path() {
+    let project = common::project(&[]);
+    let missing = project.path().join("nowhere");
+    ax(project.path())
+        .args(["find", "x", "-C"])
+        .arg(&missing)
+        .assert()
+        .code(1)
+        .stderr(contains("nowhere").and(contains("not a directory")));
+}
+
+#[test]
+fn an_empty_project_indexes_to_an_empty_index() {
+    let project = common::project(&[("README.md", "# nothing to index\n")]);
+    let report = Engine::open(project.path())
+        .expect("open")
+        .index()
+        .expect("index");
+    assert_eq!((report.files_seen, report.symbols), (0, 0));
+    let engine = Engine::open(project.path()).expect("reopen");
+    assert!(
+        engine
+            .find("anything", &FindOptions::default())
+            .expect("find")
+            .is_empty()
+    );
+    assert!(engine.def("anything").expect("def").is_empty());
+    assert!(engine.refs("anything").expect("refs").is_empty());
+}

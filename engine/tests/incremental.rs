@@ -115,3 +115,111 @@ fn gitignore_and_ax_toml_ignore_globs_are_respected() {
     assert_eq!(def_paths(&engine, "Keep"), ["src/keep.go:3"]);
     assert!(def_paths(&engine, "Vendored").is_empty());
 }
+
+/// Distinct tantivy segments in `.ax/index` (each segment is several files named by its id).
+fn segment_count(root: &std::path::Path) -> usize {
+    let mut ids: Vec<String> = std::fs::read_dir(root.join(".ax/index"))
+        .expect("index dir")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| !name.starts_with('.') && !name.starts_with("meta"))
+        .map(|name| name.split('.').next().unwrap_or("").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
+#[test]
+fn repeated_edits_keep_the_segment_count_bounded() {
+    let project = common::project(&[
+        ("src/a.rs", "pub fn alpha() {}\n"),
+        ("src/b.rs", "pub fn beta() {}\n"),
+    ]);
+    let engine = Engine::open(project.path()).expect("open");
+    engine.index().expect("first index");
+    for round in 0..6 {
+        common::write(
+            project.path(),
+            "src/a.rs",
+            &format!("pub fn alpha() {{}}\npub fn round_{round}() {{}}\n"),
+        );
+        engine.index().expect("incremental index");
+        assert!(
+            segment_count(project.path()) <= 3,
+            "round {round}: {} segments",
+            segment_count(project.path())
+        );
+        assert_eq!(
+            def_paths(&engine, &format!("round_{round}")),
+            ["src/a.rs:2"]
+        );
+    }
+    assert_eq!(def_paths(&engine, "beta"), ["src/b.rs:1"]);
+}
+
+/// Rewrites the generation recorded in `.ax/manifest.json`, as if a commit were half done.
+fn set_manifest_generation(root: &std::path::Path, from: u64, to: u64) {
+    let path = root.join(".ax/manifest.json");
+    let text = std::fs::read_to_string(&path).expect("manifest");
+    let changed = text.replace(
+        &format!("\"generation\": {from}"),
+        &format!("\"generation\": {to}"),
+    );
+    assert_ne!(text, changed, "the manifest records generation {from}");
+    std::fs::write(&path, changed).expect("write manifest");
+}
+
+#[test]
+fn a_query_racing_a_commit_waits_for_its_manifest() {
+    let project = common::project(&[("a.py", "def alpha():\n    pass\n")]);
+    let root = project.path().to_owned();
+    let engine = Engine::open(&root).expect("open");
+    engine.index().expect("index");
+    common::write(
+        &root,
+        "a.py",
+        "def alpha():\n    pass\n\ndef beta():\n    pass\n",
+    );
+    engine.index().expect("reindex");
+    // Tantivy is at generation 2; pretend the manifest still says 1 and lands 50 ms later.
+    set_manifest_generation(&root, 2, 1);
+    let writer_root = root.clone();
+    let late_manifest = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        set_manifest_generation(&writer_root, 1, 2);
+    });
+    let hits = engine
+        .with_query_cache(false)
+        .find("beta", &FindOptions::default())
+        .expect("the query waits for the manifest");
+    late_manifest.join().expect("writer thread");
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn a_manifest_that_never_catches_up_is_a_damaged_index() {
+    let project = common::project(&[("a.py", "def alpha():\n    pass\n")]);
+    let engine = Engine::open(project.path()).expect("open");
+    engine.index().expect("index");
+    common::write(
+        project.path(),
+        "a.py",
+        "def alpha():\n    pass\n\ndef beta():\n    pass\n",
+    );
+    engine.index().expect("reindex");
+    set_manifest_generation(project.path(), 2, 1);
+    let error = engine
+        .with_query_cache(false)
+        .find("beta", &FindOptions::default())
+        .expect_err("generation mismatch");
+    assert!(
+        error.to_string().contains("run `ax index` to rebuild it"),
+        "{error}"
+    );
+}

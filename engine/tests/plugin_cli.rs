@@ -193,6 +193,33 @@ fn lint_reports_path_and_line_and_exits_1() {
 }
 
 #[test]
+fn lint_and_trace_as_json() {
+    let root = project_with_fixture("all-hooks");
+    let output = stdout_of(ax(root.path()).args(["lint", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
+    assert_eq!(
+        json["findings"],
+        serde_json::json!([{ "path": "src/main.rs", "line": 6, "plugin": "all-hooks", "rule": "no_fixme", "message": "FIXME left in code" }])
+    );
+    let output = stdout_of(ax(root.path()).args(["plugin", "trace", "--json", "keep"]));
+    let json: serde_json::Value = serde_json::from_str(&output).expect("stdout is JSON");
+    let hooks: Vec<&str> = json["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter_map(|call| call["hook"].as_str())
+        .collect();
+    assert_eq!(
+        hooks,
+        vec!["on_index", "lint.no_fixme", "on_query", "on_results"]
+    );
+    assert_eq!(
+        json["calls"][2]["result_size"], 0,
+        "`keep` is kept: on_query returned nil"
+    );
+}
+
+#[test]
 fn index_and_find_run_the_hooks() {
     let root = project_with_fixture("all-hooks");
     ax(root.path())
@@ -210,6 +237,109 @@ fn index_and_find_run_the_hooks() {
         .stdout(predicates::str::contains(
             "src/main.rs:2:1  marker  seen:src/main.rs",
         ));
+}
+
+#[test]
+fn enabling_or_editing_an_on_index_plugin_reindexes_unchanged_files() {
+    let root = project();
+    std::fs::write(root.path().join("ax.toml"), "").expect("no plugins yet");
+    ax(root.path()).arg("index").assert().success();
+    ax(root.path())
+        .args(["find", "seen"])
+        .assert()
+        .success()
+        .stdout("");
+
+    let with_plugin = project_with_fixture("all-hooks");
+    let plugin = root.path().join("plugins/all-hooks");
+    std::fs::create_dir_all(&plugin).expect("create plugin dir");
+    for file in ["plugin.toml", "init.lua"] {
+        std::fs::copy(
+            with_plugin.path().join("plugins/all-hooks").join(file),
+            plugin.join(file),
+        )
+        .expect("copy");
+    }
+    std::fs::write(
+        root.path().join("ax.toml"),
+        "[plugins]\ndir = \"plugins\"\n",
+    )
+    .expect("enable the plugin");
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(1 parsed, 0 unchanged"));
+    ax(root.path())
+        .args(["find", "seen"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("marker  seen:src/main.rs"));
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(0 parsed, 1 unchanged"));
+
+    let init = plugin.join("init.lua");
+    let text = std::fs::read_to_string(&init).expect("read init.lua");
+    std::fs::write(&init, text.replace("\"seen:\"", "\"saw:\"")).expect("edit the plugin");
+    ax(root.path())
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("(1 parsed, 0 unchanged"));
+    ax(root.path())
+        .args(["find", "saw"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("marker  saw:src/main.rs"));
+}
+
+#[test]
+fn catalog_plugins_rewrite_and_rerank_a_real_find() {
+    let root = tempfile::tempdir().expect("temp dir");
+    for (path, text) in [
+        ("src/settings.rs", "pub fn read_config(path: &str) {}\n"),
+        ("tests/settings_test.rs", "fn config() {}\n"),
+    ] {
+        let file = root.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("create dir");
+        std::fs::write(file, text).expect("write source");
+    }
+    ax(root.path()).arg("index").assert().success();
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugins");
+    let enable = |plugins: &[&str]| {
+        let paths: Vec<String> = plugins
+            .iter()
+            .map(|name| format!("{:?}", catalog.join(name)))
+            .collect();
+        std::fs::write(
+            root.path().join("ax.toml"),
+            format!("[plugins]\npaths = [{}]\n", paths.join(", ")),
+        )
+        .expect("write ax.toml");
+    };
+    let first_paths = || -> Vec<String> {
+        stdout_of(ax(root.path()).args(["find", "cfg"]))
+            .lines()
+            .filter_map(|line| line.split(':').next().map(str::to_string))
+            .collect()
+    };
+
+    assert!(first_paths().is_empty(), "`cfg` alone matches nothing");
+    enable(&["query-synonyms"]);
+    assert_eq!(
+        first_paths(),
+        vec!["tests/settings_test.rs", "src/settings.rs"],
+        "`cfg` also searches `config`"
+    );
+    enable(&["query-synonyms", "test-demoter"]);
+    assert_eq!(
+        first_paths(),
+        vec!["src/settings.rs", "tests/settings_test.rs"],
+        "the test hit is demoted"
+    );
 }
 
 #[test]

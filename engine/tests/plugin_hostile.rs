@@ -268,3 +268,92 @@ fn collectgarbage_is_limited_to_count() {
     );
     assert_names_hook_and_line(&error, "collectgarbage", 5);
 }
+
+#[test]
+fn a_plugin_that_keeps_hitting_limits_is_disabled_and_the_rest_runs_at_full_speed() {
+    let mut host = PluginHost::new(test_limits());
+    let errors = host.load_dirs(&[
+        fixture("hostile", "infinite-loop"),
+        fixture("good", "echo-suffix"),
+    ]);
+    assert!(errors.is_empty(), "{errors:?}");
+    for _ in 0..2 {
+        assert_eq!(host.on_query("q"), "q served");
+        assert_eq!(host.take_problems().len(), 1);
+    }
+    assert_eq!(host.on_query("q"), "q served");
+    let problems: Vec<String> = host
+        .take_problems()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(
+        problems[1],
+        "plugin `infinite-loop` is disabled for the rest of this run after 3 limit hits (edit or reload it to retry)"
+    );
+    // Disabled: no further calls, so no further errors, and the good plugin still runs.
+    assert_eq!(host.on_query("q"), "q served");
+    assert!(host.take_problems().is_empty());
+    // A reload gives it a fresh start.
+    host.reload(&fixture("hostile", "infinite-loop"))
+        .expect("the plugin loads");
+    host.on_query("q");
+    assert_eq!(host.take_problems().len(), 1);
+}
+
+#[test]
+fn log_flood_is_bounded_in_the_host() {
+    let error = run_hostile("log-flood");
+    assert_eq!(
+        limit_kind(&error),
+        LimitKind::InstructionBudget { budget: 2_000_000 }
+    );
+    let mut host = PluginHost::new(test_limits());
+    assert!(
+        host.load_dirs(&[fixture("hostile", "log-flood")])
+            .is_empty()
+    );
+    host.on_query("q");
+    let logs = host.take_logs();
+    assert_eq!(logs.len(), ax::plugin::api::MAX_BUFFERED_LOG_LINES + 1);
+    assert!(
+        logs.iter()
+            .all(|line| line.message.len() <= ax::plugin::api::MAX_LOG_LINE_BYTES + 6)
+    );
+    assert_eq!(
+        logs[logs.len() - 1].message,
+        "further log lines dropped (over 1000 unread)"
+    );
+}
+
+#[test]
+fn concurrent_calls_each_get_their_own_budget() {
+    let mut host = PluginHost::new(test_limits());
+    assert!(
+        host.load_dirs(&[fixture("hostile", "infinite-loop")])
+            .is_empty()
+    );
+    let host = std::sync::Arc::new(host);
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let host = std::sync::Arc::clone(&host);
+            std::thread::spawn(move || host.on_query("q"))
+        })
+        .collect();
+    for thread in threads {
+        assert_eq!(thread.join().expect("no panic"), "q");
+    }
+    let problems = host.take_problems();
+    // Three limit hits, then the plugin is disabled: the fourth call may come before or after that.
+    assert!(problems.len() >= 3, "{problems:?}");
+    for problem in problems
+        .iter()
+        .filter(|problem| matches!(problem, PluginError::Limit { .. }))
+    {
+        assert_eq!(
+            limit_kind(problem),
+            LimitKind::InstructionBudget { budget: 2_000_000 }
+        );
+    }
+}

@@ -104,3 +104,33 @@ fn kind_lang_and_path_filters_narrow_hits() {
     };
     assert_eq!(paths(limited).len(), 1);
 }
+
+#[test]
+fn ties_are_ordered_by_path_even_past_the_limit() {
+    let files: Vec<(String, String)> = (0..40)
+        .map(|index| {
+            (
+                format!("pkg{index:02}/lib.go"),
+                "package pkg\n\nfunc Render() {}\n".to_owned(),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    let project = common::project(&borrowed);
+    let engine = Engine::open(project.path()).expect("open");
+    engine.index().expect("index");
+    let options = FindOptions {
+        limit: Some(3),
+        ..FindOptions::default()
+    };
+    let paths: Vec<String> = engine
+        .find("render", &options)
+        .expect("find")
+        .into_iter()
+        .map(|hit| hit.symbol.path)
+        .collect();
+    assert_eq!(paths, ["pkg00/lib.go", "pkg01/lib.go", "pkg02/lib.go"]);
+}

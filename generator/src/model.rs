@@ -30,6 +30,8 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Fixture folders copied into a tutorial's sandbox (used by `docgen test`).
     pub fixtures: Vec<String>,
+    /// Plugins of the catalog (`plugins/NAME/`) copied to `plugins/NAME/` in a tutorial's sandbox.
+    pub plugins: Vec<String>,
 }
 
 /// One markdown file as `load` found it: its place in the site and its raw body.
@@ -189,9 +191,20 @@ pub struct ThemeSources {
     pub static_files: Vec<StaticFile>,
 }
 
+/// What the last `docgen test` measured for one `perf` block, shown next to the claim on the page.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct MeasuredClaim {
+    pub command: String,
+    pub runs: u32,
+    /// `(metric, claimed limit in ms, measured ms)`, e.g. `("p95", 10.0, 3.2)`.
+    pub figures: Vec<(String, f64, f64)>,
+}
+
 /// Everything read from disk for one build.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SiteSources {
     pub tree: SiteTree,
     pub theme: ThemeSources,
+    /// Measured perf claims by `path:line` of their block, from `.docgen/last-test.json` if present.
+    pub measured_claims: std::collections::BTreeMap<String, MeasuredClaim>,
 }

@@ -92,3 +92,63 @@ fn unknown_subcommand_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("unrecognized subcommand"));
 }
+
+#[test]
+fn test_command_exits_1_with_github_annotations_on_failure() {
+    let site = common::TempSite::new();
+    site.file(
+        "tutorials/t.md",
+        "+++\ntitle = \"T\"\n+++\n\n```console\n$ echo one\ntwo\n```\n",
+    );
+    docgen()
+        .args([
+            "test",
+            "--format",
+            "github",
+            "--no-cache",
+            "--ax",
+            "/bin/sh",
+            "--root",
+        ])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "::error file=tutorials/t.md,line=6::`echo one`: output differs",
+        ))
+        .stdout(predicate::str::ends_with("0 passed, 1 failed, 0 skipped\n"));
+}
+
+#[test]
+fn test_command_passes_and_blesses() {
+    let site = common::TempSite::new();
+    site.file(
+        "tutorials/t.md",
+        "+++\ntitle = \"T\"\n+++\n\n```console\n$ echo fixed\nstale\n```\n",
+    );
+    docgen()
+        .args(["test", "--bless", "--ax", "/bin/sh", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1);
+    let text = std::fs::read_to_string(site.root().join("tutorials/t.md")).unwrap();
+    assert!(text.contains("$ echo fixed\nfixed\n"), "{text}");
+    docgen()
+        .args(["test", "--ax", "/bin/sh", "--root"])
+        .arg(site.root())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tutorials/t.md ... ok"))
+        .stdout(predicate::str::ends_with("1 passed, 0 failed, 0 skipped\n"));
+}
+
+#[test]
+fn test_command_without_ax_says_how_to_get_it() {
+    let site = common::TempSite::new();
+    docgen()
+        .args(["test", "--ax", "/nonexistent/ax", "--root"])
+        .arg(site.root())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no `ax` binary here"));
+}

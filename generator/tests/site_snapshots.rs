@@ -23,7 +23,7 @@ fn file(files: &[OutputFile], path: &str) -> String {
 }
 
 fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({filters => vec![(r"\.[0-9a-f]{10}\.(css|js|json)", ".[hash].$1")]}, {
+    insta::with_settings!({filters => vec![(r"\.[0-9a-f]{10,16}\.(css|js|json|svg)", ".[hash].$1")]}, {
         insta::assert_snapshot!(name, text);
     });
 }

@@ -4,9 +4,10 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use mlua::{Lua, LuaSerdeExt, MultiValue, Table};
+use mlua::{Lua, MultiValue, Table};
 
 use crate::plugin::manifest::{Manifest, Permission};
+use crate::plugin::marshal::ToLuaRecord;
 use crate::plugin::records::{PluginHit, PluginSymbol};
 
 /// Read-only index access the engine lends to plugins granted `index.read`.
@@ -33,6 +34,51 @@ pub type LogBuffer = Arc<Mutex<Vec<LogLine>>>;
 /// Most hits `ax.index.find` returns, whatever the plugin asks for.
 const MAX_FIND_LIMIT: usize = 100;
 
+/// Log lines kept until the host drains them; the rest are dropped, so a plugin cannot grow the
+/// host's memory (which its Lua memory limit does not cover) by logging in a loop.
+pub const MAX_BUFFERED_LOG_LINES: usize = 1_000;
+
+/// Longest log line kept, in bytes; longer ones are cut.
+pub const MAX_LOG_LINE_BYTES: usize = 4_096;
+
+/// A value as `ax.log` prints it; long strings are read only up to the line limit.
+fn log_text(value: &mlua::Value) -> String {
+    match value {
+        mlua::Value::String(text) => {
+            let bytes = text.as_bytes();
+            String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_LOG_LINE_BYTES + 1)]).into_owned()
+        }
+        other => other
+            .to_string()
+            .unwrap_or_else(|_| format!("<{}>", other.type_name())),
+    }
+}
+
+fn push_bounded(logs: &mut Vec<LogLine>, plugin: &str, mut message: String) {
+    if logs.len() > MAX_BUFFERED_LOG_LINES {
+        return;
+    }
+    if logs.len() == MAX_BUFFERED_LOG_LINES {
+        logs.push(LogLine {
+            plugin: plugin.to_string(),
+            message: format!("further log lines dropped (over {MAX_BUFFERED_LOG_LINES} unread)"),
+        });
+        return;
+    }
+    if message.len() > MAX_LOG_LINE_BYTES {
+        let mut cut = MAX_LOG_LINE_BYTES;
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        message.push_str(" [cut]");
+    }
+    logs.push(LogLine {
+        plugin: plugin.to_string(),
+        message,
+    });
+}
+
 /// Builds the `ax` table and installs it (and `print`, an alias of `ax.log`) into `env`.
 pub fn install_api(
     lua: &Lua,
@@ -50,20 +96,15 @@ pub fn install_api(
 
     let plugin_name = manifest.name.clone();
     let log = lua.create_function(move |_, parts: MultiValue| {
-        let message = parts
-            .iter()
-            .map(|part| {
-                part.to_string()
-                    .unwrap_or_else(|_| format!("<{}>", part.type_name()))
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        logs.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(LogLine {
-                plugin: plugin_name.clone(),
-                message,
-            });
+        let mut logs = logs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Checked before formatting: a flood of dropped lines must not cost a copy each.
+        if logs.len() > MAX_BUFFERED_LOG_LINES {
+            return Ok(());
+        }
+        let message = parts.iter().map(log_text).collect::<Vec<_>>().join(" ");
+        push_bounded(&mut logs, &plugin_name, message);
         Ok(())
     })?;
     ax.set("log", log.clone())?;
@@ -97,7 +138,7 @@ fn index_table(lua: &Lua, manifest: &Manifest, index: IndexSlot) -> mlua::Result
                 .map_err(mlua::Error::runtime)?,
             None => Vec::new(),
         };
-        lua.to_value_with(&hits, super::convert::serialize_options())
+        hits.to_lua_record(lua)
     })?;
     table.set("find", find)?;
 
@@ -106,7 +147,7 @@ fn index_table(lua: &Lua, manifest: &Manifest, index: IndexSlot) -> mlua::Result
             Some(reader) => reader.def(&name).map_err(mlua::Error::runtime)?,
             None => Vec::new(),
         };
-        lua.to_value_with(&symbols, super::convert::serialize_options())
+        symbols.to_lua_record(lua)
     })?;
     table.set("def", def)?;
     Ok(table)

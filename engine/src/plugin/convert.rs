@@ -1,30 +1,7 @@
-//! Conversions at the Lua boundary: records to Lua tables and back, and Lua errors to a message plus
-//! the `init.lua` line they point at. Pure functions over mlua values; no plugin state.
-
-use mlua::{Lua, LuaSerdeExt, Value};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+//! Lua errors to plugin-facing messages: the message without its `init.lua:N:` prefix, and the
+//! `init.lua` line it points at. Pure functions over mlua errors; no plugin state.
 
 use crate::plugin::sandbox::INIT_CHUNK;
-
-/// Plain tables for plugins: no array metatable, `None` as `nil`.
-pub fn serialize_options() -> mlua::serde::SerializeOptions {
-    mlua::serde::SerializeOptions::new()
-        .set_array_metatable(false)
-        .serialize_none_to_null(false)
-        .serialize_unit_to_null(false)
-}
-
-pub fn to_lua<T: Serialize + ?Sized>(lua: &Lua, value: &T) -> mlua::Result<Value> {
-    lua.to_value_with(value, serialize_options())
-}
-
-pub fn from_lua<T: DeserializeOwned>(lua: &Lua, value: Value) -> Result<T, String> {
-    lua.from_value(value).map_err(|error| match error {
-        mlua::Error::DeserializeError(message) => message,
-        other => other.to_string(),
-    })
-}
 
 /// The plugin-facing message of a Lua error (first line, without the `init.lua:N:` prefix) and the
 /// `init.lua` line it points at, taken from the message or else from the innermost traceback frame.

@@ -16,7 +16,7 @@ pub fn discover_plugin_dirs(
     if let Some(dir) = dir.filter(|dir| dir.is_dir()) {
         let entries = std::fs::read_dir(dir).map_err(|source| PluginError::Io {
             path: dir.to_path_buf(),
-            source,
+            source: source.into(),
         })?;
         let mut scanned: Vec<PathBuf> = entries
             .filter_map(Result::ok)

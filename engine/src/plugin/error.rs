@@ -55,7 +55,7 @@ impl fmt::Display for At<'_> {
 }
 
 /// Everything that can go wrong with a plugin. None of these ever stops the host.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum PluginError {
     #[error("{path}:{line}: {message}")]
     Manifest {
@@ -66,8 +66,9 @@ pub enum PluginError {
     #[error("{path}: cannot read: {source}")]
     Io {
         path: PathBuf,
+        /// Shared so that the error can be cloned into the host's problem queue.
         #[source]
-        source: std::io::Error,
+        source: std::sync::Arc<std::io::Error>,
     },
     #[error("plugin `{plugin}`: {location}: syntax error: {message}")]
     Syntax {
@@ -99,6 +100,10 @@ pub enum PluginError {
         location: Option<SourceLocation>,
         message: String,
     },
+    #[error(
+        "plugin `{plugin}` is disabled for the rest of this run after {limit_hits} limit hits (edit or reload it to retry)"
+    )]
+    Disabled { plugin: String, limit_hits: u32 },
     #[error("no plugin named `{name}` is enabled")]
     UnknownPlugin { name: String },
     #[error("plugin `{plugin}` has no command `{command}` (it has: {available})")]
@@ -130,7 +135,8 @@ impl PluginError {
             | Self::Limit { plugin, .. }
             | Self::BadReturn { plugin, .. }
             | Self::UnknownCommand { plugin, .. }
-            | Self::Startup { plugin, .. } => Some(plugin),
+            | Self::Startup { plugin, .. }
+            | Self::Disabled { plugin, .. } => Some(plugin),
             Self::DuplicateName { name, .. } | Self::UnknownPlugin { name } => Some(name),
             _ => None,
         }

@@ -11,7 +11,7 @@ use crate::plugin::error::PluginError;
 use crate::plugin::limits::{DEFAULT_CHECK_INTERVAL, PluginLimits};
 use crate::plugin::manifest::HookKind;
 use crate::plugin::records::{LintFinding, PluginFile, PluginHit, PluginSymbol};
-use crate::plugin::runtime::{HostServices, PluginInstance};
+use crate::plugin::runtime::{HostServices, MAX_LIMIT_HITS, PluginInstance};
 use crate::plugin::trace::HookCall;
 
 /// All enabled plugins and what the host observed while running them.
@@ -251,10 +251,11 @@ impl PluginHost {
         findings
     }
 
+    /// Plugins that declare `hook` and are not disabled for hitting limits too often.
     fn declaring(&self, hook: HookKind) -> impl Iterator<Item = &PluginInstance> {
         self.plugins
             .iter()
-            .filter(move |plugin| plugin.manifest().declares(hook))
+            .filter(move |plugin| plugin.manifest().declares(hook) && !plugin.is_disabled())
     }
 
     /// Queues the error of a failed call and records the call when tracing.
@@ -279,8 +280,14 @@ impl PluginHost {
             });
         }
         if let Err(error) = result {
-            // The error is cloned as text: PluginError holds an io::Error and is not Clone.
-            lock(&self.problems).push(clone_error(error));
+            let mut problems = lock(&self.problems);
+            problems.push(error.clone());
+            if matches!(error, PluginError::Limit { .. }) && plugin.record_limit_hit() {
+                problems.push(PluginError::Disabled {
+                    plugin: plugin.name().to_string(),
+                    limit_hits: MAX_LIMIT_HITS,
+                });
+            }
         }
     }
 }
@@ -303,47 +310,4 @@ impl std::fmt::Debug for PluginHost {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Hook-call errors are never `Io`, so every variant seen here clones field by field.
-fn clone_error(error: &PluginError) -> PluginError {
-    match error {
-        PluginError::Runtime {
-            plugin,
-            hook,
-            location,
-            message,
-        } => PluginError::Runtime {
-            plugin: plugin.clone(),
-            hook: hook.clone(),
-            location: location.clone(),
-            message: message.clone(),
-        },
-        PluginError::Limit {
-            plugin,
-            hook,
-            location,
-            kind,
-        } => PluginError::Limit {
-            plugin: plugin.clone(),
-            hook: hook.clone(),
-            location: location.clone(),
-            kind: *kind,
-        },
-        PluginError::BadReturn {
-            plugin,
-            hook,
-            location,
-            message,
-        } => PluginError::BadReturn {
-            plugin: plugin.clone(),
-            hook: hook.clone(),
-            location: location.clone(),
-            message: message.clone(),
-        },
-        other => PluginError::Startup {
-            plugin: other.plugin().unwrap_or_default().to_string(),
-            message: other.to_string(),
-        },
-    }
 }

@@ -128,7 +128,7 @@ pub fn read_manifest(plugin_dir: &Path) -> Result<Manifest, PluginError> {
     let path = plugin_dir.join("plugin.toml");
     let text = std::fs::read_to_string(&path).map_err(|source| PluginError::Io {
         path: path.clone(),
-        source,
+        source: source.into(),
     })?;
     parse_manifest(&text, &path, &ax_version())
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod host;
 pub mod limits;
 pub mod manifest;
+mod marshal;
 pub mod records;
 pub mod reload;
 pub mod runtime;

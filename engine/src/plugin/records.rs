@@ -16,7 +16,6 @@ pub struct PluginFile {
 
 /// A symbol as plugins see it. Plugins may add symbols in `on_index`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PluginSymbol {
     pub name: String,
     pub kind: String,
@@ -32,7 +31,6 @@ pub struct PluginSymbol {
 
 /// A ranked search result as plugins see it; `on_results` may reorder, filter or rescore these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PluginHit {
     pub name: String,
     pub kind: String,
@@ -48,7 +46,6 @@ pub struct PluginHit {
 
 /// One finding of a lint rule, as the rule returns it (`{ line = 3, message = "..." }`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawLintFinding {
     pub line: u32,
     pub message: String,

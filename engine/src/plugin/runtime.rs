@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use mlua::{Function, IntoLuaMulti, Table, Value};
 
 use crate::plugin::api::{IndexSlot, LogBuffer, install_api};
-use crate::plugin::convert::{describe_lua_error, from_lua, to_lua};
+use crate::plugin::convert::describe_lua_error;
 use crate::plugin::error::{LimitKind, PluginError, SourceLocation};
 use crate::plugin::limits::{BudgetGuard, PluginLimits};
 use crate::plugin::manifest::{HookKind, Manifest, read_manifest};
+use crate::plugin::marshal::{FromLuaRecord, ToLuaRecord};
 use crate::plugin::records::{LintFinding, PluginFile, PluginHit, PluginSymbol, RawLintFinding};
 use crate::plugin::sandbox::{INIT_CHUNK, Sandbox};
 
@@ -30,8 +31,16 @@ pub struct CallCost {
     pub instructions: u64,
 }
 
+/// Limit hits after which the host stops calling a plugin until it is reloaded: a plugin that always
+/// runs into its timeout would otherwise cost `timeout_ms` per file of `ax index`.
+pub const MAX_LIMIT_HITS: u32 = 3;
+
 /// A plugin whose manifest is valid and whose `init.lua` ran to completion.
 pub struct PluginInstance {
+    limit_hits: std::sync::atomic::AtomicU32,
+    call_lock: std::sync::Mutex<()>,
+    /// Hash of the manifest and `init.lua`: changes exactly when the plugin's code or settings do.
+    source_fingerprint: String,
     manifest: Manifest,
     dir: PathBuf,
     sandbox: Sandbox,
@@ -52,7 +61,7 @@ impl PluginInstance {
         let init_path = dir.join(INIT_CHUNK);
         let source = std::fs::read_to_string(&init_path).map_err(|source| PluginError::Io {
             path: init_path.clone(),
-            source,
+            source: source.into(),
         })?;
         let guard = Arc::new(BudgetGuard::new(limits, check_interval));
         let plugin_name = manifest.name.clone();
@@ -89,7 +98,16 @@ impl PluginInstance {
                 }
             })?;
 
+        let source_fingerprint = {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(format!("{manifest:?}").as_bytes());
+            hasher.update(source.as_bytes());
+            hasher.finalize().to_hex().to_string()
+        };
         let mut instance = Self {
+            limit_hits: std::sync::atomic::AtomicU32::new(0),
+            call_lock: std::sync::Mutex::new(()),
+            source_fingerprint,
             manifest,
             dir: dir.to_path_buf(),
             exports: sandbox.lua.create_table().map_err(startup_error)?,
@@ -127,6 +145,24 @@ impl PluginInstance {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Hash of the manifest and `init.lua`, for `ax index` to tell when the plugin changed.
+    pub fn source_fingerprint(&self) -> &str {
+        &self.source_fingerprint
+    }
+
+    /// Counts a limit hit; true exactly when this hit disables the plugin.
+    pub fn record_limit_hit(&self) -> bool {
+        self.limit_hits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1
+            == MAX_LIMIT_HITS
+    }
+
+    /// Whether the plugin hit its limits `MAX_LIMIT_HITS` times; the host then skips it.
+    pub fn is_disabled(&self) -> bool {
+        self.limit_hits.load(std::sync::atomic::Ordering::Relaxed) >= MAX_LIMIT_HITS
     }
 
     /// Time and instructions of the most recent hook call.
@@ -243,6 +279,12 @@ impl PluginInstance {
         function: &Function,
         args: impl IntoLuaMulti,
     ) -> Result<Value, PluginError> {
+        // One call at a time per plugin: the guard's counters belong to the running call, and a
+        // second thread starting its call would otherwise reset them mid-flight.
+        let _one_call = self
+            .call_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.guard.start_call();
         let started = Instant::now();
         let result = function.call::<Value>(args);
@@ -362,31 +404,32 @@ impl PluginInstance {
         Ok(())
     }
 
-    fn encode_argument<T: serde::Serialize + ?Sized>(
+    fn encode_argument<T: ToLuaRecord + ?Sized>(
         &self,
         hook: &str,
         value: &T,
     ) -> Result<Value, PluginError> {
-        to_lua(&self.sandbox.lua, value).map_err(|error| match error {
-            // Converting host data only fails when the plugin's heap is full.
-            mlua::Error::MemoryError(_) => self.limit_error(
-                hook,
-                LimitKind::Memory {
-                    limit_bytes: self.guard.limits().memory_limit_bytes,
+        self.unmetered(|| value.to_lua_record(&self.sandbox.lua))
+            .map_err(|error| match error {
+                // Converting host data only fails when the plugin's heap is full.
+                mlua::Error::MemoryError(_) => self.limit_error(
+                    hook,
+                    LimitKind::Memory {
+                        limit_bytes: self.guard.limits().memory_limit_bytes,
+                    },
+                    None,
+                ),
+                other => PluginError::Runtime {
+                    plugin: self.name().to_string(),
+                    hook: hook.to_string(),
+                    location: None,
+                    message: format!("cannot pass the arguments: {other}"),
                 },
-                None,
-            ),
-            other => PluginError::Runtime {
-                plugin: self.name().to_string(),
-                hook: hook.to_string(),
-                location: None,
-                message: format!("cannot pass the arguments: {other}"),
-            },
-        })
+            })
     }
 
     /// Converts a hook's return value; a bad one is reported at the line the hook is defined on.
-    fn decode_return<T: serde::de::DeserializeOwned>(
+    fn decode_return<T: FromLuaRecord>(
         &self,
         hook: &str,
         function: &Function,
@@ -395,7 +438,7 @@ impl PluginInstance {
         if value.is_nil() {
             return Ok(None);
         }
-        from_lua(&self.sandbox.lua, value)
+        self.unmetered(|| T::from_lua_record(value))
             .map(Some)
             .map_err(|message| {
                 let line = function.info().line_defined.filter(|&line| line > 0);
@@ -406,6 +449,20 @@ impl PluginInstance {
                     message,
                 }
             })
+    }
+
+    /// Runs host-side marshalling with the memory limit lifted. With a limit set, mlua guards every
+    /// string it pushes with a protected call, which made marshalling five times slower; the memory
+    /// used here is the host's own data, bounded by it, and the limit is back before plugin code runs.
+    fn unmetered<R>(&self, marshal: impl FnOnce() -> R) -> R {
+        let lua = &self.sandbox.lua;
+        let lifted = lua.set_memory_limit(0).is_ok();
+        let result = marshal();
+        if lifted {
+            // Setting a limit cannot fail once lifting one succeeded: the allocator is ours.
+            let _ = lua.set_memory_limit(self.guard.limits().memory_limit_bytes);
+        }
+        result
     }
 
     fn bad_return(&self, hook: &str, message: String) -> PluginError {

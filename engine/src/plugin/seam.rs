@@ -87,6 +87,38 @@ fn symbol_from_record(record: PluginSymbol, language: Language) -> Symbol {
     }
 }
 
+/// What the `on_index` plugins are, as a hash; `None` without any. `ax index` is incremental by
+/// content hash, so the hash of every file is salted with this: enabling, editing or removing an
+/// `on_index` plugin then re-runs it on every file, instead of only on files that changed.
+pub fn index_fingerprint(host: Option<&PluginHost>) -> Option<String> {
+    let host = host.filter(|host| host.has_hook(HookKind::OnIndex))?;
+    let mut hasher = blake3::Hasher::new();
+    for plugin in host
+        .plugins()
+        .iter()
+        .filter(|plugin| plugin.manifest().declares(HookKind::OnIndex))
+    {
+        hasher.update(plugin.name().as_bytes());
+        hasher.update(b"\0");
+        hasher.update(plugin.source_fingerprint().as_bytes());
+        hasher.update(b"\0");
+    }
+    Some(hasher.finalize().to_hex().to_string())
+}
+
+/// The file with its content hash salted by the `on_index` plugins' fingerprint.
+pub fn salt_content_hash(
+    mut source: crate::scan::SourceFile,
+    fingerprint: Option<&str>,
+) -> crate::scan::SourceFile {
+    if let Some(fingerprint) = fingerprint {
+        let salted =
+            blake3::hash(format!("{}+plugins:{fingerprint}", source.content_hash).as_bytes());
+        source.content_hash = salted.to_hex().to_string();
+    }
+    source
+}
+
 /// The `on_index` call site: appends the symbols plugins add for this file.
 pub fn extend_symbols(
     host: Option<&PluginHost>,

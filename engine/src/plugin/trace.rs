@@ -30,20 +30,25 @@ fn serialize_micros<S: serde::Serializer>(
 }
 
 impl HookCall {
-    /// `plugin hook(arguments) -> N items in T µs, I instructions` or the error.
+    /// `plugin hook(arguments) -> N items in T µs, ~I instructions` or the error.
     pub fn render(&self) -> String {
         let outcome = match &self.error {
             Some(error) => format!("error: {error}"),
             None => format!("{} item(s)", self.result_size),
         };
+        // Instructions are counted at each limit check, so a short call shows none.
+        let instructions = if self.instructions == 0 {
+            "under 1000 instructions".to_string()
+        } else {
+            format!("~{} instructions", self.instructions)
+        };
         format!(
-            "{} {}({}) -> {} in {} µs, ~{} instructions",
+            "{} {}({}) -> {} in {} µs, {instructions}",
             self.plugin,
             self.hook,
             self.arguments,
             outcome,
             self.duration.as_micros(),
-            self.instructions
         )
     }
 }

@@ -4,7 +4,7 @@
 
 mod rank;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use globset::GlobBuilder;
 use serde::{Serialize, de::DeserializeOwned};
@@ -77,7 +77,7 @@ impl QueryContext<'_> {
         let limit = options.limit.unwrap_or(self.config.query.default_limit);
         self.cached("find", &(query, options), |snapshot| {
             let terms = rank::query_terms(query);
-            let mut scores = rank::score(
+            let mut scored = rank::score(
                 snapshot,
                 &terms,
                 &self.config.ranking,
@@ -85,21 +85,15 @@ impl QueryContext<'_> {
             )?;
             // The full boost for the exact spelling, half of it for another case (`store` vs `Store`).
             let boost = self.config.ranking.exact_name_boost.max(0.0);
-            let same_case = rank::exact_matches(snapshot, snapshot.fields.name_raw, query.trim())?;
-            let same_case: HashSet<DocAddress> = same_case.into_iter().collect();
-            for address in rank::exact_matches(
-                snapshot,
-                snapshot.fields.name_exact,
-                &query.trim().to_lowercase(),
-            )? {
-                if let Some(score) = scores.get_mut(&address) {
-                    *score *= if same_case.contains(&address) {
-                        boost
-                    } else {
-                        (1.0 + boost) / 2.0
-                    };
-                }
-            }
+            let lowercase_query = query.trim().to_lowercase();
+            let same_case: FxHashSet<DocAddress> =
+                rank::exact_matches(snapshot, snapshot.fields.name_raw, query.trim())?
+                    .into_iter()
+                    .collect();
+            let other_case: FxHashSet<DocAddress> =
+                rank::exact_matches(snapshot, snapshot.fields.name_exact, &lowercase_query)?
+                    .into_iter()
+                    .collect();
             let allowed_kind = restrict(
                 snapshot,
                 snapshot.fields.kind,
@@ -110,19 +104,44 @@ impl QueryContext<'_> {
                 snapshot.fields.lang,
                 options.lang.map(|lang| lang.as_str()),
             )?;
-            let mut ranked: Vec<(DocAddress, f32)> = scores
-                .into_iter()
-                .filter(|(address, score)| {
-                    *score > 0.0
-                        && allowed_kind
-                            .as_ref()
-                            .is_none_or(|allowed| allowed.contains(address))
-                        && allowed_lang
-                            .as_ref()
-                            .is_none_or(|allowed| allowed.contains(address))
-                })
-                .collect();
-            ranked.sort_by(|left, right| right.1.total_cmp(&left.1).then(left.0.cmp(&right.0)));
+            scored.retain_mut(|(address, score)| {
+                if same_case.contains(address) {
+                    *score *= boost;
+                } else if other_case.contains(address) {
+                    *score *= (1.0 + boost) / 2.0;
+                }
+                *score > 0.0
+                    && allowed_kind
+                        .as_ref()
+                        .is_none_or(|allowed| allowed.contains(address))
+                    && allowed_lang
+                        .as_ref()
+                        .is_none_or(|allowed| allowed.contains(address))
+            });
+            let by_score = |left: &(DocAddress, f32), right: &(DocAddress, f32)| {
+                right.1.total_cmp(&left.1).then(left.0.cmp(&right.0))
+            };
+            // Only the best few need ordering; the path filter may reject some, so keep a margin.
+            let keep = if path_filter.is_some() {
+                scored.len()
+            } else {
+                limit.saturating_mul(2) + 16
+            };
+            if keep < scored.len() {
+                scored.select_nth_unstable_by(keep, by_score);
+                let threshold = scored[keep].1;
+                let (head, tail) = scored.split_at_mut(keep);
+                let mut ties: Vec<(DocAddress, f32)> = tail
+                    .iter()
+                    .filter(|(_, score)| *score >= threshold)
+                    .copied()
+                    .collect();
+                let mut head = head.to_vec();
+                head.append(&mut ties);
+                scored = head;
+            }
+            scored.sort_unstable_by(by_score);
+            let ranked = scored;
 
             let mut hits: Vec<Hit> = Vec::new();
             for (address, score) in ranked {
@@ -222,7 +241,7 @@ fn restrict(
     snapshot: &Snapshot,
     field: Field,
     value: Option<&str>,
-) -> Result<Option<HashSet<DocAddress>>> {
+) -> Result<Option<FxHashSet<DocAddress>>> {
     value
         .map(|value| {
             Ok(rank::exact_matches(snapshot, field, value)?

@@ -5,8 +5,7 @@
 //! length-normalised, boosted frequencies over fields *before* saturation, so a term repeated across
 //! fields does not count twice. Tantivy supplies the postings, frequencies and field lengths.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocAddress, DocSet, TERMINATED};
@@ -50,7 +49,7 @@ pub fn score(
     terms: &[QueryTerm],
     ranking: &RankingConfig,
     symbol_count: usize,
-) -> Result<HashMap<DocAddress, f32>> {
+) -> Result<Vec<(DocAddress, f32)>> {
     let fields = snapshot.fields;
     let searcher = &snapshot.searcher;
     let boosts = &ranking.boosts;
@@ -82,7 +81,10 @@ pub fn score(
     }
 
     // Per document, per term: the boosted, length-normalised frequency summed over fields.
-    let mut frequencies: HashMap<DocAddress, Vec<f32>> = HashMap::new();
+    // A flat `slot * terms + term` table: one allocation instead of one per candidate.
+    let mut slot_of: FxHashMap<DocAddress, usize> = FxHashMap::default();
+    let mut addresses: Vec<DocAddress> = Vec::new();
+    let mut frequencies: Vec<f32> = Vec::new();
     for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
         for weighted_field in &weighted {
             let inverted = segment
@@ -113,10 +115,12 @@ pub fn score(
                         let contribution = weighted_field.boost * postings.term_freq() as f32
                             / normaliser.max(1e-3);
                         let address = DocAddress::new(segment_ord as u32, doc);
-                        let per_term = frequencies
-                            .entry(address)
-                            .or_insert_with(|| vec![0.0; terms.len()]);
-                        per_term[term_index] += contribution;
+                        let slot = *slot_of.entry(address).or_insert_with(|| {
+                            addresses.push(address);
+                            frequencies.resize(frequencies.len() + terms.len(), 0.0);
+                            addresses.len() - 1
+                        });
+                        frequencies[slot * terms.len() + term_index] += contribution;
                     }
                     doc = postings.advance();
                 }
@@ -124,8 +128,9 @@ pub fn score(
         }
     }
 
+    let term_count = terms.len().max(1);
     let mut document_frequency = vec![0usize; terms.len()];
-    for per_term in frequencies.values() {
+    for per_term in frequencies.chunks(term_count) {
         for (term_index, frequency) in per_term.iter().enumerate() {
             if *frequency > 0.0 {
                 document_frequency[term_index] += 1;
@@ -139,8 +144,9 @@ pub fn score(
             (1.0 + (symbol_count - count + 0.5) / (count + 0.5)).ln()
         })
         .collect();
-    Ok(frequencies
+    Ok(addresses
         .into_iter()
+        .zip(frequencies.chunks(term_count))
         .map(|(address, per_term)| {
             let score = per_term
                 .iter()

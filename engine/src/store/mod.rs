@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{Term, Value};
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, doc};
 
@@ -26,6 +27,12 @@ const CACHE_DIR: &str = "cache";
 const MANIFEST_FILE: &str = "manifest.json";
 const FILE_TABLE_FILE: &str = "files.json";
 const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
+/// How long a reader waits for the manifest of a commit it sees in progress; writing the file table
+/// and manifest after the tantivy commit takes milliseconds, even for large trees.
+const MANIFEST_CATCH_UP: std::time::Duration = std::time::Duration::from_millis(500);
+/// More segments than this after a commit are merged into one: every query opens every segment, so
+/// the count (not the size) sets the fixed cost of an uncached `ax find`.
+const MAX_SEGMENTS_AFTER_COMMIT: usize = 2;
 
 /// The store of one root. Opening it reads nothing; each method reads what it needs.
 #[derive(Debug, Clone)]
@@ -93,7 +100,9 @@ impl Store {
             .payload
             .as_deref()
             .and_then(|text| text.parse::<u64>().ok());
-        if committed_generation != Some(manifest.generation) {
+        if committed_generation != Some(manifest.generation)
+            && !self.manifest_catches_up(committed_generation, manifest.generation)
+        {
             return Err(self.corrupt(format!(
                 "the manifest is at generation {} but the index at {}; an `ax index` run was interrupted",
                 manifest.generation,
@@ -101,6 +110,25 @@ impl Store {
             )));
         }
         Ok(index)
+    }
+
+    /// Whether a commit in progress (tantivy committed, manifest not yet written) finishes writing a
+    /// manifest at `committed` within a short wait. A reader racing `ax index` then reads the newer
+    /// index instead of calling it damaged.
+    fn manifest_catches_up(&self, committed: Option<u64>, seen: u64) -> bool {
+        let Some(committed) = committed.filter(|&committed| committed == seen + 1) else {
+            return false;
+        };
+        let deadline = std::time::Instant::now() + MANIFEST_CATCH_UP;
+        while std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            if let Ok(Some(manifest)) = manifest::read_manifest(&self.dir.join(MANIFEST_FILE))
+                && manifest.generation == committed
+            {
+                return true;
+            }
+        }
+        false
     }
 
     fn corrupt(&self, detail: String) -> Error {
@@ -140,12 +168,18 @@ impl Store {
         };
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| self.corrupt("the schema is not ax's".into()))?;
-        let writer = index
-            .writer(WRITER_MEMORY_BYTES)
-            .map_err(|error| Error::Store {
-                path: self.dir.clone(),
-                message: format!("cannot start writing (is another `ax index` running?): {error}"),
-            })?;
+        let writer: IndexWriter =
+            index
+                .writer(WRITER_MEMORY_BYTES)
+                .map_err(|error| Error::Store {
+                    path: self.dir.clone(),
+                    message: format!(
+                        "cannot start writing (is another `ax index` running?): {error}"
+                    ),
+                })?;
+        // Merges are ours to schedule (see `MAX_SEGMENTS_AFTER_COMMIT`), so the segment count after
+        // a run does not depend on thread timing.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         Ok(Update {
             dir: self.dir.clone(),
             writer,
@@ -333,6 +367,14 @@ impl Update {
         let mut prepared = self.writer.prepare_commit().map_err(store_error)?;
         prepared.set_payload(&generation.to_string());
         prepared.commit().map_err(store_error)?;
+        let segments = self
+            .writer
+            .index()
+            .searchable_segment_ids()
+            .map_err(store_error)?;
+        if segments.len() > MAX_SEGMENTS_AFTER_COMMIT {
+            self.writer.merge(&segments).wait().map_err(store_error)?;
+        }
         self.writer.wait_merging_threads().map_err(store_error)?;
         let manifest = Manifest {
             format_version: FORMAT_VERSION,

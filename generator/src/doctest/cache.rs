@@ -24,8 +24,17 @@ pub fn tutorial_key(root: &Path, page: &SourcePage, ax_hash: &str) -> String {
     hasher.update(ax_hash.as_bytes());
     hasher.update(page.source_path.to_string_lossy().as_bytes());
     hasher.update(&std::fs::read(root.join(&page.source_path)).unwrap_or_default());
-    for fixture in &page.front_matter.fixtures {
-        let dir = root.join(TUTORIALS_DIR).join("fixtures").join(fixture);
+    let fixtures = page
+        .front_matter
+        .fixtures
+        .iter()
+        .map(|f| root.join(TUTORIALS_DIR).join("fixtures").join(f));
+    let plugins = page
+        .front_matter
+        .plugins
+        .iter()
+        .map(|p| root.join("plugins").join(p));
+    for dir in fixtures.chain(plugins) {
         for entry in walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()

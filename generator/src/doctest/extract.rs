@@ -197,20 +197,32 @@ fn console_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
     })
 }
 
+/// A rust line with rustdoc's hiding marker removed: `    # let x = 1;` → `    let x = 1;`.
+pub fn unhide_line(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    if let Some(rest) = trimmed.strip_prefix("# ") {
+        format!("{indent}{rest}")
+    } else if trimmed == "#" {
+        String::new()
+    } else {
+        line.to_owned()
+    }
+}
+
+/// True for a line rustdoc hides from the rendered page.
+pub fn is_hidden_line(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.starts_with("# ") || trimmed == "#"
+}
+
 fn rust_block(block: &CodeBlock) -> RustBlock {
-    // rustdoc's hidden lines: `# code` is compiled but not shown; `#` alone is an empty hidden line.
+    // rustdoc's hidden lines: `# code` (after any indentation) is compiled but not shown; `#` alone is
+    // an empty hidden line.
     let code = block
         .code
         .lines()
-        .map(|l| {
-            if let Some(rest) = l.strip_prefix("# ") {
-                rest
-            } else if l == "#" {
-                ""
-            } else {
-                l
-            }
-        })
+        .map(unhide_line)
         .collect::<Vec<_>>()
         .join("\n");
     RustBlock {
@@ -326,12 +338,15 @@ mod tests {
         let (steps, _) = extract_steps(&[block(
             "rust",
             &[("should_panic", None)],
-            "# use ax::Engine;\nfn main() {}\n",
+            "# use ax::Engine;\nfn main() {\n    # let x = 1;\n    #[allow(unused)]\n}\n",
         )]);
         let Step::Rust(r) = &steps[0] else {
             panic!("rust step")
         };
-        assert_eq!(r.code, "use ax::Engine;\nfn main() {}");
+        assert_eq!(
+            r.code,
+            "use ax::Engine;\nfn main() {\n    let x = 1;\n    #[allow(unused)]\n}"
+        );
         assert!(r.should_panic);
     }
 

@@ -61,9 +61,10 @@ impl Sandbox {
         copy_dir(source, &self.root().join(name))
     }
 
-    /// Write a `file=` block's contents at a sandbox-relative path (checked by `extract`).
+    /// Write a `file=` block's contents at a path relative to the sandbox root (checked by `extract`),
+    /// wherever a `cd` has moved the working folder.
     pub fn write_file(&self, relative: &Path, contents: &str) -> std::io::Result<()> {
-        let path = self.cwd.join(relative);
+        let path = self.root().join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }

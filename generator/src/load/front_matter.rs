@@ -20,6 +20,7 @@ const KNOWN_KEYS: &[&str] = &[
     "aliases",
     "template",
     "fixtures",
+    "plugins",
 ];
 
 /// The metadata block as written; every key optional so defaults can be filled in after.
@@ -37,6 +38,7 @@ struct RawFrontMatter {
     aliases: Vec<String>,
     template: Option<String>,
     fixtures: Vec<String>,
+    plugins: Vec<String>,
 }
 
 /// TOML dates are native values; YAML dates are strings. Both end up as text.
@@ -152,6 +154,7 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         aliases: raw.aliases,
         template: raw.template,
         fixtures: raw.fixtures,
+        plugins: raw.plugins,
     };
     for (key, value) in [
         ("date", &front_matter.date),

@@ -9,7 +9,7 @@ pub use front_matter::split_front_matter;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Section, SiteSources, SiteTree, SourcePage};
+use crate::model::{MeasuredClaim, Section, SiteSources, SiteTree, SourcePage};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -95,7 +95,59 @@ pub fn load_site(
         }
     }
     let tree = build_tree(config, pages, &mut problems);
-    (SiteSources { tree, theme }, problems)
+    let measured_claims = read_measured_claims(root);
+    (
+        SiteSources {
+            tree,
+            theme,
+            measured_claims,
+        },
+        problems,
+    )
+}
+
+/// Results of the last `docgen test` (`.docgen/last-test.json`), if any: perf figures by `path:line`.
+/// A missing or unreadable file means no figures, never an error: the site builds without tests.
+fn read_measured_claims(root: &Path) -> BTreeMap<String, MeasuredClaim> {
+    let Ok(text) = std::fs::read_to_string(root.join(".docgen/last-test.json")) else {
+        return BTreeMap::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return BTreeMap::new();
+    };
+    let mut claims = BTreeMap::new();
+    let blocks = json["tutorials"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|t| t["blocks"].as_array().into_iter().flatten());
+    for block in blocks {
+        let perf = &block["perf"];
+        let (Some(path), Some(line), Some(limits)) = (
+            block["path"].as_str(),
+            block["line"].as_u64(),
+            perf["limits"].as_object(),
+        ) else {
+            continue;
+        };
+        let figures = limits
+            .iter()
+            .filter_map(|(metric, limit)| {
+                Some((
+                    metric.clone(),
+                    limit.as_f64()?,
+                    perf["measured_ms"][metric].as_f64()?,
+                ))
+            })
+            .collect();
+        let claim = MeasuredClaim {
+            command: perf["command"].as_str().unwrap_or_default().to_owned(),
+            runs: perf["runs"].as_u64().unwrap_or(0) as u32,
+            figures,
+        };
+        claims.insert(format!("{path}:{line}"), claim);
+    }
+    claims
 }
 
 fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {

@@ -44,6 +44,14 @@ const BUILT_IN_STATIC: &[(&str, &[u8])] = &[
         "favicon.svg",
         include_bytes!("../../../theme/static/favicon.svg"),
     ),
+    (
+        "search.js",
+        include_bytes!("../../../theme/static/search.js"),
+    ),
+    (
+        "search.css",
+        include_bytes!("../../../theme/static/search.css"),
+    ),
 ];
 
 /// Built-in theme plus the site's overrides. Unreadable override files are reported and skipped.

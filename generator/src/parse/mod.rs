@@ -240,6 +240,11 @@ pub fn parse_page(
                 }
                 events.push(Event::Start(Tag::Paragraph));
             }
+            // Cells and list items are separate words for search, not glued together.
+            Event::End(TagEnd::TableCell | TagEnd::Item) => {
+                sections.text(" ");
+                events.push(event);
+            }
             Event::End(TagEnd::Paragraph) => {
                 in_first_paragraph = false;
                 sections.text(" ");
@@ -563,6 +568,15 @@ mod tests {
             ),
             ("install", "Install", "ax index")
         );
+    }
+
+    #[test]
+    fn table_cells_are_separate_words_for_search() {
+        let t = tree(&[(
+            "content/a.md",
+            "| name | value |\n|---|---|\n| token | 7 |\n",
+        )]);
+        assert_eq!(parse(&t, 0).0.search_sections[0].body, "name value token 7");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Syntax highlighting with syntect, as CSS classes (`hl-*`) so one stylesheet serves a light and a dark
 //! theme. Input: a code block; output: HTML. Also produces the highlighting CSS for both themes.
 
-use crate::model::CodeBlock;
+use crate::model::{CodeBlock, MeasuredClaim};
 use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -49,14 +49,25 @@ pub fn escape_html(text: &str) -> String {
 /// The HTML of one code block: a figure with an optional file caption and a highlighted `<pre>`.
 /// Unknown languages are escaped, not highlighted.
 pub fn render_code_block(block: &CodeBlock) -> String {
+    let shown_code;
+    let code = if block.lang == "rust" {
+        // rustdoc's hidden setup lines are compiled by `docgen test` but not shown to readers.
+        shown_code = block
+            .code
+            .lines()
+            .filter(|l| !crate::doctest::extract::is_hidden_line(l))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>();
+        &shown_code
+    } else {
+        &block.code
+    };
     let highlighted = if block.lang == "console" {
-        highlight_console(&block.code)
+        highlight_console(code)
     } else {
         match syntax_for(&block.lang) {
-            Some(syntax) => {
-                highlight(&block.code, syntax).unwrap_or_else(|| escape_html(&block.code))
-            }
-            None => escape_html(&block.code),
+            Some(syntax) => highlight(code, syntax).unwrap_or_else(|| escape_html(code)),
+            None => escape_html(code),
         }
     };
     let lang = escape_html(&block.lang);
@@ -80,6 +91,28 @@ fn highlight(code: &str, syntax: &SyntaxReference) -> Option<String> {
             .ok()?;
     }
     Some(generator.finalize())
+}
+
+/// A `perf` block: the claim as written and, when `docgen test` has run, what it measured.
+pub fn render_perf_claim(block: &CodeBlock, measured: Option<&MeasuredClaim>) -> String {
+    let claim = escape_html(&block.code);
+    let result = match measured {
+        Some(m) => {
+            let figures: Vec<String> = m
+                .figures
+                .iter()
+                .map(|(metric, limit, value)| {
+                    let verdict = if value <= limit { "holds" } else { "does not hold" };
+                    format!("{metric} {value:.1} ms (claim: under {limit} ms, {verdict})")
+                })
+                .collect();
+            format!("<p class=\"perf-measured\">Measured by <code>docgen test</code> over {} runs: {}</p>", m.runs, escape_html(&figures.join("; ")))
+        }
+        None => "<p class=\"perf-measured perf-unmeasured\">Checked by <code>docgen test</code> on every change.</p>".to_owned(),
+    };
+    format!(
+        "<figure class=\"perf-claim\"><figcaption>Performance claim</figcaption><pre><code class=\"language-perf\">{claim}</code></pre>{result}</figure>\n"
+    )
 }
 
 /// A console session: `$ command` lines highlighted as shell with an unselectable prompt, the rest as

@@ -183,11 +183,13 @@ fn render_page(
     }
     let mut content = parsed.html.clone();
     for (i, block) in parsed.code_blocks.iter().enumerate() {
-        content = content.replacen(
-            &code_block_marker(i),
-            &highlight::render_code_block(block),
-            1,
-        );
+        let html = if block.lang == "perf" {
+            let key = format!("{}:{}", block.pos.path.display(), block.pos.line);
+            highlight::render_perf_claim(block, sources.measured_claims.get(&key))
+        } else {
+            highlight::render_code_block(block)
+        };
+        content = content.replacen(&code_block_marker(i), &html, 1);
     }
     let breadcrumbs = views::breadcrumbs(tree, parsed.page);
     let (prev, next) = if page.is_section_index {

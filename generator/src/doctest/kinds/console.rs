@@ -54,7 +54,9 @@ pub fn run(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
             ));
         }
         let mut diff = None;
-        let mut bless = None;
+        // What `--bless` writes: the actual output (redacted) when it differs, else the expected text
+        // as written (keeping its wildcards), preceded by `? N` for a non-zero status.
+        let mut blessed_output = command.expected.clone();
         if let Match::Differs {
             diff: d,
             redacted_actual,
@@ -66,18 +68,19 @@ pub fn run(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
         ) {
             problems.push("output differs".to_owned());
             diff = Some(d);
-            let mut replacement = redacted_actual;
-            if output.status != Some(0)
-                && let Some(status) = output.status
-            {
-                replacement = format!("? {status}\n{replacement}");
-            }
-            bless = Some(BlessEdit {
+            blessed_output = redacted_actual;
+        }
+        let bless = (!problems.is_empty() && !output.timed_out).then(|| {
+            let status_line = match output.status {
+                Some(0) | None => String::new(),
+                Some(status) => format!("? {status}\n"),
+            };
+            BlessEdit {
                 path: block.pos.path.clone(),
                 lines: command.expected_lines,
-                replacement,
-            });
-        }
+                replacement: format!("{status_line}{blessed_output}"),
+            }
+        });
         let outcome = if problems.is_empty() {
             Outcome::Passed
         } else {

@@ -1,0 +1,134 @@
+//! The `console` examples of the ax reference pages (`content/reference/ax/*.md`) are run against the
+//! `router-rs` tutorial fixture and must print what the page shows (`[..]` matches any text in a
+//! line), so the reference cannot drift from the binary.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+struct Example {
+    page: String,
+    line: usize,
+    args: Vec<String>,
+    expected: Vec<String>,
+}
+
+fn console_examples(page: &Path) -> Vec<Example> {
+    let text = std::fs::read_to_string(page).expect("read a reference page");
+    let name = page
+        .file_name()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned();
+    let mut examples: Vec<Example> = Vec::new();
+    let mut in_console = false;
+    for (index, line) in text.lines().enumerate() {
+        if line.starts_with("```") {
+            in_console = !in_console && line == "```console";
+            continue;
+        }
+        if !in_console {
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ ") {
+            let mut words = command.split_whitespace().map(str::to_owned);
+            assert_eq!(
+                words.next().as_deref(),
+                Some("ax"),
+                "{name}:{}: only ax commands",
+                index + 1
+            );
+            examples.push(Example {
+                page: name.clone(),
+                line: index + 1,
+                args: words.collect(),
+                expected: Vec::new(),
+            });
+        } else if let Some(example) = examples.last_mut() {
+            example.expected.push(line.to_owned());
+        }
+    }
+    examples
+}
+
+/// Whether `actual` matches `pattern`, where each `[..]` stands for any text.
+fn line_matches(pattern: &str, actual: &str) -> bool {
+    let parts: Vec<&str> = pattern.split("[..]").collect();
+    if parts.len() == 1 {
+        return pattern == actual;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !actual.starts_with(first) || !actual[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &actual[first.len()..actual.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[test]
+fn reference_console_examples_match_the_binary() {
+    let pages = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/reference/ax");
+    let mut page_paths: Vec<_> = std::fs::read_dir(&pages)
+        .expect("the reference folder exists")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "md"))
+        .collect();
+    page_paths.sort();
+    let mut checked = 0;
+    for page in page_paths {
+        let project = common::copy_fixture("router-rs");
+        let root = project.path();
+        let index_first = Command::cargo_bin("ax")
+            .expect("binary")
+            .current_dir(root)
+            .arg("index")
+            .output();
+        assert!(index_first.expect("run ax index").status.success());
+        for example in console_examples(&page) {
+            if example.args.first().map(String::as_str) == Some("index") {
+                // Index examples show a run from scratch.
+                std::fs::remove_dir_all(root.join(".ax")).expect("remove .ax");
+            }
+            let output = Command::cargo_bin("ax")
+                .expect("binary")
+                .current_dir(root)
+                .env("NO_COLOR", "1")
+                .args(&example.args)
+                .output()
+                .expect("run ax");
+            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+            let actual: Vec<&str> = stdout.lines().collect();
+            let matches = actual.len() == example.expected.len()
+                && actual
+                    .iter()
+                    .zip(&example.expected)
+                    .all(|(actual, pattern)| line_matches(pattern, actual));
+            assert!(
+                matches,
+                "{}:{}: `ax {}` printed\n{stdout}\nbut the page shows\n{}",
+                example.page,
+                example.line,
+                example.args.join(" "),
+                example.expected.join("\n")
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} console examples found");
+}
+
+#[test]
+fn wildcard_matching_is_anchored() {
+    assert!(line_matches("a [..] c", "a bbb c"));
+    assert!(line_matches("[..] KiB)", "18 KiB)"));
+    assert!(!line_matches("a [..] c", "a bbb d"));
+    assert!(!line_matches("exact", "exact but longer"));
+}
