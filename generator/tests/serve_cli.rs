@@ -88,7 +88,7 @@ fn serves_pages_and_assets_from_memory_with_content_types() {
     let html = String::from_utf8_lossy(&body);
     assert!(html.contains("<title>Introduction"), "{html}");
     assert!(
-        html.contains(r#"<script src="/__docgen/livereload.js" defer></script></head>"#),
+        html.contains(r#"<script src="/__docgen/livereload.js?v=0" defer></script></head>"#),
         "the client is injected before </head>"
     );
 

@@ -24,6 +24,8 @@ pub struct ServedSite {
     pub status: ReloadMessage,
     /// The latest tutorial re-run, shown again to a page that connects after it.
     pub tutorial: Option<ReloadMessage>,
+    /// Bumped with every reload message; pages carry the version they were served from.
+    pub version: u64,
 }
 
 /// Shared by every request handler.
@@ -92,7 +94,12 @@ async fn push_messages(mut socket: WebSocket, state: AppState) {
     // Subscribe before reading the state so no message sent in between is lost.
     let mut messages = state.messages.subscribe();
     let current = state.site.borrow().clone();
-    let mut first = vec![current.status.clone()];
+    let mut first = vec![
+        ReloadMessage::Hello {
+            version: current.version,
+        },
+        current.status.clone(),
+    ];
     first.extend(current.tutorial.clone());
     for message in first {
         if socket.send(Message::text(message.to_json())).await.is_err() {
@@ -164,7 +171,7 @@ async fn site_file(State(state): State<AppState>, uri: Uri) -> Response {
     };
     let site = state.site.borrow().clone();
     if let Some(bytes) = site.files.get(&path) {
-        return file_response(StatusCode::OK, &path, bytes);
+        return file_response(StatusCode::OK, &path, bytes, site.version);
     }
     // `/guide/intro` → `/guide/intro/`, as static hosts do, so relative links keep working.
     if site.files.contains_key(&format!("{path}/index.html")) {
@@ -182,20 +189,21 @@ async fn site_file(State(state): State<AppState>, uri: Uri) -> Response {
             .iter()
             .find(|(p, _)| p.starts_with(SEARCH_MANIFEST_PREFIX))
     {
-        return file_response(StatusCode::OK, current, bytes);
+        return file_response(StatusCode::OK, current, bytes, site.version);
     }
     match site.files.get("404.html") {
-        Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes),
+        Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes, site.version),
         // Nothing built yet (the first build failed): a page that can still show the overlay.
         None => file_response(
             StatusCode::NOT_FOUND,
             "404.html",
             b"<!doctype html><html><head><title>docgen serve</title></head><body><p>The site has not been built yet.</p></body></html>",
+            site.version,
         ),
     }
 }
 
-fn file_response(status: StatusCode, path: &str, bytes: &[u8]) -> Response {
+fn file_response(status: StatusCode, path: &str, bytes: &[u8], version: u64) -> Response {
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
     let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
@@ -204,7 +212,7 @@ fn file_response(status: StatusCode, path: &str, bytes: &[u8]) -> Response {
         mime.essence_str().to_owned()
     };
     let body = if is_html {
-        reload::inject_client(bytes)
+        reload::inject_client(bytes, version)
     } else {
         bytes.to_vec()
     };

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   var OVERLAY_ID = "docgen-overlay";
+  // The site version this page was served from (`?v=N` on this script's URL).
+  var pageVersion = new URL(document.currentScript.src).searchParams.get("v");
   var TUTORIAL_ID = "docgen-tutorial";
 
   function el(tag, style, text) {
@@ -78,7 +80,10 @@
     socket.addEventListener("open", function () { document.documentElement.dataset.docgenLive = "connected"; });
     socket.addEventListener("message", function (event) {
       var message = JSON.parse(event.data);
-      if (message.type === "reload") location.reload();
+      if (message.type === "hello") {
+        // The site changed between this page's request and this connection: the reload was missed.
+        if (String(message.version) !== pageVersion) location.reload();
+      } else if (message.type === "reload") location.reload();
       else if (message.type === "errors") showErrors(message.diagnostics);
       else if (message.type === "ok") hideErrors();
       else if (message.type === "tutorial") showTutorial(message);

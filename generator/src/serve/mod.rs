@@ -98,11 +98,12 @@ pub fn run(
     let sections = build::resolved_config(&options.build)
         .map(|(config, _)| config.sections)
         .unwrap_or_else(|_| vec!["content".into(), "tutorials".into()]);
-    let (change_sender, changes) = mpsc::channel();
+    let (event_sender, events) = mpsc::channel();
     let _watcher = watch::watch_sources(&options.build.root, &sections, options.debounce, {
+        let event_sender = event_sender.clone();
         move |change| {
             // The receiver only goes away when the server shuts down.
-            let _ = change_sender.send(change);
+            let _ = event_sender.send(LoopEvent::Changed(change));
         }
     })?;
     let mut rebuilder = Rebuilder::new(options.build.clone());
@@ -112,6 +113,7 @@ pub fn run(
         files: rebuilder.files(),
         status: status_of(&first),
         tutorial: None,
+        version: 0,
     }));
     let site_sender = Arc::new(site_sender);
     let (messages, _) = broadcast::channel(64);
@@ -131,6 +133,7 @@ pub fn run(
                         files: s.files.clone(),
                         status: s.status.clone(),
                         tutorial: Some(message.clone()),
+                        version: s.version,
                     })
                 });
                 let _ = messages.send(message);
@@ -144,7 +147,8 @@ pub fn run(
         move || {
             rebuild_loop(
                 rebuilder,
-                &changes,
+                &events,
+                &event_sender,
                 &site_sender,
                 &messages,
                 tutorial_runner.as_ref(),
@@ -174,88 +178,144 @@ pub fn run(
     Ok(())
 }
 
-/// Wait for changes, rebuild, publish the new site and tell the browsers; then refresh the search bundle.
+/// What the rebuild loop waits for: a batch of saves, or a search bundle built in the background.
+enum LoopEvent {
+    Changed(watch::ChangeSet),
+    SearchBuilt {
+        generation: u64,
+        bundle: Result<Vec<crate::model::OutputFile>, Diagnostic>,
+        elapsed: Duration,
+    },
+}
+
+/// Wait for changes, rebuild, publish the new site and tell the browsers. The search bundle (hundreds of
+/// milliseconds on a large site) is built on its own thread so it never delays the next save's reload.
 fn rebuild_loop(
     mut rebuilder: Rebuilder,
-    changes: &mpsc::Receiver<watch::ChangeSet>,
+    events: &mpsc::Receiver<LoopEvent>,
+    event_sender: &mpsc::Sender<LoopEvent>,
     site: &state_watch::Sender<Arc<ServedSite>>,
     messages: &broadcast::Sender<ReloadMessage>,
     tutorial_runner: Option<&mpsc::Sender<Vec<PathBuf>>>,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) {
     let mut search_stale = false;
-    let mut waiting: Option<watch::ChangeSet> = None;
-    loop {
-        let Some(mut change) = waiting.take().or_else(|| changes.recv().ok()) else {
-            return;
-        };
-        // Edits that queued up while the last rebuild ran are handled in one go.
-        while let Ok(later) = changes.try_recv() {
-            change.merge(later);
-        }
-        let outcome = rebuilder.rebuild(&change);
-        report(ServeEvent::Rebuilt(&outcome));
-        if let Some(runner) = tutorial_runner {
-            let saved = tutorials::saved_tutorials(&change);
-            if !saved.is_empty() {
-                // The runner lives as long as this loop.
-                let _ = runner.send(saved);
-            }
-        }
-        let was_failing = matches!(site.borrow().status, ReloadMessage::Errors { .. });
-        let status = status_of(&outcome);
-        match &outcome.files {
-            Some(files) => {
-                site.send_modify(|s| {
-                    *s = Arc::new(ServedSite {
-                        files: files.clone(),
-                        status: status.clone(),
-                        tutorial: s.tutorial.clone(),
-                    })
-                });
-                if !outcome.changed_files.is_empty() || was_failing {
-                    // No receiver just means no browser is open.
-                    let _ = messages.send(ReloadMessage::Reload {
-                        changed: outcome.changed_files.clone(),
-                    });
+    let mut search_running = false;
+    while let Ok(event) = events.recv() {
+        match event {
+            LoopEvent::Changed(mut change) => {
+                // Saves that queued up while the last rebuild ran are handled in one go.
+                let mut later_events = Vec::new();
+                while let Ok(later) = events.try_recv() {
+                    match later {
+                        LoopEvent::Changed(later) => change.merge(later),
+                        other => later_events.push(other),
+                    }
                 }
-            }
-            None => {
-                site.send_modify(|s| {
-                    *s = Arc::new(ServedSite {
-                        files: s.files.clone(),
-                        status: status.clone(),
-                        tutorial: s.tutorial.clone(),
-                    })
-                });
-                let _ = messages.send(status);
-            }
-        }
-        if outcome.kind == RebuildKind::Full && outcome.succeeded() {
-            search_stale = false;
-        }
-        search_stale |= outcome.search_pending;
-        if search_stale {
-            // Another save is already waiting: render its pages first, rebuild the bundle after the last.
-            if let Ok(next) = changes.try_recv() {
-                waiting = Some(next);
-                continue;
-            }
-            let started = Instant::now();
-            match rebuilder.rebuild_search() {
-                Ok(files) => {
+                for other in later_events {
+                    // Only search results can be here; handled on the next turn, in order.
+                    let _ = event_sender.send(other);
+                }
+                let outcome = rebuilder.rebuild(&change);
+                report(ServeEvent::Rebuilt(&outcome));
+                if let Some(runner) = tutorial_runner {
+                    let saved = tutorials::saved_tutorials(&change);
+                    if !saved.is_empty() {
+                        // The runner lives as long as this loop.
+                        let _ = runner.send(saved);
+                    }
+                }
+                publish(site, messages, &outcome);
+                if outcome.kind == RebuildKind::Full && outcome.succeeded() {
                     search_stale = false;
-                    site.send_modify(|s| {
-                        *s = Arc::new(ServedSite {
-                            files,
-                            status: s.status.clone(),
-                            tutorial: s.tutorial.clone(),
-                        })
-                    });
-                    report(ServeEvent::SearchRebuilt(started.elapsed()));
                 }
-                Err(e) => report(ServeEvent::SearchFailed(&e)),
+                search_stale |= outcome.search_pending;
             }
+            LoopEvent::SearchBuilt {
+                generation,
+                bundle,
+                elapsed,
+            } => {
+                search_running = false;
+                match bundle {
+                    Ok(bundle) => {
+                        // `None`: pages changed while it was built; the next build starts below.
+                        if let Some(files) = rebuilder.apply_search(generation, bundle) {
+                            search_stale = false;
+                            site.send_modify(|s| {
+                                *s = Arc::new(ServedSite {
+                                    files,
+                                    status: s.status.clone(),
+                                    tutorial: s.tutorial.clone(),
+                                    version: s.version,
+                                })
+                            });
+                            report(ServeEvent::SearchRebuilt(elapsed));
+                        }
+                    }
+                    Err(e) => {
+                        // Retried after the next successful rebuild, not in a loop.
+                        search_stale = false;
+                        report(ServeEvent::SearchFailed(&e));
+                    }
+                }
+            }
+        }
+        if search_stale
+            && !search_running
+            && let Some(job) = rebuilder.search_job()
+        {
+            search_running = true;
+            let sender = event_sender.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let bundle = job.build();
+                let _ = sender.send(LoopEvent::SearchBuilt {
+                    generation: job.generation,
+                    bundle,
+                    elapsed: started.elapsed(),
+                });
+            });
+        }
+    }
+}
+
+/// Serve the outcome: the new site and a reload on success, the errors (over the last good site) on failure.
+fn publish(
+    site: &state_watch::Sender<Arc<ServedSite>>,
+    messages: &broadcast::Sender<ReloadMessage>,
+    outcome: &RebuildOutcome,
+) {
+    let was_failing = matches!(site.borrow().status, ReloadMessage::Errors { .. });
+    let status = status_of(outcome);
+    match &outcome.files {
+        Some(files) => {
+            let reload = !outcome.changed_files.is_empty() || was_failing;
+            site.send_modify(|s| {
+                *s = Arc::new(ServedSite {
+                    files: files.clone(),
+                    status: status.clone(),
+                    tutorial: s.tutorial.clone(),
+                    version: s.version + u64::from(reload),
+                })
+            });
+            if reload {
+                // No receiver just means no browser is open.
+                let _ = messages.send(ReloadMessage::Reload {
+                    changed: outcome.changed_files.clone(),
+                });
+            }
+        }
+        None => {
+            site.send_modify(|s| {
+                *s = Arc::new(ServedSite {
+                    files: s.files.clone(),
+                    status: status.clone(),
+                    tutorial: s.tutorial.clone(),
+                    version: s.version,
+                })
+            });
+            let _ = messages.send(status);
         }
     }
 }

@@ -72,6 +72,22 @@ struct LastGood {
 pub struct Rebuilder {
     options: BuildOptions,
     last_good: Option<LastGood>,
+    /// Counts successful builds, so a search bundle built from older pages is never applied.
+    generation: u64,
+}
+
+/// The input of one search-bundle build, taken from the last good pages; built on any thread.
+pub struct SearchJob {
+    pub generation: u64,
+    documents: Vec<crate::model::SearchDocument>,
+    config: crate::config::SearchConfig,
+}
+
+impl SearchJob {
+    /// Build the bundle (tantivy over every section): the slow part, kept off the rebuild path.
+    pub fn build(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+        index::build_search_bundle(&self.documents, &self.config)
+    }
 }
 
 impl Rebuilder {
@@ -79,6 +95,7 @@ impl Rebuilder {
         Rebuilder {
             options,
             last_good: None,
+            generation: 0,
         }
     }
 
@@ -121,22 +138,42 @@ impl Rebuilder {
 
     /// Rebuild the search bundle from the last good pages; returns the site with the new bundle.
     pub fn rebuild_search(&mut self) -> Result<SiteFiles, Diagnostic> {
-        let Some(good) = self.last_good.as_mut() else {
+        let Some(job) = self.search_job() else {
             return Ok(SiteFiles::new());
         };
-        let documents: Vec<_> = good
-            .site
-            .parsed
-            .iter()
-            .flat_map(|p| p.search_sections.iter().cloned())
-            .collect();
-        let bundle = index::build_search_bundle(&documents, &good.site.config.search)?;
-        good.files
-            .retain(|path, _| !path.starts_with(&format!("{}/", index::SEARCH_DIR)));
+        let bundle = job.build()?;
+        Ok(self
+            .apply_search(job.generation, bundle)
+            .unwrap_or_else(|| self.files()))
+    }
+
+    /// What a search-bundle build needs, from the last good pages (`None` before the first success).
+    pub fn search_job(&self) -> Option<SearchJob> {
+        let good = self.last_good.as_ref()?;
+        Some(SearchJob {
+            generation: self.generation,
+            documents: good
+                .site
+                .parsed
+                .iter()
+                .flat_map(|p| p.search_sections.iter().cloned())
+                .collect(),
+            config: good.site.config.search.clone(),
+        })
+    }
+
+    /// Put a built bundle into the site; `None` (nothing applied) when pages changed since its job.
+    pub fn apply_search(&mut self, generation: u64, bundle: Vec<OutputFile>) -> Option<SiteFiles> {
+        if generation != self.generation {
+            return None;
+        }
+        let good = self.last_good.as_mut()?;
+        let search_dir = format!("{}/", index::SEARCH_DIR);
+        good.files.retain(|path, _| !path.starts_with(&search_dir));
         for file in bundle {
             good.files.insert(file.path, Arc::new(file.bytes));
         }
-        Ok(good.files.clone())
+        Some(good.files.clone())
     }
 
     fn plan(&self, change: &ChangeSet) -> Plan {
@@ -276,6 +313,7 @@ impl Rebuilder {
             files,
             warnings,
         });
+        self.generation += 1;
         outcome
     }
 
@@ -360,6 +398,7 @@ impl Rebuilder {
         good.files = files;
         good.warnings = outcome.diagnostics.clone();
         self.last_good = Some(good);
+        self.generation += 1;
         outcome
     }
 }

@@ -18,6 +18,9 @@ pub const CLIENT_JS: &str = include_str!("livereload.js");
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ReloadMessage {
+    /// First message on every connection: the site's version. A page served an older version reloads,
+    /// which closes the gap between a page's request and its socket connecting.
+    Hello { version: u64 },
     /// The site changed: reload the page. `changed` lists the output paths that changed.
     Reload { changed: Vec<String> },
     /// The last build failed; the last good site is still served. Shown in the overlay.
@@ -75,8 +78,9 @@ impl ReloadMessage {
 }
 
 /// Add the client `<script>` to an HTML document, before `</head>` (or at the end when there is none).
-pub fn inject_client(html: &[u8]) -> Vec<u8> {
-    let tag = format!(r#"<script src="{CLIENT_URL}" defer></script>"#);
+/// `version` is the site version the page was served from; the client compares it with the server's.
+pub fn inject_client(html: &[u8], version: u64) -> Vec<u8> {
+    let tag = format!(r#"<script src="{CLIENT_URL}?v={version}" defer></script>"#);
     let needle = b"</head>";
     let at = html
         .windows(needle.len())
@@ -95,17 +99,20 @@ mod tests {
 
     #[test]
     fn client_goes_before_head_end() {
-        let html = inject_client(b"<html><head><title>x</title></head><body></body></html>");
+        let html = inject_client(
+            b"<html><head><title>x</title></head><body></body></html>",
+            7,
+        );
         assert_eq!(
             String::from_utf8_lossy(&html),
-            r#"<html><head><title>x</title><script src="/__docgen/livereload.js" defer></script></head><body></body></html>"#
+            r#"<html><head><title>x</title><script src="/__docgen/livereload.js?v=7" defer></script></head><body></body></html>"#
         );
     }
 
     #[test]
     fn client_is_appended_without_head() {
-        let html = inject_client(b"<p>fragment</p>");
-        assert!(html.ends_with(br#"<script src="/__docgen/livereload.js" defer></script>"#));
+        let html = inject_client(b"<p>fragment</p>", 0);
+        assert!(html.ends_with(br#"<script src="/__docgen/livereload.js?v=0" defer></script>"#));
     }
 
     #[test]
