@@ -109,6 +109,18 @@ fn serves_pages_and_assets_from_memory_with_content_types() {
     assert_eq!(status, 200);
     assert!(head.contains("xml"), "{head}");
 
+    // Pages rendered before the latest search bundle name an older manifest; the newest answers for it.
+    let manifest = html
+        .split('"')
+        .find(|s| s.starts_with("/search/manifest.") && s.ends_with(".json"))
+        .expect("the page names the search manifest");
+    let (status, head, current) = get(&server.addr, manifest);
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: application/json"), "{head}");
+    let (status, _, aliased) = get(&server.addr, "/search/manifest.00000000000.json");
+    assert_eq!(status, 200);
+    assert_eq!(aliased, current);
+
     let (status, _, _) = get(&server.addr, "/guide/intro");
     assert_eq!(status, 308, "a directory without its slash redirects");
 
