@@ -15,7 +15,9 @@ command -v mdbook >/dev/null || { echo "mdbook is not installed (cargo install m
 cargo build --release -q -p docgen -p ax
 docgen=$PWD/target/release/docgen
 ax=$PWD/target/release/ax
-rm -rf "$work" && mkdir -p "$work/site/content" "$work/site/tutorials" "$work/book/src"
+# Keep the compiled dependencies of an earlier run (site/target); everything else is made anew.
+rm -rf "$work/book" "$work/site/tutorials" "$work/site/content" "$work/site/engine"
+mkdir -p "$work/site/content" "$work/site/tutorials" "$work/book/src"
 cp Cargo.lock "$work/site/"
 ln -s "$PWD/engine" "$work/site/engine"
 echo '+++
@@ -23,7 +25,7 @@ title = "bench"
 +++' > "$work/site/content/_index.md"
 
 block() { # one self-contained block using the ax library
-  printf '```rust\nfn main() {\n    let words: Vec<String> = "block %s uses ax %%s".split(%s).map(str::to_owned).collect();\n    assert!(!ax::VERSION.is_empty());\n    assert_eq!(words.len(), 4);\n}\n```\n\n' "$1" "' '"
+  printf '```rust\nfn main() {\n    # extern crate ax;\n    let words: Vec<String> = "block %s uses ax %%s".split(%s).map(str::to_owned).collect();\n    assert!(!ax::VERSION.is_empty());\n    assert_eq!(words.len(), 5);\n}\n```\n\n' "$1" "' '"
 }
 { echo '+++'; echo 'title = "warm-up"'; echo '+++'; block 0; } > "$work/site/tutorials/warmup.md"
 # Warm-up: compile ax and its dependencies once into the shared target dir.
@@ -51,6 +53,6 @@ per_block=$(echo "$(date +%s.%N) - $start" | bc)
 python3 - "$blocks" "$merged" "$per_block" "$warm" <<'PY'
 import sys
 n, merged, per_block, warm = int(sys.argv[1]), *map(float, sys.argv[2:])
-print(f"{n} rust blocks: docgen test (one merged crate) {merged:.1} s, mdbook test (one compile per block) "
-      f"{per_block:.1} s, ratio {per_block/merged:.1}x (target >= 10x); warm cached re-run {warm*1000:.0f} ms")
+print(f"{n} rust blocks: docgen test (one merged crate) {merged:.1f} s, mdbook test (one compile per block) "
+      f"{per_block:.1f} s, ratio {per_block/merged:.1f}x (target >= 10x); warm cached re-run {warm*1000:.0f} ms")
 PY
