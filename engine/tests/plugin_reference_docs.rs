@@ -9,73 +9,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-struct Example {
-    page: String,
-    line: usize,
-    args: Vec<String>,
-    expected: Vec<String>,
-}
+use common::console_examples::{console_examples, line_matches};
 
-/// The same reading of `console` blocks as `reference_docs.rs` (the ax pages' test), kept beside it
-/// rather than shared because each test file is its own crate.
-fn console_examples(page: &Path) -> Vec<Example> {
-    let text = std::fs::read_to_string(page).expect("read a reference page");
-    let name = page
-        .file_name()
-        .expect("file name")
-        .to_string_lossy()
-        .into_owned();
-    let mut examples: Vec<Example> = Vec::new();
-    let mut in_console = false;
-    for (index, line) in text.lines().enumerate() {
-        if line.starts_with("```") {
-            in_console = !in_console && line == "```console";
-            continue;
-        }
-        if !in_console {
-            continue;
-        }
-        if let Some(command) = line.strip_prefix("$ ") {
-            let mut words = command.split_whitespace().map(str::to_owned);
-            assert_eq!(
-                words.next().as_deref(),
-                Some("ax"),
-                "{name}:{}: only ax commands",
-                index + 1
-            );
-            examples.push(Example {
-                page: name.clone(),
-                line: index + 1,
-                args: words.collect(),
-                expected: Vec::new(),
-            });
-        } else if let Some(example) = examples.last_mut() {
-            example.expected.push(line.to_owned());
-        }
-    }
-    examples
-}
-
-/// Whether `actual` matches `pattern`, where each `[..]` stands for any text.
-fn line_matches(pattern: &str, actual: &str) -> bool {
-    let parts: Vec<&str> = pattern.split("[..]").collect();
-    if parts.len() == 1 {
-        return pattern == actual;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !actual.starts_with(first) || !actual[first.len()..].ends_with(last) {
-        return false;
-    }
-    let mut rest = &actual[first.len()..actual.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
-            Some(at) => rest = &rest[at + middle.len()..],
-            None => return false,
-        }
-    }
-    true
-}
-
+/// Copy a folder tree (the catalog plugins into each page's fresh project).
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create a folder");
     for entry in std::fs::read_dir(from).expect("read a folder") {

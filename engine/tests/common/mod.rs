@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod console_examples;
+
 use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
