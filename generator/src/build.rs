@@ -145,6 +145,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
     let mut files = rendered.files;
     files.extend(search_files);
     files.extend(write::site_files(&config, &sources.tree));
+    files.extend(sources.asset_files.iter().cloned());
     files.sort();
     finish_diagnostics(&sources.tree, &mut diagnostics);
     (

@@ -74,6 +74,8 @@ pub struct Section {
 pub struct SiteTree {
     pub pages: Vec<SourcePage>,
     pub sections: Vec<Section>,
+    /// Files next to the pages that the site publishes (images, PDFs...): source path → site URL.
+    pub assets: std::collections::BTreeMap<PathBuf, String>,
 }
 
 /// A heading with its stable, de-duplicated anchor id.
@@ -205,6 +207,9 @@ pub struct MeasuredClaim {
 pub struct SiteSources {
     pub tree: SiteTree,
     pub theme: ThemeSources,
+    /// The bytes of `SiteTree::assets`, as files to write.
+    #[serde(skip)]
+    pub asset_files: Vec<OutputFile>,
     /// Measured perf claims by `path:line` of their block, from `.docgen/last-test.json` if present.
     pub measured_claims: std::collections::BTreeMap<String, MeasuredClaim>,
 }

@@ -253,3 +253,18 @@ fn missing_content_folder_is_an_error() {
         ["content: error: the site has no `content/` folder"]
     );
 }
+
+#[test]
+fn missing_image_names_line_and_column() {
+    let site = TempSite::new();
+    site.file(
+        "content/guide/a.md",
+        "# A\n\nSee ![the diagram](diagram.png).\n",
+    );
+    assert_eq!(
+        errors(&site.build()),
+        [
+            "content/guide/a.md:3:5: error: broken link `diagram.png`: content/guide/diagram.png does not exist"
+        ]
+    );
+}

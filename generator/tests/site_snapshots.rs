@@ -148,3 +148,33 @@ fn rebuild_is_byte_identical() {
     assert!(a.len() > 10);
     assert_eq!(a, listing(&second.path().join("public")));
 }
+
+#[test]
+fn images_next_to_pages_are_published_and_linked_by_url() {
+    let site = common::TempSite::new();
+    site.file(
+        "content/guide/a.md",
+        "# A\n\n![diagram](img/flow.svg) and [the PDF](../spec.pdf).\n",
+    );
+    site.bytes(
+        "content/guide/img/flow.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.bytes("content/spec.pdf", b"%PDF-1.4");
+    let report = site.build();
+    assert!(report.success, "{:?}", report.diagnostics);
+    assert_eq!(
+        std::fs::read(site.out().join("guide/img/flow.svg")).unwrap(),
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+    assert_eq!(
+        std::fs::read(site.out().join("spec.pdf")).unwrap(),
+        b"%PDF-1.4"
+    );
+    let html = std::fs::read_to_string(site.out().join("guide/a/index.html")).unwrap();
+    assert!(
+        html.contains("<img src=\"/guide/img/flow.svg\" alt=\"diagram\""),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"/spec.pdf\">the PDF</a>"), "{html}");
+}

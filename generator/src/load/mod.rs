@@ -14,6 +14,11 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Extensions of files next to pages that are published with the site (and that links may point to).
+pub const ASSET_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "pdf", "mp4", "webm",
+];
+
 /// Folder names never treated as pages: tutorial fixtures are sample code, not documentation.
 const SKIPPED_DIRS: &[&str] = &["fixtures", "node_modules", "target"];
 
@@ -33,6 +38,7 @@ pub fn load_site(
 ) -> (SiteSources, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut files = Vec::new();
+    let mut assets = Vec::new();
     for section_dir in &config.sections {
         let dir = root.join(section_dir);
         if !dir.is_dir() {
@@ -64,6 +70,20 @@ pub fn load_site(
                         .to_path_buf();
                     files.push((section_dir.clone(), relative));
                 }
+                Ok(e)
+                    if e.file_type().is_file()
+                        && e.path().extension().is_some_and(|x| {
+                            ASSET_EXTENSIONS
+                                .contains(&x.to_string_lossy().to_ascii_lowercase().as_str())
+                        }) =>
+                {
+                    let relative = e
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap_or(e.path())
+                        .to_path_buf();
+                    assets.push((section_dir.clone(), relative));
+                }
                 Ok(_) => {}
                 Err(e) => {
                     let path = e
@@ -94,12 +114,37 @@ pub fn load_site(
             Err(e) => problems.push(e),
         }
     }
-    let tree = build_tree(config, pages, &mut problems);
+    let mut tree = build_tree(config, pages, &mut problems);
+    let mut asset_files = Vec::new();
+    for (section_root, relative) in assets {
+        match std::fs::read(root.join(&relative)) {
+            Ok(bytes) => {
+                let inner = relative.strip_prefix(&section_root).unwrap_or(&relative);
+                let path = format!(
+                    "{}{}",
+                    root_url(&section_root),
+                    inner.to_string_lossy().replace('\\', "/")
+                );
+                tree.assets.insert(relative, path.clone());
+                asset_files.push(crate::model::OutputFile {
+                    path: path.trim_start_matches('/').to_owned(),
+                    bytes,
+                });
+            }
+            Err(e) => problems.push(Diagnostic::error(
+                &relative,
+                0,
+                0,
+                format!("cannot read file: {e}"),
+            )),
+        }
+    }
     let measured_claims = read_measured_claims(root);
     (
         SiteSources {
             tree,
             theme,
+            asset_files,
             measured_claims,
         },
         problems,
@@ -375,7 +420,11 @@ fn build_tree(
     for section in &mut sections {
         section.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     }
-    SiteTree { pages, sections }
+    SiteTree {
+        pages,
+        sections,
+        assets: BTreeMap::new(),
+    }
 }
 
 /// Index of the section for `dir`, creating it and its ancestors (up to `root`) on first sight.

@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{ParsedPage, SiteTree};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// Map from a page's source path to its index, for resolving `.md` links.
@@ -26,12 +26,21 @@ pub enum LinkTarget {
     SameAnchor(String),
     /// A `.md` link whose file is not a page of the site.
     MissingPage(PathBuf),
+    /// A file published next to the pages (an image, a PDF): its site URL.
+    Asset(String),
+    /// A link to an asset type (`.png`, `.pdf`...) whose file does not exist.
+    MissingAsset(PathBuf),
     /// External URLs, site-absolute URLs, images, mail: left alone.
     Other,
 }
 
 /// Resolve `target` as written in the page at `from` (site-relative source path).
-pub fn resolve(target: &str, from: &Path, pages: &PageBySource) -> LinkTarget {
+pub fn resolve(
+    target: &str,
+    from: &Path,
+    pages: &PageBySource,
+    assets: &BTreeMap<PathBuf, String>,
+) -> LinkTarget {
     if target.contains("://")
         || target.starts_with("//")
         || target.starts_with("mailto:")
@@ -47,10 +56,18 @@ pub fn resolve(target: &str, from: &Path, pages: &PageBySource) -> LinkTarget {
         None => (target, None),
     };
     let path_part = path_part.split('?').next().unwrap_or(path_part);
-    if !path_part.ends_with(".md") {
-        return LinkTarget::Other;
-    }
     let joined = normalize(&from.parent().unwrap_or(Path::new("")).join(path_part));
+    if !path_part.ends_with(".md") {
+        let is_asset_type = Path::new(path_part).extension().is_some_and(|x| {
+            crate::load::ASSET_EXTENSIONS
+                .contains(&x.to_string_lossy().to_ascii_lowercase().as_str())
+        });
+        return match assets.get(&joined) {
+            Some(url) => LinkTarget::Asset(url.clone()),
+            None if is_asset_type => LinkTarget::MissingAsset(joined),
+            None => LinkTarget::Other,
+        };
+    }
     match pages.get(&joined) {
         Some(&page) => LinkTarget::Page { page, anchor },
         None => LinkTarget::MissingPage(joined),
@@ -137,7 +154,12 @@ mod tests {
 
     #[test]
     fn relative_md_link_resolves() {
-        match resolve("../a.md#top", Path::new("content/guide/b.md"), &pages()) {
+        match resolve(
+            "../a.md#top",
+            Path::new("content/guide/b.md"),
+            &pages(),
+            &BTreeMap::new(),
+        ) {
             LinkTarget::Page { page, anchor } => {
                 assert_eq!((page, anchor.as_deref()), (0, Some("top")))
             }
@@ -148,14 +170,19 @@ mod tests {
     #[test]
     fn missing_md_link_is_reported() {
         assert!(
-            matches!(resolve("nope.md", Path::new("content/a.md"), &pages()), LinkTarget::MissingPage(p) if p == Path::new("content/nope.md"))
+            matches!(resolve("nope.md", Path::new("content/a.md"), &pages(), &BTreeMap::new()), LinkTarget::MissingPage(p) if p == Path::new("content/nope.md"))
         );
     }
 
     #[test]
     fn external_links_are_left_alone() {
         assert!(matches!(
-            resolve("https://x.dev/a.md", Path::new("content/a.md"), &pages()),
+            resolve(
+                "https://x.dev/a.md",
+                Path::new("content/a.md"),
+                &pages(),
+                &BTreeMap::new()
+            ),
             LinkTarget::Other
         ));
     }

@@ -198,6 +198,29 @@ pub fn parse_page(
                 };
                 code = Some((info, String::new(), range.start));
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let pos = positions.at(body, range.start);
+                let (src, _) = resolve_link(
+                    tree,
+                    page_index,
+                    &dest_url,
+                    pos,
+                    pages,
+                    options,
+                    &mut problems,
+                );
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: src,
+                    title,
+                    id,
+                }));
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -297,7 +320,7 @@ fn resolve_link<'a>(
     problems: &mut Vec<Diagnostic>,
 ) -> (CowStr<'a>, Option<Link>) {
     let from = &tree.pages[page_index].source_path;
-    match links::resolve(dest, from, pages) {
+    match links::resolve(dest, from, pages, &tree.assets) {
         LinkTarget::Page { page, anchor } => {
             let mut href = tree.pages[page].url.clone();
             if let Some(a) = &anchor {
@@ -333,6 +356,20 @@ fn resolve_link<'a>(
             );
             d.severity = options.link_severity;
             problems.push(d.with_hint("link to an existing .md file, relative to this page"));
+            (dest.clone(), None)
+        }
+        LinkTarget::Asset(url) => (url.into(), None),
+        LinkTarget::MissingAsset(path) => {
+            let mut d = Diagnostic::error(
+                &pos.path,
+                pos.line,
+                pos.col,
+                format!("broken link `{dest}`: {} does not exist", path.display()),
+            );
+            d.severity = options.link_severity;
+            problems.push(d.with_hint(
+                "put the file next to the page, or fix the path (relative to this page)",
+            ));
             (dest.clone(), None)
         }
         LinkTarget::Other => (dest.clone(), None),
@@ -490,6 +527,7 @@ mod tests {
                 })
                 .collect(),
             sections: vec![],
+            assets: Default::default(),
         }
     }
 
