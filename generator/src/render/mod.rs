@@ -149,6 +149,22 @@ fn render_selected(
     (RenderedSite { files, asset_urls }, problems)
 }
 
+/// Replace the markers `parse` left for code blocks 0..count with their HTML, in one pass over the
+/// page (markers appear in block order); a missing marker leaves the rest of the page as it is.
+fn splice_code_blocks(html: &str, count: usize, render_block: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len() * 2);
+    let mut rest = html;
+    for i in 0..count {
+        let marker = code_block_marker(i);
+        let Some(at) = rest.find(&marker) else { break };
+        out.push_str(&rest[..at]);
+        out.push_str(&render_block(i));
+        rest = &rest[at + marker.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Output path of a page URL: `/guide/intro/` → `guide/intro/index.html`.
 pub fn output_path(url: &str) -> String {
     format!("{}index.html", url.trim_start_matches('/'))
@@ -181,16 +197,15 @@ fn render_page(
         return Err(Diagnostic::error(&page.source_path, 0, 0, format!("template `{template}` does not exist"))
             .with_hint("templates live in theme/templates/; the built-in ones are base, page, section, index and 404"));
     }
-    let mut content = parsed.html.clone();
-    for (i, block) in parsed.code_blocks.iter().enumerate() {
-        let html = if block.lang == "perf" {
+    let content = splice_code_blocks(&parsed.html, parsed.code_blocks.len(), |i| {
+        let block = &parsed.code_blocks[i];
+        if block.lang == "perf" {
             let key = format!("{}:{}", block.pos.path.display(), block.pos.line);
             highlight::render_perf_claim(block, sources.measured_claims.get(&key))
         } else {
             highlight::render_code_block(block)
-        };
-        content = content.replacen(&code_block_marker(i), &html, 1);
-    }
+        }
+    });
     let breadcrumbs = views::breadcrumbs(tree, parsed.page);
     let (prev, next) = if page.is_section_index {
         (None, None)
