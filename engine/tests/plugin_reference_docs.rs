@@ -9,7 +9,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-use common::console_examples::{console_examples, line_matches};
+use common::console_examples::{assert_example_prints_what_the_page_shows, console_examples};
 
 /// Copy a folder tree (the catalog plugins into each page's fresh project).
 fn copy_dir(from: &Path, to: &Path) {
@@ -52,28 +52,7 @@ fn plugin_reference_console_examples_match_the_binary() {
             .output();
         assert!(index.expect("run ax index").status.success());
         for example in examples {
-            let output = Command::cargo_bin("ax")
-                .expect("binary")
-                .current_dir(root)
-                .env("NO_COLOR", "1")
-                .args(&example.args)
-                .output()
-                .expect("run ax");
-            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-            let actual: Vec<&str> = stdout.lines().collect();
-            let matches = actual.len() == example.expected.len()
-                && actual
-                    .iter()
-                    .zip(&example.expected)
-                    .all(|(actual, pattern)| line_matches(pattern, actual));
-            assert!(
-                matches,
-                "{}:{}: `ax {}` printed\n{stdout}\nbut the page shows\n{}",
-                example.page,
-                example.line,
-                example.args.join(" "),
-                example.expected.join("\n")
-            );
+            assert_example_prints_what_the_page_shows(root, &example);
             checked += 1;
         }
     }

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-use common::console_examples::{console_examples, line_matches};
+use common::console_examples::{
+    assert_example_prints_what_the_page_shows, console_examples, line_matches,
+};
 
 #[test]
 fn reference_console_examples_match_the_binary() {
@@ -34,28 +36,7 @@ fn reference_console_examples_match_the_binary() {
                 // Index examples show a run from scratch.
                 std::fs::remove_dir_all(root.join(".ax")).expect("remove .ax");
             }
-            let output = Command::cargo_bin("ax")
-                .expect("binary")
-                .current_dir(root)
-                .env("NO_COLOR", "1")
-                .args(&example.args)
-                .output()
-                .expect("run ax");
-            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-            let actual: Vec<&str> = stdout.lines().collect();
-            let matches = actual.len() == example.expected.len()
-                && actual
-                    .iter()
-                    .zip(&example.expected)
-                    .all(|(actual, pattern)| line_matches(pattern, actual));
-            assert!(
-                matches,
-                "{}:{}: `ax {}` printed\n{stdout}\nbut the page shows\n{}",
-                example.page,
-                example.line,
-                example.args.join(" "),
-                example.expected.join("\n")
-            );
+            assert_example_prints_what_the_page_shows(root, &example);
             checked += 1;
         }
     }

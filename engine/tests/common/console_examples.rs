@@ -69,3 +69,30 @@ pub fn line_matches(pattern: &str, actual: &str) -> bool {
     }
     true
 }
+
+/// Run `example` with the `ax` binary in `root` and assert its stdout matches the page, naming the
+/// page and line when it does not.
+pub fn assert_example_prints_what_the_page_shows(root: &Path, example: &Example) {
+    let output = assert_cmd::Command::cargo_bin("ax")
+        .expect("binary")
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .args(&example.args)
+        .output()
+        .expect("run ax");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let actual: Vec<&str> = stdout.lines().collect();
+    let matches = actual.len() == example.expected.len()
+        && actual
+            .iter()
+            .zip(&example.expected)
+            .all(|(actual, pattern)| line_matches(pattern, actual));
+    assert!(
+        matches,
+        "{}:{}: `ax {}` printed\n{stdout}\nbut the page shows\n{}",
+        example.page,
+        example.line,
+        example.args.join(" "),
+        example.expected.join("\n")
+    );
+}
