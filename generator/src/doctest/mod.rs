@@ -5,6 +5,7 @@
 //! `extract` turns code blocks into steps (pure); `kinds/` runs one kind of step each; `sandbox` is the
 //! only part that starts processes; `cache` skips unchanged tutorials; `bless` rewrites expected output.
 
+pub mod atomic;
 pub mod bless;
 pub mod cache;
 pub mod extract;
@@ -497,7 +498,7 @@ pub fn update_baseline(root: &Path, run: &TestRun) -> std::io::Result<usize> {
         }
     }
     let text = serde_json::to_string_pretty(&baseline).map_err(std::io::Error::other)?;
-    std::fs::write(root.join(BASELINE_FILE), text + "\n")?;
+    atomic::write_atomic(&root.join(BASELINE_FILE), (text + "\n").as_bytes())?;
     Ok(updated)
 }
 
@@ -507,5 +508,5 @@ pub fn save_last_results(root: &Path, run: &TestRun) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, report::json(run))
+    atomic::write_atomic(&path, report::json(run).as_bytes())
 }

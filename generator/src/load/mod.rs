@@ -58,6 +58,18 @@ pub fn load_site(
             })
         {
             match entry {
+                // A page linked in from outside the site would publish a file the site does not own.
+                Ok(e)
+                    if e.path_is_symlink()
+                        && e.path().extension().is_some_and(|x| x == "md")
+                        && !resolves_inside(e.path(), root) =>
+                {
+                    let relative = e.path().strip_prefix(root).unwrap_or(e.path());
+                    problems.push(
+                        Diagnostic::error(relative, 0, 0, "this page is a symlink to a file outside the site")
+                            .with_hint("copy the file into the site, or link to a file inside the site root"),
+                    );
+                }
                 // Symlinks are kept so a dangling one is reported when read, not skipped in silence.
                 Ok(e)
                     if !e.file_type().is_dir()
@@ -291,6 +303,15 @@ pub struct BodyUpdate {
     pub body_start_line: usize,
     /// Front-matter warnings (unknown keys), as `load_site` reports them.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// True when `path` resolves to a file under `root` (a dangling link counts as inside: reading it
+/// reports the error).
+fn resolves_inside(path: &Path, root: &Path) -> bool {
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(target), Ok(root)) => target.starts_with(root),
+        _ => true,
+    }
 }
 
 /// Re-read one page `load_site` read before. `Ok(Some)` when only its body changed; `Ok(None)` when its

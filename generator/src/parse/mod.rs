@@ -125,11 +125,16 @@ pub fn parse_page(
                         offset,
                     } = heading.take().expect("heading state was just matched");
                     let text = plain_text(&inner);
-                    let id = unique_id(id.unwrap_or_else(|| slug_id(&text)), &mut used_ids);
+                    let id = unique_id(
+                        id.map_or_else(|| slug_id(&text), |id| attribute_safe(&id)),
+                        &mut used_ids,
+                    );
                     let level_number = heading_level_number(level);
                     let class_attr = if classes.is_empty() {
                         String::new()
                     } else {
+                        let classes: Vec<String> =
+                            classes.iter().map(|c| attribute_safe(c)).collect();
                         format!(" class=\"{}\"", classes.join(" "))
                     };
                     events.push(Event::Html(
@@ -425,6 +430,21 @@ pub fn slug_id(text: &str) -> String {
 }
 
 /// De-duplicate ids within a page: `intro`, `intro-1`, `intro-2`, in document order.
+/// An author's `{#id}` or `{.class}` with every character that could end or break out of the
+/// HTML attribute (quotes, `<`, `>`, `&`, whitespace) replaced by `-`.
+fn attribute_safe(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if matches!(c, '"' | '\'' | '<' | '>' | '&' | '`') || c.is_whitespace() {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 fn unique_id(id: String, used: &mut HashSet<String>) -> String {
     let mut candidate = id.clone();
     let mut n = 0;
@@ -546,6 +566,19 @@ mod tests {
     fn heading_attribute_sets_the_id() {
         let t = tree(&[("content/a.md", "## Install it {#install}\n")]);
         assert_eq!(parse(&t, 0).0.headings[0].id, "install");
+    }
+
+    #[test]
+    fn heading_attributes_cannot_break_out_of_their_html_attribute() {
+        let t = tree(&[(
+            "content/a.md",
+            "## Title {#a\"onmouseover=\"alert(1) .b\"><script>}\n",
+        )]);
+        let (p, _) = parse(&t, 0);
+        let h = &p.headings[0];
+        assert!(!h.id.contains(['"', '<', '>']), "{:?}", h.id);
+        assert!(!p.html.contains("<script>"), "{}", p.html);
+        assert!(!p.html.contains("\"onmouseover"), "{}", p.html);
     }
 
     #[test]
