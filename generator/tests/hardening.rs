@@ -52,13 +52,13 @@ fn heading_attributes_cannot_inject_html() {
     let site = TempSite::new();
     site.file(
         "content/h.md",
-        "+++\ntitle = \"H\"\n+++\n\n## Title {#x\"onmouseover=\"alert(1) .c\"><img}\n",
+        "+++\ntitle = \"H\"\n+++\n\n## Title {#x\"onmouseover=\"alert(1) .c\"onclick=\"y}\n",
     );
     let report = site.build();
     assert!(report.success, "{:?}", errors(&report));
     let html = std::fs::read_to_string(site.out().join("h/index.html")).expect("page written");
     assert!(!html.contains("\"onmouseover"), "attribute injected: {html}");
-    assert!(!html.contains("<img"), "element injected");
+    assert!(!html.contains("\"onclick"), "attribute injected: {html}");
 }
 
 #[test]
