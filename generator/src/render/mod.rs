@@ -16,7 +16,7 @@ use crate::model::{OutputFile, ParsedPage, SiteSources, code_block_marker};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use templates::Templates;
-use views::{LinkView, PageView, SiteView};
+use views::{LinkView, NavItem, PageView, SiteView};
 
 /// The site's rendered files and the URLs templates used for fingerprinted assets.
 pub struct RenderedSite {
@@ -118,15 +118,13 @@ fn render_selected(
     for p in parsed {
         by_page[p.page] = Some(p);
     }
-    let roots: Vec<usize> = (0..tree.sections.len())
-        .filter(|&s| tree.sections[s].parent.is_none())
-        .collect();
+    let nav = SiteNav::new(tree);
 
     let results: Vec<Result<OutputFile, Diagnostic>> = parsed
         .par_iter()
         .filter(|p| selection.is_none_or(|pages| pages.contains(&p.page)))
         .map(|p| {
-            let result = render_page(config, sources, &templates, &site, &roots, &by_page, p);
+            let result = render_page(config, sources, &templates, &site, &nav, &by_page, p);
             on_page_rendered();
             result
         })
@@ -138,7 +136,7 @@ fn render_selected(
         }
     }
     if selection.is_none() {
-        match render_not_found(config, sources, &templates, &site, &roots) {
+        match render_not_found(config, &templates, &site, &nav) {
             Ok(f) => files.push(f),
             Err(e) => problems.push(e),
         }
@@ -147,6 +145,20 @@ fn render_selected(
     problems.sort();
     problems.dedup();
     (RenderedSite { files, asset_urls }, problems)
+}
+
+/// The sidebar tree and its reading order, computed once per build and shared by every page.
+struct SiteNav {
+    tree: Vec<NavItem>,
+    order: Vec<LinkView>,
+}
+
+impl SiteNav {
+    fn new(tree: &crate::model::SiteTree) -> SiteNav {
+        let nav = views::nav_tree(tree);
+        let order = views::reading_order(&nav);
+        SiteNav { tree: nav, order }
+    }
 }
 
 /// Replace the markers `parse` left for code blocks 0..count with their HTML, in one pass over the
@@ -175,7 +187,7 @@ fn render_page(
     sources: &SiteSources,
     templates: &Templates,
     site: &SiteView,
-    roots: &[usize],
+    nav: &SiteNav,
     by_page: &[Option<&ParsedPage>],
     parsed: &ParsedPage,
 ) -> Result<OutputFile, Diagnostic> {
@@ -207,10 +219,10 @@ fn render_page(
         }
     });
     let breadcrumbs = views::breadcrumbs(tree, parsed.page);
-    let (prev, next) = if page.is_section_index {
+    let (prev, next) = if is_home {
         (None, None)
     } else {
-        views::prev_next(tree, parsed.page)
+        views::prev_next(&nav.order, &page.url)
     };
     let description = seo::meta_description(
         fm.description.as_deref(),
@@ -229,7 +241,9 @@ fn render_page(
             breadcrumbs: &breadcrumbs,
         },
     );
-    let (pages, subsections) = if page.is_section_index {
+    let (pages, subsections) = if is_home {
+        (Vec::new(), views::home_listing(tree, by_page, &nav.tree))
+    } else if page.is_section_index {
         views::section_listing(tree, by_page, page.section)
     } else {
         (Vec::new(), Vec::new())
@@ -257,12 +271,10 @@ fn render_page(
         json_ld,
         og_type: "article".into(),
     };
-    let chain = views::section_chain(tree, page.section);
-    let nav = views::nav_for(tree, roots, &chain, &page.url);
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav);
+    context.insert("nav", &views::nav_for(&nav.tree, &page.url));
     let html = templates.render(template, &context)?;
     Ok(OutputFile {
         path: output_path(&page.url),
@@ -272,10 +284,9 @@ fn render_page(
 
 fn render_not_found(
     config: &Config,
-    sources: &SiteSources,
     templates: &Templates,
     site: &SiteView,
-    roots: &[usize],
+    nav: &SiteNav,
 ) -> Result<OutputFile, Diagnostic> {
     let view = PageView {
         title: "Page not found".into(),
@@ -301,11 +312,10 @@ fn render_not_found(
         json_ld: String::new(),
         og_type: "website".into(),
     };
-    let nav = views::nav_for(&sources.tree, roots, &[], "");
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav);
+    context.insert("nav", &nav.tree);
     let html = templates.render("404.html", &context)?;
     Ok(OutputFile {
         path: "404.html".into(),
