@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Report broken links as warnings instead of errors.
     pub warn_links: bool,
+    /// Force `relative_urls` on (a build meant to be opened from disk).
+    pub relative_urls: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
     pub progress: indicatif::ProgressBar,
 }
@@ -36,6 +38,7 @@ impl BuildOptions {
             include_drafts: false,
             base_url: None,
             warn_links: false,
+            relative_urls: false,
             progress: indicatif::ProgressBar::hidden(),
         }
     }
@@ -82,9 +85,10 @@ pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic>
     }
 }
 
-/// `docgen.toml` with the command line's overrides (`--base-url`) applied.
+/// `docgen.toml` with the command line's overrides (`--base-url`, `--relative-urls`) applied.
 pub fn resolved_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let (mut config, warnings) = read_config(&options.root)?;
+    config.relative_urls |= options.relative_urls;
     if let Some(base_url) = &options.base_url {
         config.base_url = if base_url.ends_with('/') {
             base_url.clone()

@@ -123,14 +123,9 @@
         // Focus stays in the drawer (and its button) while it is open.
         var items = focusables();
         var at = items.indexOf(document.activeElement);
-        var last = items.length - 1;
-        if (event.shiftKey && at <= 0) {
-          event.preventDefault();
-          items[last].focus();
-        } else if (!event.shiftKey && (at === last || at === -1)) {
-          event.preventDefault();
-          items[0].focus();
-        }
+        var step = event.shiftKey ? -1 : 1;
+        event.preventDefault();
+        items[at < 0 ? 0 : (at + step + items.length) % items.length].focus();
       }
     });
     var onChange = function () {

@@ -230,7 +230,13 @@ pub fn highlight_css() -> String {
             .unwrap_or_default()
     };
     let light = css(LIGHT_THEME, LIGHT_CODE_BACKGROUND);
-    let dark = css(DARK_THEME, DARK_CODE_BACKGROUND);
+    // Scopes only the light theme colours would keep their light colour in dark mode: the light theme
+    // re-read against the dark background comes first, the dark theme's own rules then win.
+    let dark = format!(
+        "{}\n{}",
+        css(LIGHT_THEME, DARK_CODE_BACKGROUND),
+        css(DARK_THEME, DARK_CODE_BACKGROUND)
+    );
     format!(
         "/* syntax highlighting: {LIGHT_THEME} (light), {DARK_THEME} (dark) */\n{}\n@media (prefers-color-scheme: dark) {{\n:root:not([data-theme=light]) {{\n{}\n}}\n}}\n:root[data-theme=dark] {{\n{}\n}}\n",
         light, dark, dark

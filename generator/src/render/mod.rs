@@ -3,6 +3,7 @@
 //! Templates see only the view types of `views`; nothing here writes to disk.
 
 mod highlight;
+mod relative;
 mod seo;
 mod templates;
 mod views;
@@ -177,6 +178,22 @@ fn splice_code_blocks(html: &str, count: usize, render_block: impl Fn(usize) -> 
     out
 }
 
+/// Task-list checkboxes (`- [x] item`) get an accessible name, "Done" or "Not done": pulldown-cmark
+/// writes them as bare disabled inputs, which screen readers announce as an unlabelled checkbox.
+fn label_task_checkboxes(html: &str) -> String {
+    if !html.contains("type=\"checkbox\"") {
+        return html.to_string();
+    }
+    html.replace(
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>",
+    )
+    .replace(
+        "<input disabled=\"\" type=\"checkbox\"/>",
+        "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>",
+    )
+}
+
 /// Output path of a page URL: `/guide/intro/` → `guide/intro/index.html`.
 pub fn output_path(url: &str) -> String {
     format!("{}index.html", url.trim_start_matches('/'))
@@ -218,6 +235,7 @@ fn render_page(
             highlight::render_code_block(block)
         }
     });
+    let content = label_task_checkboxes(&content);
     let breadcrumbs = views::breadcrumbs(tree, parsed.page);
     let (prev, next) = if is_home {
         (None, None)
@@ -275,7 +293,10 @@ fn render_page(
     context.insert("site", site);
     context.insert("page", &view);
     context.insert("nav", &views::nav_for(&nav.tree, &page.url));
-    let html = templates.render(template, &context)?;
+    let mut html = templates.render(template, &context)?;
+    if config.relative_urls {
+        html = relative::relativize(&html, &page.url);
+    }
     Ok(OutputFile {
         path: output_path(&page.url),
         bytes: html.into_bytes(),
@@ -321,4 +342,18 @@ fn render_not_found(
         path: "404.html".into(),
         bytes: html.into_bytes(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn task_checkboxes_are_labelled() {
+        let html = "<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nship</li><li><input disabled=\"\" type=\"checkbox\"/>\ntest</li>";
+        let out = super::label_task_checkboxes(html);
+        assert!(out.contains("checked=\"\" aria-label=\"Done\"/>"), "{out}");
+        assert!(
+            out.contains("type=\"checkbox\" aria-label=\"Not done\"/>"),
+            "{out}"
+        );
+    }
 }
