@@ -210,11 +210,7 @@ pub fn unhide_line(line: &str) -> String {
     }
 }
 
-/// True for a line rustdoc hides from the rendered page.
-pub fn is_hidden_line(line: &str) -> bool {
-    let trimmed = line.trim_start();
-    trimmed.starts_with("# ") || trimmed == "#"
-}
+pub use crate::model::is_hidden_line;
 
 fn rust_block(block: &CodeBlock) -> RustBlock {
     // rustdoc's hidden lines: `# code` (after any indentation) is compiled but not shown; `#` alone is
