@@ -23,8 +23,8 @@ pub struct Config {
     /// Source folders, in nav order; `content` is served at `/`, any other at `/NAME/`.
     /// Default: `["content", "tutorials"]`.
     pub sections: Vec<String>,
-    /// Folders (relative to the site root, e.g. `content/snippets`) whose files are not published:
-    /// snippets that other pages include. Default: none.
+    /// Folders or files (relative to the site root, e.g. `content/snippets`) that are not published:
+    /// snippets that other pages include, data files. Default: none.
     pub exclude: Vec<String>,
     pub search: SearchConfig,
 }

@@ -110,6 +110,12 @@ fn folder_index_md_is_the_folders_page() {
     assert!(report.success, "{:?}", errors(&report));
     assert!(read(&site, "bundle/index.html").contains("Here."));
     assert!(!site.out().join("bundle/index/index.html").exists());
+    // Beside an `_index.md`, `index.md` is a page named "index" (the repo's own `ax index` reference).
+    site.file("content/cmd/_index.md", "# Commands\n");
+    site.file("content/cmd/index.md", "# The index command\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert!(read(&site, "cmd/index/index.html").contains("The index command"));
 }
 
 #[test]

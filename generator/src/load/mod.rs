@@ -285,10 +285,12 @@ fn read_page(
         .with_hint(format!("templates available: {}", templates.join(", "))));
     }
     let mut front_matter = split.front_matter;
-    // `folder/index.md` (a Hugo or Zola page bundle) is the folder's page, like `_index.md`.
-    let is_section_index = relative
-        .file_name()
-        .is_some_and(|n| n == "_index.md" || n == "index.md");
+    // `folder/index.md` (a Hugo or Zola page bundle) is the folder's page, like `_index.md`, unless the
+    // folder has an `_index.md` too: then it is a page named "index" (e.g. the `ax index` command).
+    let is_section_index = relative.file_name().is_some_and(|n| {
+        n == "_index.md"
+            || (n == "index.md" && !root.join(relative.with_file_name("_index.md")).exists())
+    });
     if front_matter.title.is_empty() {
         front_matter.title =
             first_heading(split.body).unwrap_or_else(|| humanize(&file_stem(relative)));
