@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub warn_links: bool,
     /// Force `relative_urls` on (a build meant to be opened from disk).
     pub relative_urls: bool,
+    /// Name every skipped file instead of summarising them in one warning.
+    pub verbose: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
     pub progress: indicatif::ProgressBar,
 }
@@ -39,6 +41,7 @@ impl BuildOptions {
             base_url: None,
             warn_links: false,
             relative_urls: false,
+            verbose: false,
             progress: indicatif::ProgressBar::hidden(),
         }
     }
@@ -90,6 +93,9 @@ pub fn resolved_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic
     let (mut config, warnings) = read_config(&options.root)?;
     config.relative_urls |= options.relative_urls;
     if let Some(base_url) = &options.base_url {
+        config::check_base_url(base_url).map_err(|problem| {
+            Diagnostic::error("--base-url", 0, 0, format!("invalid base_url: {problem}"))
+        })?;
         config.base_url = if base_url.ends_with('/') {
             base_url.clone()
         } else {
@@ -113,6 +119,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         &config,
         &load::LoadOptions {
             include_drafts: options.include_drafts,
+            verbose: options.verbose,
         },
     );
     diagnostics.extend(problems);

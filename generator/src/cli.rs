@@ -41,6 +41,9 @@ enum Command {
         /// the same as `relative_urls = true` in docgen.toml.
         #[arg(long)]
         relative_urls: bool,
+        /// Name each skipped file (unknown type) instead of one summary warning.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Serve the site on 127.0.0.1 with live reload; rebuild on every save.
     ///
@@ -125,6 +128,7 @@ pub fn run() -> i32 {
             base_url,
             warn_links,
             relative_urls,
+            verbose,
         } => {
             let stderr_is_tty = std::io::stderr().is_terminal();
             let mut options = BuildOptions::new(root);
@@ -133,6 +137,7 @@ pub fn run() -> i32 {
             options.base_url = base_url;
             options.warn_links = warn_links;
             options.relative_urls = relative_urls;
+            options.verbose = verbose;
             if stderr_is_tty {
                 options.progress = indicatif::ProgressBar::new(0).with_style(
                     indicatif::ProgressStyle::with_template(
