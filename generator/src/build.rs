@@ -7,7 +7,7 @@
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
 use crate::model::{OutputFile, ParsedPage, SiteSources};
-use crate::{index, load, parse, render, write};
+use crate::{check, index, load, parse, render, write};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -148,12 +148,40 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         options.progress.inc(1)
     });
     options.progress.finish_and_clear();
+    // Pages that failed to render are missing from the output; checking links to them would only
+    // repeat the render error.
+    let rendered_completely = !has_errors(&problems);
     diagnostics.extend(problems);
 
     let mut files = rendered.files;
     files.extend(search_files);
     files.extend(sources.asset_files.iter().cloned());
     files.sort();
+
+    // Check what would ship: every link of every HTML file. A problem `parse` already reported at the
+    // same place (a missing `.md` target) is not reported twice.
+    let checked = check::check_output(
+        if rendered_completely { &files } else { &[] },
+        &check::CheckInput {
+            config: &config,
+            tree: &sources.tree,
+            parsed: &parsed,
+            theme: &sources.theme,
+            origins: &rendered.origins,
+            severity: link_severity,
+        },
+    );
+    let reported: std::collections::HashSet<(PathBuf, usize, usize)> = diagnostics
+        .iter()
+        .filter(|d| d.line > 0)
+        .map(|d| (d.path.clone(), d.line, d.col))
+        .collect();
+    diagnostics.extend(
+        checked
+            .problems
+            .into_iter()
+            .filter(|d| !reported.contains(&(d.path.clone(), d.line, d.col))),
+    );
     finish_diagnostics(&sources.tree, &mut diagnostics);
     (
         Some(BuiltSite {

@@ -12,7 +12,7 @@ mod views;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::html::{output_path, permalink};
-use crate::model::{OutputFile, ParsedPage, SiteSources, code_block_marker};
+use crate::model::{OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use templates::Templates;
@@ -22,6 +22,8 @@ use views::{LinkView, NavItem, PageView, SiteView};
 pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     pub asset_urls: BTreeMap<String, String>,
+    /// For each rendered HTML file, the page and template it came from (for the output check).
+    pub origins: BTreeMap<String, OutputOrigin>,
 }
 
 /// Length of the content hash in fingerprinted file names (hex digits of blake3).
@@ -103,7 +105,14 @@ fn render_selected(
         Ok(t) => t,
         Err(e) => {
             problems.push(e);
-            return (RenderedSite { files, asset_urls }, problems);
+            return (
+                RenderedSite {
+                    files,
+                    asset_urls,
+                    origins: BTreeMap::new(),
+                },
+                problems,
+            );
         }
     };
     let site = SiteView {
@@ -122,7 +131,7 @@ fn render_selected(
     }
     let nav = SiteNav::new(tree);
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = parsed
+    let results: Vec<Result<(OutputFile, OutputOrigin), Diagnostic>> = parsed
         .par_iter()
         .filter(|p| selection.is_none_or(|pages| pages.contains(&p.page)))
         .map(|p| {
@@ -131,25 +140,48 @@ fn render_selected(
             result
         })
         .collect();
+    let mut origins = BTreeMap::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((f, origin)) => {
+                origins.insert(f.path.clone(), origin);
+                files.push(f);
+            }
             Err(e) => problems.push(e),
         }
     }
     let (site_files, site_problems) = feeds::site_files(config, tree, &templates, &site);
+    for f in site_files.iter().filter(|f| f.path.ends_with(".html")) {
+        let origin = OutputOrigin {
+            page: None,
+            template: "redirect.html".into(),
+        };
+        origins.insert(f.path.clone(), origin);
+    }
     files.extend(site_files);
     problems.extend(site_problems);
     if selection.is_none() {
         match render_not_found(config, &templates, &site, &nav) {
-            Ok(f) => files.push(f),
+            Ok(f) => {
+                let origin = OutputOrigin {
+                    page: None,
+                    template: "404.html".into(),
+                };
+                origins.insert(f.path.clone(), origin);
+                files.push(f);
+            }
             Err(e) => problems.push(e),
         }
     }
     // The same template error fails every page; report it once.
     problems.sort();
     problems.dedup();
-    (RenderedSite { files, asset_urls }, problems)
+    let rendered = RenderedSite {
+        files,
+        asset_urls,
+        origins,
+    };
+    (rendered, problems)
 }
 
 /// The sidebar tree and its reading order, computed once per build and shared by every page.
@@ -206,7 +238,7 @@ fn render_page(
     nav: &SiteNav,
     by_page: &[Option<&ParsedPage>],
     parsed: &ParsedPage,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<(OutputFile, OutputOrigin), Diagnostic> {
     let tree = &sources.tree;
     let page = &tree.pages[parsed.page];
     let fm = &page.front_matter;
@@ -297,10 +329,15 @@ fn render_page(
     if config.relative_urls {
         html = relative::relativize(&html, &page.url);
     }
-    Ok(OutputFile {
+    let file = OutputFile {
         path: output_path(&page.url),
         bytes: html.into_bytes(),
-    })
+    };
+    let origin = OutputOrigin {
+        page: Some(parsed.page),
+        template: template.to_owned(),
+    };
+    Ok((file, origin))
 }
 
 fn render_not_found(
