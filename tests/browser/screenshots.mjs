@@ -27,7 +27,7 @@ try {
         count++;
       }
       if (device === "phone") {
-        await page.goto(server.url + paths[2], { waitUntil: "load" });
+        await page.goto(server.url + paths[Math.min(2, paths.length - 1)], { waitUntil: "load" });
         await page.click(".nav-toggle");
         await page.waitForTimeout(300);
         await page.screenshot({ path: path.join(outDir, `drawer-${device}-${scheme}.png`) });
