@@ -18,7 +18,11 @@ pub fn docgen_toml(data: &[u8]) {
             for warning in &warnings {
                 check_diagnostic(warning, &file);
             }
-            assert!(config.base_url.ends_with('/'), "base_url {:?}", config.base_url);
+            assert!(
+                config.base_url.ends_with('/'),
+                "base_url {:?}",
+                config.base_url
+            );
             let search = &config.search;
             for (name, value) in [
                 ("k1", search.k1),
@@ -50,7 +54,10 @@ pub fn ax_toml(data: &[u8]) {
             }
         }
         Err(ax::Error::Config { line, .. }) => {
-            assert!((1..=lines).contains(&line), "error line {line} outside the file");
+            assert!(
+                (1..=lines).contains(&line),
+                "error line {line} outside the file"
+            );
         }
         Err(other) => panic!("ax.toml text gave a non-config error: {other}"),
     }
@@ -78,7 +85,10 @@ pub fn plugin_toml(data: &[u8]) {
             assert!(manifest.ax.matches(&ax_version));
         }
         Err(ax::plugin::PluginError::Manifest { line, .. }) => {
-            assert!((1..=lines).contains(&line), "error line {line} outside the file");
+            assert!(
+                (1..=lines).contains(&line),
+                "error line {line} outside the file"
+            );
         }
         Err(other) => panic!("plugin.toml text gave a non-manifest error: {other}"),
     }

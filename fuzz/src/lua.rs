@@ -73,7 +73,18 @@ const RETURNS: &[&str] = &[
     "query .. \"\\0\" .. query",
 ];
 
-const NUMBERS: &[i64] = &[0, 1, 7, 100, 1_000, 65_536, 1_000_000, 100_000_000, -1, i64::MAX];
+const NUMBERS: &[i64] = &[
+    0,
+    1,
+    7,
+    100,
+    1_000,
+    65_536,
+    1_000_000,
+    100_000_000,
+    -1,
+    i64::MAX,
+];
 
 /// One scratch plugin folder per process, rewritten for every input.
 fn plugin_dir() -> &'static Path {
@@ -103,11 +114,14 @@ pub fn generate(data: &[u8]) -> String {
     let mut bytes = Bytes::new(data);
     let mut source = String::from("local acc = {}\n");
     for _ in 0..bytes.below(3) {
-        source.push_str(&format!("pcall(function() {} end)\n", statement(&mut bytes)));
+        source.push_str(&format!(
+            "pcall(function() {} end)\n",
+            statement(&mut bytes)
+        ));
     }
     source.push_str("return {\n  on_query = function(query)\n");
     for _ in 0..bytes.below(5) {
-        let guarded = bytes.byte() % 2 == 0;
+        let guarded = bytes.byte().is_multiple_of(2);
         let line = statement(&mut bytes);
         if guarded {
             source.push_str(&format!("    pcall(function() {line} end)\n"));

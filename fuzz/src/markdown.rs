@@ -30,7 +30,10 @@ fn front_matter_in_fences(fence: &str, data: &[u8]) {
 fn check_split(file: &str) {
     match split_front_matter(Path::new(PAGE_PATH), file) {
         Ok(split) => {
-            assert!(file.ends_with(split.body), "the body is not the file's tail");
+            assert!(
+                file.ends_with(split.body),
+                "the body is not the file's tail"
+            );
             let before = &file[..file.len() - split.body.len()];
             assert_eq!(
                 split.body_start_line,
@@ -63,6 +66,7 @@ fn site(file_text: &str) -> Option<SiteTree> {
         body_start_line: start,
         section: 0,
         is_section_index: false,
+        generated: false,
     };
     Some(SiteTree {
         pages: vec![
@@ -115,7 +119,11 @@ pub fn parse_page(data: &[u8]) {
 
     let mut ids = HashSet::new();
     for heading in &parsed.headings {
-        assert!(ids.insert(heading.id.as_str()), "duplicate heading id {:?}", heading.id);
+        assert!(
+            ids.insert(heading.id.as_str()),
+            "duplicate heading id {:?}",
+            heading.id
+        );
         assert!(
             !heading.id.contains(['"', '<', '>']) && !heading.id.contains(char::is_whitespace),
             "heading id {:?} can break out of its HTML attribute",

@@ -15,7 +15,7 @@ pub fn scan_python(data: &[u8]) {
 
 /// TypeScript with JSX (`.tsx`) exercises the larger of the two TypeScript grammars.
 pub fn scan_typescript(data: &[u8]) {
-    let path = if data.first().is_some_and(|b| b % 2 == 0) {
+    let path = if data.first().is_some_and(|b| b.is_multiple_of(2)) {
         "src/view.tsx"
     } else {
         "src/index.ts"
@@ -39,7 +39,10 @@ fn scan(data: &[u8], language: Language, path: &str) {
     let lines: Vec<&str> = source.split('\n').collect();
     let line_count = lines.len() as u32;
     for symbol in &symbols {
-        assert!(!symbol.name.is_empty(), "a symbol without a name: {symbol:?}");
+        assert!(
+            !symbol.name.is_empty(),
+            "a symbol without a name: {symbol:?}"
+        );
         assert_eq!(symbol.path, path);
         assert_eq!(symbol.lang, language);
         assert!(
@@ -48,9 +51,15 @@ fn scan(data: &[u8], language: Language, path: &str) {
             symbol.line,
             symbol.end_line
         );
-        assert!(symbol.end_line <= line_count, "end line past the file: {symbol:?}");
+        assert!(
+            symbol.end_line <= line_count,
+            "end line past the file: {symbol:?}"
+        );
         assert!(symbol.column >= 1, "column 0: {symbol:?}");
-        assert!(!symbol.signature.contains('\n'), "multi-line signature: {symbol:?}");
+        assert!(
+            !symbol.signature.contains('\n'),
+            "multi-line signature: {symbol:?}"
+        );
     }
     for reference in &references {
         assert!(!reference.name.is_empty(), "a reference without a name");
@@ -60,5 +69,9 @@ fn scan(data: &[u8], language: Language, path: &str) {
         );
     }
     let again = ax::extract_symbols(&source, language, path);
-    assert_eq!(again, Some((symbols, references)), "extraction is not deterministic");
+    assert_eq!(
+        again,
+        Some((symbols, references)),
+        "extraction is not deterministic"
+    );
 }

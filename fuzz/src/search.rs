@@ -25,12 +25,12 @@ fn decode_arbitrary(shard: &[u8]) {
     let Ok(terms) = decode_shard(shard) else {
         return;
     };
-    let canonical = terms
-        .windows(2)
-        .all(|w| w[0].0 < w[1].0)
+    let canonical = terms.windows(2).all(|w| w[0].0 < w[1].0)
         && terms.iter().all(|(_, postings)| {
             postings.windows(2).all(|w| w[0].ordinal < w[1].ordinal)
-                && postings.iter().all(|p| p.fields.iter().any(|f| f.term_frequency > 0))
+                && postings
+                    .iter()
+                    .all(|p| p.fields.iter().any(|f| f.term_frequency > 0))
         });
     if canonical {
         // A decoded canonical shard re-encodes to a shard that decodes to the same terms.
@@ -53,7 +53,10 @@ fn round_trip_terms(bytes: &mut Bytes) {
         let mut ordinal = 0u32;
         for _ in 0..bytes.below(6) {
             ordinal = ordinal.saturating_add(bytes.u32() % 1000 + u32::from(!postings.is_empty()));
-            if postings.last().is_some_and(|p: &Posting| p.ordinal == ordinal) {
+            if postings
+                .last()
+                .is_some_and(|p: &Posting| p.ordinal == ordinal)
+            {
                 break;
             }
             let mut fields = [FieldOccurrence::default(); FIELD_COUNT];
@@ -82,7 +85,8 @@ fn round_trip_terms(bytes: &mut Bytes) {
     let shards = encode_shards(&terms, target_bytes);
     let mut decoded: Vec<(String, Vec<Posting>)> = Vec::new();
     for (i, shard) in shards.iter().enumerate() {
-        let inflated = inflate(&deflate(&shard.bytes).expect("deflate in memory")).expect("inflate");
+        let inflated =
+            inflate(&deflate(&shard.bytes).expect("deflate in memory")).expect("inflate");
         assert_eq!(inflated, shard.bytes, "deflate round trip");
         let shard_terms = decode_shard(&shard.bytes).expect("a shard we encoded decodes");
         assert!(!shard_terms.is_empty(), "shard {i} is empty");

@@ -2,7 +2,8 @@
 //! exit status), the trycmd-style output matcher, and `perf` claims.
 
 use crate::input::{Bytes, check_diagnostic, text};
-use docgen::doctest::extract::{Step, extract_steps};
+use docgen::doctest::extract::extract_steps;
+use docgen::doctest::kinds::console::parse_block;
 use docgen::doctest::kinds::perf::{parse_claim, parse_duration_ms};
 use docgen::doctest::matcher::{Match, compare};
 use docgen::model::{CodeBlock, SourcePos};
@@ -56,33 +57,37 @@ pub fn console_block(data: &[u8]) {
         None => "console".to_owned(),
     };
     let file = tutorial_text(&info, &code);
-    let (steps, problems) = extract_steps(&[block("console", attributes, code.clone())]);
+    let console = block("console", attributes, code.clone());
+    // Through the harness's dispatch (as `docgen test` extracts it), then the console parse itself.
+    let (_, problems) = extract_steps(std::slice::from_ref(&console));
     for problem in &problems {
         check_diagnostic(problem, &file);
     }
     let code_lines = code.lines().count();
     let first = FENCE_LINE + 1;
     let end = first + code_lines;
-    for step in &steps {
-        let Step::Console(console) = step else {
-            panic!("a console block became {step:?}")
-        };
-        let mut previous_line = 0;
-        for command in &console.commands {
-            assert!(
-                (first..end).contains(&command.line),
-                "command line {} outside the block {first}..{end}",
-                command.line
-            );
-            assert!(command.line > previous_line, "commands out of order");
-            previous_line = command.line;
-            let (from, to) = command.expected_lines;
-            assert!(
-                from <= to && from > command.line && to <= end,
-                "expected output lines {from}..{to} outside the block after line {}",
-                command.line
-            );
+    let parsed = match parse_block(&console) {
+        Ok(parsed) => parsed,
+        Err(problem) => {
+            check_diagnostic(&problem, &file);
+            return;
         }
+    };
+    let mut previous_line = 0;
+    for command in &parsed.commands {
+        assert!(
+            (first..end).contains(&command.line),
+            "command line {} outside the block {first}..{end}",
+            command.line
+        );
+        assert!(command.line > previous_line, "commands out of order");
+        previous_line = command.line;
+        let (from, to) = command.expected_lines;
+        assert!(
+            from <= to && from > command.line && to <= end,
+            "expected output lines {from}..{to} outside the block after line {}",
+            command.line
+        );
     }
 }
 

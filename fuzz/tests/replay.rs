@@ -48,14 +48,19 @@ fn every_target_has_a_committed_corpus_and_passes_it() {
             empty.push(target.name);
         }
     }
-    assert!(empty.is_empty(), "targets without a committed corpus: {empty:?}");
+    assert!(
+        empty.is_empty(),
+        "targets without a committed corpus: {empty:?}"
+    );
 }
 
 #[test]
 fn every_target_has_a_fuzz_binary() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for target in fuzz_targets::TARGETS {
-        let binary = root.join("fuzz_targets").join(format!("{}.rs", target.name));
+        let binary = root
+            .join("fuzz_targets")
+            .join(format!("{}.rs", target.name));
         assert!(binary.is_file(), "no {}", binary.display());
     }
 }

@@ -28,7 +28,11 @@ fn hostile_titles_and_descriptions_are_escaped_in_meta_tags_and_json_ld() {
     assert!(report.success, "{:?}", errors(&report));
     let html = std::fs::read_to_string(site.out().join("evil/index.html")).expect("page written");
     let blocks = json_ld_blocks(&html);
-    assert_eq!(blocks.len(), 1, "one JSON-LD element that the title did not end early");
+    assert_eq!(
+        blocks.len(),
+        1,
+        "one JSON-LD element that the title did not end early"
+    );
     let json = blocks[0];
     for bad in ["<", ">", "&", "\u{2028}"] {
         assert!(!json.contains(bad), "{bad:?} unescaped in JSON-LD: {json}");
@@ -44,7 +48,11 @@ fn hostile_titles_and_descriptions_are_escaped_in_meta_tags_and_json_ld() {
         "{meta}"
     );
     assert!(meta.contains("&quot;"), "quotes are escaped: {meta}");
-    assert_eq!(meta.matches('"').count(), 4, "only the attribute quotes remain: {meta}");
+    assert_eq!(
+        meta.matches('"').count(),
+        4,
+        "only the attribute quotes remain: {meta}"
+    );
 }
 
 #[test]
@@ -57,14 +65,21 @@ fn heading_attributes_cannot_inject_html() {
     let report = site.build();
     assert!(report.success, "{:?}", errors(&report));
     let html = std::fs::read_to_string(site.out().join("h/index.html")).expect("page written");
-    assert!(!html.contains("\"onmouseover"), "attribute injected: {html}");
+    assert!(
+        !html.contains("\"onmouseover"),
+        "attribute injected: {html}"
+    );
     assert!(!html.contains("\"onclick"), "attribute injected: {html}");
 }
 
 #[test]
 fn a_page_symlinked_from_outside_the_site_is_an_error() {
     let outside = tempfile::tempdir().expect("temp dir");
-    std::fs::write(outside.path().join("private.md"), "# Private\n\nSECRET-4411\n").expect("write");
+    std::fs::write(
+        outside.path().join("private.md"),
+        "# Private\n\nSECRET-4411\n",
+    )
+    .expect("write");
     let site = TempSite::new();
     std::os::unix::fs::symlink(
         outside.path().join("private.md"),
@@ -72,7 +87,10 @@ fn a_page_symlinked_from_outside_the_site_is_an_error() {
     )
     .expect("symlink");
     // A symlink inside the site (a shared page) is fine.
-    site.file("shared/notes.md", "+++\ntitle = \"Notes\"\n+++\n\nShared.\n");
+    site.file(
+        "shared/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\n\nShared.\n",
+    );
     std::os::unix::fs::symlink(
         site.root().join("shared/notes.md"),
         site.root().join("content/notes.md"),

@@ -43,7 +43,8 @@ impl Random {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
-        let fraction = (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
+        let fraction =
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64;
         max.mul_f64(fraction)
     }
 }
@@ -134,10 +135,12 @@ fn build_killed_at_random_moments_leaves_the_old_or_the_new_site_complete() {
         write_pages(&site, ["alpha", "beta"][kill % 2]);
         run_and_kill(build(), random.below(full.mul_f64(1.2)));
         let now = snapshot(&site.out());
-        let which = complete
-            .iter()
-            .position(|c| *c == now)
-            .unwrap_or_else(|| panic!("kill {kill}: public/ is neither the old nor the new site ({} files)", now.len()));
+        let which = complete.iter().position(|c| *c == now).unwrap_or_else(|| {
+            panic!(
+                "kill {kill}: public/ is neither the old nor the new site ({} files)",
+                now.len()
+            )
+        });
         seen[which] += 1;
     }
     println!("after kills: {seen:?} (alpha, beta)");
@@ -176,7 +179,10 @@ fn bless_killed_at_random_moments_leaves_the_old_or_the_new_markdown() {
     let bless = || test_command(root, &["--bless"]);
     let _ = bless().status().expect("docgen runs");
     let new = std::fs::read_to_string(&path).expect("blessed file");
-    assert!(new.contains("out-39\n") && !new.contains("wrong-"), "bless rewrote every block");
+    assert!(
+        new.contains("out-39\n") && !new.contains("wrong-"),
+        "bless rewrote every block"
+    );
     site.file("tutorials/bless.md", &old);
     let full = time_run(bless());
     let mut random = Random::new("docgen test --bless");
@@ -236,7 +242,9 @@ fn tutorial_cache_killed_at_random_moments_holds_only_whole_entries() {
     let site = TempSite::new();
     let root = site.root();
     let tutorial = |n: usize| {
-        format!("{HEADER}Run {n}.\n\n```console\n$ echo hello\nhello\n$ printf 'a\\nb\\n'\na\nb\n```\n")
+        format!(
+            "{HEADER}Run {n}.\n\n```console\n$ echo hello\nhello\n$ printf 'a\\nb\\n'\na\nb\n```\n"
+        )
     };
     site.file("tutorials/cached.md", &tutorial(0));
     let run = || test_command(root, &[]);
@@ -279,7 +287,11 @@ fn a_torn_cache_entry_is_ignored_not_trusted() {
     };
     let cached = |report: &serde_json::Value| report["tutorials"][0]["cached"].as_bool();
     assert_eq!(cached(&json_run()), Some(false));
-    assert_eq!(cached(&json_run()), Some(true), "the second run is served from the cache");
+    assert_eq!(
+        cached(&json_run()),
+        Some(true),
+        "the second run is served from the cache"
+    );
     let cache = root.join(".docgen/cache");
     let entry = std::fs::read_dir(&cache)
         .expect("cache folder")
@@ -291,6 +303,10 @@ fn a_torn_cache_entry_is_ignored_not_trusted() {
     for cut in [1, whole.len() / 3, whole.len() / 2, whole.len() - 1] {
         std::fs::write(&entry, &whole[..cut]).expect("tear the entry");
         let report = json_run();
-        assert_eq!(cached(&report), Some(false), "a torn entry ({cut} bytes) must not be trusted");
+        assert_eq!(
+            cached(&report),
+            Some(false),
+            "a torn entry ({cut} bytes) must not be trusted"
+        );
     }
 }

@@ -332,7 +332,11 @@ fn a_request_flood_on_loopback_keeps_memory_bounded() {
     });
     let after = resident_kib(pid);
     drop(idle);
-    assert_eq!(get(&server.addr, "/").0, 200, "still serving after the flood");
+    assert_eq!(
+        get(&server.addr, "/").0,
+        200,
+        "still serving after the flood"
+    );
     println!("resident memory: {before} KiB before, {after} KiB after the flood");
     assert!(
         after < before + 64 * 1024,

@@ -280,9 +280,7 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         let s = sandbox(5000);
         std::os::unix::fs::symlink(outside.path(), s.root().join("escape")).unwrap();
-        let error = s
-            .write_file(Path::new("escape/evil.txt"), "x")
-            .unwrap_err();
+        let error = s.write_file(Path::new("escape/evil.txt"), "x").unwrap_err();
         assert!(error.to_string().contains("outside the sandbox"), "{error}");
         assert!(!outside.path().join("evil.txt").exists());
         // A link to a file outside is replaced by the file, not written through.
@@ -311,7 +309,10 @@ mod tests {
             std::fs::read_link(copied.join("linked-dir")).unwrap(),
             Path::new("dir")
         );
-        assert!(copied.join("host").is_symlink(), "not a copy of /etc/hostname");
+        assert!(
+            copied.join("host").is_symlink(),
+            "not a copy of /etc/hostname"
+        );
     }
 
     #[test]
@@ -326,8 +327,11 @@ mod tests {
             .collect();
         for name in &names {
             assert!(
-                ["HOME", "LANG", "NO_COLOR", "OLDPWD", "PATH", "PWD", "SHLVL", "TERM", "TMPDIR", "_"]
-                    .contains(name),
+                [
+                    "HOME", "LANG", "NO_COLOR", "OLDPWD", "PATH", "PWD", "SHLVL", "TERM", "TMPDIR",
+                    "_"
+                ]
+                .contains(name),
                 "unexpected variable {name} in {}",
                 out.output
             );

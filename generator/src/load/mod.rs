@@ -82,19 +82,27 @@ pub fn load_site(
                 .strip_prefix(root)
                 .unwrap_or(e.path())
                 .to_path_buf();
-            // A page or asset linked in from outside the site would publish a file the site does not own.
-            if e.path_is_symlink() && !resolves_inside(e.path(), root) {
-                problems.push(
-                    Diagnostic::error(&relative, 0, 0, "this file is a symlink to a file outside the site")
-                        .with_hint("copy the file into the site, or link to a file inside the site root"),
-                );
-                continue;
-            }
             let extension = e
                 .path()
                 .extension()
                 .map(|x| x.to_string_lossy().to_ascii_lowercase())
                 .unwrap_or_default();
+            // A page or asset linked in from outside the site would publish a file the site does not own.
+            let published = extension == "md" || ASSET_EXTENSIONS.contains(&extension.as_str());
+            if published && e.path_is_symlink() && !resolves_inside(e.path(), root) {
+                problems.push(
+                    Diagnostic::error(
+                        &relative,
+                        0,
+                        0,
+                        "this file is a symlink to a file outside the site",
+                    )
+                    .with_hint(
+                        "copy the file into the site, or link to a file inside the site root",
+                    ),
+                );
+                continue;
+            }
             if extension == "md" {
                 files.push((section_dir.clone(), relative));
             } else if ASSET_EXTENSIONS.contains(&extension.as_str()) {

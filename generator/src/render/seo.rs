@@ -143,6 +143,9 @@ mod tests {
             assert!(!text.contains(bad), "{bad:?} survives in {text}");
         }
         let value: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
-        assert_eq!(value["@graph"][0]["headline"], hostile, "the same string after parsing");
+        assert_eq!(
+            value["@graph"][0]["headline"], hostile,
+            "the same string after parsing"
+        );
     }
 }
