@@ -388,6 +388,7 @@ impl Rebuilder {
             .files
             .into_iter()
             .chain(write::site_files(config, tree))
+            .chain(write::llms_files(config, tree, &good.site.parsed))
         {
             files.insert(file.path, Arc::new(file.bytes));
         }

@@ -3,8 +3,10 @@
 //! The only writer of the output folder.
 
 mod feeds;
+mod llms;
 
 pub use feeds::site_files;
+pub use llms::{llms_files, markdown_copy_path};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::OutputFile;
