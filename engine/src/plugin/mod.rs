@@ -4,7 +4,6 @@
 
 pub mod api;
 pub mod check;
-pub mod commands;
 mod convert;
 pub mod discover;
 pub mod error;
@@ -24,7 +23,7 @@ pub mod workload;
 
 pub use api::{IndexReader, LogLine};
 pub use error::{LimitKind, PluginError, SourceLocation};
-pub use host::PluginHost;
+pub use host::{HookTotals, PluginHost};
 pub use limits::PluginLimits;
 pub use manifest::{HookKind, Manifest, Permission};
 pub use records::{LintFinding, PluginFile, PluginHit, PluginSymbol};

@@ -2,12 +2,6 @@
 //! it in, so a failed build never leaves a half-written site. Input: `OutputFile`s; output: the folder.
 //! The only writer of the output folder.
 
-mod feeds;
-mod llms;
-
-pub use feeds::site_files;
-pub use llms::{llms_files, markdown_copy_path};
-
 use crate::diagnostics::Diagnostic;
 use crate::model::OutputFile;
 use rayon::prelude::*;

@@ -1,11 +1,11 @@
 //! Files for LLM tools: `llms.txt` (the site's title, description and every page with its title and
 //! description, by section, in reading order) and a plain-markdown copy of every page at `PAGE/index.md`.
 //! Input: config, the site tree and the parsed pages (for the descriptions); output: `OutputFile`s,
-//! byte-identical for identical input.
+//! byte-identical for identical input, for `write` to write like every other file.
 
 use crate::config::Config;
+use crate::html::permalink;
 use crate::model::{OutputFile, ParsedPage, SiteTree, SourcePage};
-use crate::render::permalink;
 
 /// Site path of the markdown copy of a page at `url` (`/guide/intro/` → `guide/intro/index.md`).
 pub fn markdown_copy_path(url: &str) -> String {
