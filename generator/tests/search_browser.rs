@@ -56,10 +56,18 @@ fn browser_ready(name: &str) -> bool {
 
 /// Build the fixture site with the real binary; the site's theme gets the client from `theme/static/`.
 fn build_fixture_site(root: &Path, out: &Path) {
+    build_fixture_site_with(root, out, "");
+}
+
+/// [`build_fixture_site`] with `config` prepended to the fixture's `docgen.toml`.
+fn build_fixture_site_with(root: &Path, out: &Path, config: &str) {
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search_site"),
         root,
     );
+    let toml = root.join("docgen.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{config}{text}")).unwrap();
     let theme_static = root.join("theme/static");
     std::fs::create_dir_all(&theme_static).unwrap();
     for asset in [
@@ -165,9 +173,9 @@ fn typing_a_query_and_pressing_enter_lands_on_the_heading() {
     assert!(message.starts_with("Search is unavailable"), "{message}");
 }
 
-/// Opened from disk, the built site still searches: the client loads the bundle through the `.js` twins
-/// of its files (script tags work on `file://`, `fetch` does not). Until pages link assets relatively,
-/// the test rewrites the home page's root-relative URLs (`/static/...`) to `./static/...`.
+/// Opened from disk, a site built with `relative_urls = true` still searches: the client loads the bundle
+/// through the `.js` twins of its files (script tags work on `file://`, `fetch` does not), and result
+/// links point at the pages' `index.html` files on disk.
 #[test]
 fn search_works_from_file_urls() {
     let name = "search_works_from_file_urls";
@@ -176,10 +184,8 @@ fn search_works_from_file_urls() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (root, out) = (dir.path().join("site"), dir.path().join("public"));
-    build_fixture_site(&root, &out);
-    let home = out.join("index.html");
-    let html = std::fs::read_to_string(&home).unwrap();
-    std::fs::write(&home, html.replace("=\"/", "=\"./")).unwrap();
+    build_fixture_site_with(&root, &out, "relative_urls = true\n");
+    let home = out.join("plugins/writing/index.html");
 
     let output = Command::new("node")
         .arg(repo_root().join("tests/browser/search_file.mjs"))
@@ -213,6 +219,11 @@ fn search_works_from_file_urls() {
             .as_str()
             .is_some_and(|m| m.to_lowercase().starts_with("plugin"))),
         "the corrected word is highlighted: {report}"
+    );
+    let link = hits[1]["href"].as_str().unwrap();
+    assert!(
+        link.starts_with("file://") && link.contains("/plugins/writing/index.html#"),
+        "results link the page files: {link}"
     );
     let requests = report["requests"].as_array().unwrap();
     assert!(

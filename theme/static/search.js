@@ -86,12 +86,17 @@
     return html + escapeHtml(cut.text.slice(at));
   }
 
-  function hitUrl(doc) {
-    return doc.anchor ? doc.url + "#" + doc.anchor : doc.url;
+  /** A result's link. On a site built with `relative_urls` (its manifest URL is relative) page URLs are
+   * resolved against the site root, the folder above `search/`, with `index.html` spelled out as the
+   * pages' own links are, so results work from `file://`. */
+  function hitUrl(doc, siteRoot) {
+    var url = doc.url;
+    if (siteRoot) url = new URL(url.replace(/^\//, "") + (url.endsWith("/") ? "index.html" : ""), siteRoot).href;
+    return doc.anchor ? url + "#" + doc.anchor : url;
   }
 
   function attach(input, results) {
-    var index = null, loading = null, active = -1, sequence = 0;
+    var index = null, loading = null, active = -1, sequence = 0, siteRoot = null;
     results.setAttribute("role", "listbox");
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-expanded", "false");
@@ -111,20 +116,32 @@
           await loadScript(new URL(core, document.baseURI).href);
         }
         var fetcher = location.protocol === "file:" ? fetchThroughScript : fetchCached;
-        index = await window.DocgenSearchCore.SearchIndex.load(new URL(manifestUrl, document.baseURI).href, fetcher);
+        var manifestHref = new URL(manifestUrl, document.baseURI).href;
+        if (!manifestUrl.startsWith("/")) siteRoot = new URL("../", manifestHref).href;
+        index = await window.DocgenSearchCore.SearchIndex.load(manifestHref, fetcher);
       })();
       return loading;
     }
 
-    function show(html) {
+    // ARIA combobox pattern: the listbox holds only options (grouped by page); a message ("no results") is
+    // a status shown in the same dropdown while it is not a listbox, and the combobox is then collapsed.
+    function show(html, isListbox) {
       results.innerHTML = html;
       results.hidden = html === "";
-      input.setAttribute("aria-expanded", html === "" ? "false" : "true");
-      if (html === "") input.removeAttribute("aria-activedescendant");
+      if (isListbox) results.setAttribute("role", "listbox"); else results.removeAttribute("role");
+      input.setAttribute("aria-expanded", html !== "" && isListbox ? "true" : "false");
+      input.removeAttribute("aria-activedescendant");
     }
 
     function showMessage(text, kind) {
-      show("<p class=\"search-message search-" + kind + "\" role=\"status\">" + escapeHtml(text) + "</p>");
+      show("<p class=\"search-message search-" + kind + "\" role=\"status\">" + escapeHtml(text) + "</p>", false);
+    }
+
+    /** Close the dropdown, keeping the query (Escape once, a click elsewhere). */
+    function close() {
+      results.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
     }
 
     function setActive(i) {
@@ -149,7 +166,7 @@
           var section = doc.sectionTitle && doc.sectionTitle !== doc.pageTitle
             ? "<span class=\"search-hit-section\">" + escapeHtml(doc.sectionTitle) + "</span>" : "";
           html += "<a class=\"search-hit" + (sub ? " search-sub" : "") + "\" role=\"option\" id=\"" + id +
-            "\" href=\"" + escapeHtml(hitUrl(doc)) + "\">" +
+            "\" href=\"" + escapeHtml(hitUrl(doc, siteRoot)) + "\">" +
             (sub ? "" : "<span class=\"search-hit-title\">" + escapeHtml(doc.pageTitle) + "</span>") + section +
             "<span class=\"search-hit-excerpt\">" + excerptHtml(cut) + "</span></a>";
         });
@@ -160,7 +177,7 @@
     async function run() {
       var query = input.value, mine = ++sequence;
       if (query.trim() === "") {
-        show("");
+        show("", false);
         active = -1;
         return;
       }
@@ -190,7 +207,7 @@
           active = -1;
           return;
         }
-        show(renderPages(pages, docs, pages.terms));
+        show(renderPages(pages, docs, pages.terms), true);
         setActive(0);
       } catch (error) {
         if (mine === sequence) {
@@ -219,10 +236,23 @@
           window.location.href = items[Math.max(active, 0)].href;
         }
       } else if (event.key === "Escape") {
-        input.value = "";
-        show("");
-        input.blur();
+        // First Escape closes the list, a second one clears the query.
+        event.preventDefault();
+        if (!results.hidden) {
+          close();
+        } else if (input.value !== "") {
+          input.value = "";
+          show("", false);
+          active = -1;
+        }
       }
+    });
+    input.addEventListener("keydown", function (event) {
+      // Arrow down on a closed list with a query opens it again.
+      if (event.key === "ArrowDown" && results.hidden && input.value.trim() !== "") run();
+    });
+    document.addEventListener("click", function (event) {
+      if (!results.hidden && event.target !== input && !results.contains(event.target)) close();
     });
     document.addEventListener("keydown", function (event) {
       var target = event.target;
