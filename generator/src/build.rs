@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Report broken links as warnings instead of errors.
     pub warn_links: bool,
+    /// Force `relative_urls` on (a build meant to be opened from disk).
+    pub relative_urls: bool,
     /// Name every skipped file instead of summarising them in one warning.
     pub verbose: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
@@ -38,6 +40,7 @@ impl BuildOptions {
             include_drafts: false,
             base_url: None,
             warn_links: false,
+            relative_urls: false,
             verbose: false,
             progress: indicatif::ProgressBar::hidden(),
         }
@@ -85,9 +88,10 @@ pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic>
     }
 }
 
-/// `docgen.toml` with the command line's overrides (`--base-url`) applied.
+/// `docgen.toml` with the command line's overrides (`--base-url`, `--relative-urls`) applied.
 pub fn resolved_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let (mut config, warnings) = read_config(&options.root)?;
+    config.relative_urls |= options.relative_urls;
     if let Some(base_url) = &options.base_url {
         config::check_base_url(base_url).map_err(|problem| {
             Diagnostic::error("--base-url", 0, 0, format!("invalid base_url: {problem}"))

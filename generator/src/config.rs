@@ -1,7 +1,7 @@
 //! `docgen.toml`: read the raw file, fill documented defaults, and report unknown keys with `path:line`.
 //! Input: the file's text; output: a resolved `Config` plus warnings (or an error diagnostic).
 //!
-//! Every key and its default is listed in `content/reference/docgen-toml.md`; keep the two in step.
+//! Every key and its default is listed in `content/writing/docgen-toml.md`; keep the two in step.
 
 use crate::diagnostics::{Diagnostic, line_col};
 use serde::Deserialize;
@@ -23,6 +23,10 @@ pub struct Config {
     /// Source folders, in nav order; `content` is served at `/`, any other at `/NAME/`.
     /// Default: `["content", "tutorials"]`.
     pub sections: Vec<String>,
+    /// Write every link and asset URL of a page relative to that page (`../static/style.css`,
+    /// `../guide/index.html`) so the output works opened from disk (`file://`). `404.html` keeps
+    /// root-relative URLs, since a server shows it at any depth. Default: `false`.
+    pub relative_urls: bool,
     /// Folders or files (relative to the site root, e.g. `content/snippets`) that are not published:
     /// snippets that other pages include, data files. Default: none.
     pub exclude: Vec<String>,
@@ -80,6 +84,7 @@ impl Default for Config {
             repo_url: None,
             language: "en".into(),
             sections: vec!["content".into(), "tutorials".into()],
+            relative_urls: false,
             exclude: Vec::new(),
             search: SearchConfig::default(),
         }
@@ -94,6 +99,7 @@ struct RawConfig {
     repo_url: Option<String>,
     language: Option<String>,
     sections: Option<Vec<String>>,
+    relative_urls: Option<bool>,
     exclude: Option<Vec<String>>,
     search: Option<RawSearch>,
 }
@@ -131,7 +137,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
                 format!("unknown key `{key}` in docgen.toml (ignored)"),
             )
             .with_source(text)
-            .with_hint("see content/reference/docgen-toml.md for the keys docgen reads")
+            .with_hint("see content/writing/docgen-toml.md for the keys docgen reads")
         })
         .collect();
     let d = Config::default();
@@ -148,6 +154,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
         repo_url: raw.repo_url.map(|u| u.trim_end_matches('/').to_owned()),
         language: raw.language.unwrap_or(d.language),
         sections: raw.sections.unwrap_or(d.sections),
+        relative_urls: raw.relative_urls.unwrap_or(d.relative_urls),
         exclude: raw
             .exclude
             .unwrap_or_default()

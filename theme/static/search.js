@@ -1047,15 +1047,25 @@
     input.setAttribute("aria-controls", results.id);
     input.setAttribute("autocomplete", "off");
 
-    function show(html) {
+    // ARIA combobox pattern: the listbox holds only options; a message ("no results") is a status
+    // shown in the same dropdown while it is not a listbox, and the combobox is then collapsed.
+    function show(html, isListbox) {
       results.innerHTML = html;
       results.hidden = html === "";
-      input.setAttribute("aria-expanded", html === "" ? "false" : "true");
-      if (html === "") input.removeAttribute("aria-activedescendant");
+      if (isListbox) results.setAttribute("role", "listbox"); else results.removeAttribute("role");
+      input.setAttribute("aria-expanded", html !== "" && isListbox ? "true" : "false");
+      input.removeAttribute("aria-activedescendant");
     }
 
     function showMessage(text, kind) {
-      show("<p class=\"search-message search-" + kind + "\" role=\"status\">" + escapeHtml(text) + "</p>");
+      show("<p class=\"search-message search-" + kind + "\" role=\"status\">" + escapeHtml(text) + "</p>", false);
+    }
+
+    /** Close the dropdown, keeping the query (Escape once, a click elsewhere). */
+    function close() {
+      results.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
     }
 
     var loading = manifestUrl
@@ -1111,7 +1121,7 @@
             escapeHtml(hitUrl(doc)) + "\"><span class=\"search-hit-title\">" + escapeHtml(doc.pageTitle) +
             "</span>" + section + "<span class=\"search-hit-excerpt\">" + highlight(doc.excerpt, hits.terms) +
             "</span></a>";
-        }).join(""));
+        }).join(""), true);
         setActive(0);
       } catch (error) {
         if (mine === sequence) {
@@ -1135,10 +1145,23 @@
           window.location.href = items[Math.max(active, 0)].href;
         }
       } else if (event.key === "Escape") {
-        input.value = "";
-        show("");
-        input.blur();
+        // First Escape closes the list, a second one clears the query.
+        event.preventDefault();
+        if (!results.hidden) {
+          close();
+        } else if (input.value !== "") {
+          input.value = "";
+          show("", false);
+          active = -1;
+        }
       }
+    });
+    input.addEventListener("keydown", function (event) {
+      // Arrow down on a closed list with a query opens it again.
+      if (event.key === "ArrowDown" && results.hidden && input.value.trim() !== "") run();
+    });
+    document.addEventListener("click", function (event) {
+      if (!results.hidden && event.target !== input && !results.contains(event.target)) close();
     });
     document.addEventListener("keydown", function (event) {
       var target = event.target;
