@@ -3,7 +3,15 @@
 //! Input: a page's HTML and its site URL; output: the same HTML with rewritten attribute values.
 
 /// Attributes whose values are URLs the theme or markdown writes.
-const URL_ATTRIBUTES: [&str; 4] = ["href=\"", "src=\"", "data-manifest=\"", "action=\""];
+/// (`data-core`, `data-stemmer`: the search scripts `search.js` loads on demand.)
+const URL_ATTRIBUTES: [&str; 6] = [
+    "href=\"",
+    "src=\"",
+    "data-manifest=\"",
+    "data-core=\"",
+    "data-stemmer=\"",
+    "action=\"",
+];
 
 /// Rewrite every `/…` (not `//…`) value of a URL attribute in `html` relative to `page_url`.
 pub fn relativize(html: &str, page_url: &str) -> String {
