@@ -4,6 +4,7 @@
 
 mod feeds;
 mod highlight;
+mod llms;
 mod relative;
 mod seo;
 mod templates;
@@ -159,6 +160,7 @@ fn render_selected(
         origins.insert(f.path.clone(), origin);
     }
     files.extend(site_files);
+    files.extend(llms::llms_files(config, tree, parsed));
     problems.extend(site_problems);
     if selection.is_none() {
         match render_not_found(config, &templates, &site, &nav) {
