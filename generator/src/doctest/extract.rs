@@ -29,6 +29,9 @@ pub enum Step {
 pub struct ConsoleBlock {
     pub pos: SourcePos,
     pub commands: Vec<ConsoleCommand>,
+    /// The file an `{{#include}}` put the block's text in from: `--bless` leaves such a block alone,
+    /// since its lines are not the tutorial's.
+    pub included_from: Option<PathBuf>,
 }
 
 /// `$ command` with the output the tutorial promises.
@@ -194,6 +197,7 @@ fn console_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
     Ok(ConsoleBlock {
         pos: block.pos.clone(),
         commands,
+        included_from: block.included_from.clone(),
     })
 }
 
@@ -253,6 +257,7 @@ mod tests {
                 col: 1,
             },
             code_start_line: 11,
+            included_from: None,
         }
     }
 

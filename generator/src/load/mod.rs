@@ -3,6 +3,7 @@
 //! The only stage that reads source files; it produces no HTML.
 
 mod front_matter;
+mod include;
 mod theme;
 
 pub use front_matter::split_front_matter;
@@ -258,16 +259,21 @@ fn read_page(
         url.push_str(c);
         url.push('/');
     }
+    let expanded = include::expand_includes(root, relative, split.body, split.body_start_line);
+    let mut problems = split.warnings;
+    problems.extend(expanded.problems);
     let page = SourcePage {
         source_path: relative.to_path_buf(),
         url,
         front_matter,
-        body: split.body.to_owned(),
+        body: expanded.body,
         body_start_line: split.body_start_line,
         section: 0,
         is_section_index,
+        inclusions: expanded.inclusions,
+        included_files: expanded.files,
     };
-    Ok((page, split.warnings))
+    Ok((page, problems))
 }
 
 /// Read a page's file as UTF-8; errors name the file (and the line of the first invalid byte).
@@ -287,9 +293,12 @@ fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
 /// A page's new body after an edit that left its front matter alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyUpdate {
+    /// The body with its includes expanded, and the line map and files of those includes.
     pub body: String,
     pub body_start_line: usize,
-    /// Front-matter warnings (unknown keys), as `load_site` reports them.
+    pub inclusions: Vec<crate::model::Inclusion>,
+    pub included_files: Vec<PathBuf>,
+    /// Front-matter warnings (unknown keys) and include problems, as `load_site` reports them.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -303,10 +312,16 @@ pub fn reread_page_body(root: &Path, page: &SourcePage) -> Result<Option<BodyUpd
     if split.front_matter != page.front_matter {
         return Ok(None);
     }
+    let expanded =
+        include::expand_includes(root, &page.source_path, split.body, split.body_start_line);
+    let mut warnings = split.warnings;
+    warnings.extend(expanded.problems);
     Ok(Some(BodyUpdate {
-        body: split.body.to_owned(),
+        body: expanded.body,
         body_start_line: split.body_start_line,
-        warnings: split.warnings,
+        inclusions: expanded.inclusions,
+        included_files: expanded.files,
+        warnings,
     }))
 }
 

@@ -11,14 +11,15 @@ pub use links::{PageBySource, check_anchors, page_by_source};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{
-    CodeBlock, Heading, Link, ParsedPage, SearchDocument, SiteTree, SourcePos, code_block_marker,
+    CodeBlock, Heading, Link, ParsedPage, SearchDocument, SiteTree, SourcePage, SourcePos,
+    code_block_marker,
 };
 use links::LinkTarget;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::PathBuf;
 
 /// Options of the parse stage.
 #[derive(Debug, Clone, Copy)]
@@ -44,37 +45,51 @@ fn markdown_options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// Maps byte offsets in a page body to `path:line:col` in its file.
+/// Maps byte offsets in a page body to `path:line:col` in its file, through the page's include line map:
+/// text an `{{#include}}` put in is reported at the directive.
 struct Positions<'a> {
-    path: &'a Path,
-    first_line: usize,
+    page: &'a SourcePage,
     line_starts: Vec<usize>,
 }
 
 impl<'a> Positions<'a> {
-    fn new(path: &'a Path, body: &str, first_line: usize) -> Self {
+    fn new(page: &'a SourcePage) -> Self {
         let line_starts = std::iter::once(0)
-            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(page.body.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Positions {
-            path,
-            first_line,
-            line_starts,
-        }
+        Positions { page, line_starts }
+    }
+
+    fn body_line(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 
     fn at(&self, body: &str, offset: usize) -> SourcePos {
-        let line_index = self
-            .line_starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
+        let line_index = self.body_line(offset);
         let start = self.line_starts[line_index];
-        let col = body.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let (line, inclusion) = self.page.file_line(line_index);
+        let col = match inclusion {
+            Some(inclusion) => inclusion.directive.col,
+            None => body.get(start..offset).map_or(1, |s| s.chars().count() + 1),
+        };
         SourcePos {
-            path: self.path.to_path_buf(),
-            line: self.first_line + line_index,
+            path: self.page.source_path.clone(),
+            line,
             col,
         }
+    }
+
+    /// The file line of the code starting on the body line after `offset` (a fence), and the file an
+    /// include put any of the block's lines `[offset, end)` in from.
+    fn code_lines(&self, offset: usize, end: usize) -> (usize, Option<PathBuf>) {
+        let first = self.body_line(offset) + 1;
+        let last = self.body_line(end.saturating_sub(1).max(offset));
+        let included = (first..=last.max(first))
+            .find_map(|l| self.page.file_line(l).1)
+            .map(|i| i.file.clone());
+        (self.page.file_line(first).0, included)
     }
 }
 
@@ -96,7 +111,7 @@ pub fn parse_page(
 ) -> (ParsedPage, Vec<Diagnostic>) {
     let page = &tree.pages[page_index];
     let body = page.body.as_str();
-    let positions = Positions::new(&page.source_path, body, page.body_start_line);
+    let positions = Positions::new(page);
     let mut problems = Vec::new();
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
@@ -158,6 +173,7 @@ pub fn parse_page(
                     let (info, text, offset) = code.take().expect("code state was just matched");
                     let (lang, attributes) = parse_info_string(&info);
                     let pos = positions.at(body, offset);
+                    let (code_start_line, included_from) = positions.code_lines(offset, range.end);
                     sections.code(&text);
                     events.push(Event::Html(
                         format!("{}\n", code_block_marker(code_blocks.len())).into(),
@@ -166,7 +182,8 @@ pub fn parse_page(
                         lang,
                         attributes,
                         code: text,
-                        code_start_line: pos.line + 1,
+                        code_start_line,
+                        included_from,
                         pos,
                     });
                 }
@@ -505,6 +522,7 @@ fn squash_whitespace(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::{FrontMatter, SourcePage};
+    use std::path::Path;
 
     fn tree(pages: &[(&str, &str)]) -> SiteTree {
         SiteTree {
@@ -524,6 +542,8 @@ mod tests {
                     body_start_line: 5,
                     section: 0,
                     is_section_index: false,
+                    inclusions: vec![],
+                    included_files: vec![],
                 })
                 .collect(),
             sections: vec![],

@@ -70,7 +70,16 @@ pub fn run(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
             diff = Some(d);
             blessed_output = redacted_actual;
         }
-        let bless = (!problems.is_empty() && !output.timed_out).then(|| {
+        if let Some(file) = &block.included_from
+            && !problems.is_empty()
+        {
+            problems.push(format!(
+                "the block's text comes from `{}`: --bless does not rewrite included files, edit it there",
+                file.display()
+            ));
+        }
+        let blessable = block.included_from.is_none();
+        let bless = (blessable && !problems.is_empty() && !output.timed_out).then(|| {
             let status_line = match output.status {
                 Some(0) | None => String::new(),
                 Some(status) => format!("? {status}\n"),
