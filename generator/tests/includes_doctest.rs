@@ -7,7 +7,8 @@ mod common;
 
 use common::TempSite;
 use docgen::build::{BuildOptions, build_in_memory};
-use docgen::doctest::extract::{Step, extract_steps};
+use docgen::doctest::extract::extract_steps;
+use docgen::doctest::kinds::rust::RustBlock;
 use docgen::doctest::{Outcome, TestOptions, TestRun, report, run_tests};
 use docgen::parse::{ParseOptions, page_by_source, parse_page};
 use std::path::PathBuf;
@@ -106,9 +107,13 @@ fn a_rust_block_whose_body_is_a_rustdoc_include_compiles_the_whole_file() {
     let (parsed, _) = parse_page(tree, index, &page_by_source(tree), ParseOptions::default());
     let (steps, problems) = extract_steps(&parsed.code_blocks);
     assert!(problems.is_empty(), "{problems:?}");
-    let [Step::Rust(block)] = steps.as_slice() else {
-        panic!("one rust step: {steps:?}")
+    let [step] = steps.as_slice() else {
+        panic!("one step: {steps:?}")
     };
+    let block = step
+        .as_any()
+        .downcast_ref::<RustBlock>()
+        .expect("a rust step");
     // Compiled: the whole file (hidden lines unhidden), markers dropped.
     assert_eq!(
         block.code,

@@ -40,14 +40,15 @@ enum Selection {
     Lines(Option<usize>, Option<usize>),
 }
 
-/// A directive found in a line.
-struct Directive<'a> {
-    kind: &'a str,
+/// A `{{#kind argument}}` directive found in a line (`docgen import mdbook` reads them too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive<'a> {
+    pub kind: &'a str,
     /// The argument: `path[:selection]` and, for mdBook, optional words after it.
-    argument: &'a str,
+    pub argument: &'a str,
     /// Byte range of the whole `{{#...}}` in the line.
-    start: usize,
-    end: usize,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Expand every include directive in `body` (page `page`, relative to `root`; the body starts at file
@@ -245,8 +246,9 @@ impl Expander<'_> {
     }
 }
 
-/// The next `{{#kind argument}}` in `line` at or after byte `from`.
-fn find_directive(line: &str, from: usize) -> Option<Directive<'_>> {
+/// The next `{{#kind argument}}` in `line` at or after byte `from` (escaped ones too: the caller
+/// checks for the `\` before `start`).
+pub fn find_directive(line: &str, from: usize) -> Option<Directive<'_>> {
     let mut search = from;
     while let Some(found) = line.get(search..)?.find("{{") {
         let start = search + found;

@@ -7,6 +7,7 @@ mod include;
 mod theme;
 
 pub use front_matter::split_front_matter;
+pub use include::{Directive, find_directive};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
