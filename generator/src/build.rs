@@ -130,10 +130,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             Vec::new()
         }
     };
-    let manifest = search_files
-        .iter()
-        .find(|f| f.path.starts_with("search/manifest"))
-        .map(|f| format!("/{}", f.path));
+    let manifest = index::manifest_url(&search_files);
 
     options.progress.set_length(parsed.len() as u64);
     let (rendered, problems) = render::render_site(&config, &sources, &parsed, manifest, &|| {
@@ -144,7 +141,6 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
 
     let mut files = rendered.files;
     files.extend(search_files);
-    files.extend(write::site_files(&config, &sources.tree));
     files.extend(sources.asset_files.iter().cloned());
     files.sort();
     finish_diagnostics(&sources.tree, &mut diagnostics);

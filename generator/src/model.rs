@@ -1,4 +1,4 @@
-//! Plain data passed between the pipeline stages (`load → parse → render → index → write`).
+//! Plain data passed between the pipeline stages (`load → parse → (index, render) → write`).
 //! Every type here is owned, comparable and free of I/O; a stage takes these values and returns new ones.
 
 use std::path::PathBuf;
@@ -169,6 +169,16 @@ impl CodeBlock {
             .map(|(_, v)| v.as_deref().unwrap_or(""))
     }
 }
+
+/// Extensions of files next to pages that are published with the site (and that links may point to):
+/// `load` reads them, `parse` checks links to them.
+pub const ASSET_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "pdf", "mp4", "webm",
+];
+
+/// Output path prefix of the search manifest (`search/manifest.<fingerprint>.json`): `index` names it,
+/// `build` and `serve` find it by this prefix.
+pub const SEARCH_MANIFEST_PREFIX: &str = "search/manifest.";
 
 /// A link found in markdown, kept for the site-wide link check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

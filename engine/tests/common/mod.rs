@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod console_examples;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 

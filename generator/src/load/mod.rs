@@ -16,10 +16,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Extensions of files next to pages that are published with the site (and that links may point to).
-pub const ASSET_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "pdf", "mp4", "webm",
-];
+pub use crate::model::ASSET_EXTENSIONS;
 
 /// Folder names never treated as pages: tutorial fixtures are sample code, not documentation.
 const SKIPPED_DIRS: &[&str] = &["fixtures", "node_modules", "target"];
