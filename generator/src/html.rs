@@ -39,6 +39,22 @@ pub fn permalink(config: &Config, url: &str) -> String {
     format!("{}{}", config.base_url, url.trim_start_matches('/'))
 }
 
+/// The site path of a front-matter alias: `old/path` → `/old/path/`; `old.html` stays a file.
+pub fn alias_path(alias: &str) -> String {
+    let mut from = format!("/{}", alias.trim_start_matches('/'));
+    if !from.ends_with('/') && !from.ends_with(".html") {
+        from.push('/');
+    }
+    from
+}
+
+/// True when a site path would leave the output folder (a `..` segment) or is not a plain path.
+pub fn escapes_output(path: &str) -> bool {
+    path.split('/').any(|segment| segment == "..")
+        || path.contains(['\\', '\0'])
+        || path.contains("://")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,8 +48,10 @@ pub struct SourcePage {
     pub body_start_line: usize,
     /// Index of the section this page belongs to in `SiteTree::sections`.
     pub section: usize,
-    /// True for a section's `_index.md`.
+    /// True for a section's `_index.md` (or `index.md`, a page bundle).
     pub is_section_index: bool,
+    /// True for a section page `load` made up because the folder has no `_index.md`: no file behind it.
+    pub generated: bool,
     /// Where `{{#include}}` directives put other files' text into `body`, in body order: the line map
     /// from body lines back to the page's own lines. Empty for a page without includes.
     pub inclusions: Vec<Inclusion>,
@@ -186,6 +188,8 @@ pub struct Link {
     /// The link as written, e.g. `../reference/ax.md#flags`.
     pub target: String,
     pub pos: SourcePos,
+    /// Characters of the whole link in the source line (`[text](target)`), for the caret.
+    pub width: usize,
     /// The page it points to (index into `SiteTree::pages`); `None` for a same-page `#anchor`.
     pub target_page: Option<usize>,
     /// The `#anchor` part without `#`, if any.

@@ -81,14 +81,14 @@ pub fn rewrite_link<'a>(
     tree: &SiteTree,
     page_index: usize,
     dest: &CowStr<'a>,
-    pos: SourcePos,
+    (pos, width): (SourcePos, usize),
     pages: &PageBySource,
     severity: Severity,
     problems: &mut Vec<Diagnostic>,
 ) -> (CowStr<'a>, Option<Link>) {
     let from = &tree.pages[page_index].source_path;
     let broken = |message: String, hint: &str| {
-        let mut d = Diagnostic::error(&pos.path, pos.line, pos.col, message);
+        let mut d = Diagnostic::error(&pos.path, pos.line, pos.col, message).with_width(width);
         d.severity = severity;
         d.with_hint(hint)
     };
@@ -102,6 +102,7 @@ pub fn rewrite_link<'a>(
             let link = Link {
                 target: dest.to_string(),
                 pos,
+                width,
                 target_page: Some(page),
                 anchor,
             };
@@ -111,6 +112,7 @@ pub fn rewrite_link<'a>(
             let link = Link {
                 target: dest.to_string(),
                 pos,
+                width,
                 target_page: None,
                 anchor: Some(anchor),
             };
@@ -194,6 +196,7 @@ pub fn check_anchors(
                 ),
             );
             d.severity = severity;
+            d = d.with_width(link.width);
             if !known.is_empty() {
                 d = d.with_hint(format!("anchors there: {}", known.join(", ")));
             }

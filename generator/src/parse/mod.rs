@@ -113,7 +113,7 @@ pub fn parse_page(
     let body = tree.pages[page_index].body.as_str();
     let mut builder = PageBuilder::new(tree, page_index, pages, options);
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        builder.event(event, range.start);
+        builder.event(event, range);
     }
     builder.finish()
 }
@@ -176,8 +176,9 @@ impl<'a> PageBuilder<'a> {
         }
     }
 
-    /// Take one event at byte `offset` of the body.
-    fn event(&mut self, event: Event<'a>, offset: usize) {
+    /// Take one event spanning `range` (bytes) of the body.
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        let offset = range.start;
         if let Some(open) = self.open_heading.as_mut() {
             match event {
                 Event::End(TagEnd::Heading(_)) => self.close_heading(),
@@ -221,7 +222,7 @@ impl<'a> PageBuilder<'a> {
                 title,
                 id,
             }) => {
-                let (dest_url, _) = self.rewrite_link(&dest_url, offset);
+                let (dest_url, _) = self.rewrite_link(&dest_url, range);
                 self.events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -235,7 +236,7 @@ impl<'a> PageBuilder<'a> {
                 title,
                 id,
             }) => {
-                let (dest_url, recorded) = self.rewrite_link(&dest_url, offset);
+                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
                 self.links.extend(recorded);
                 self.events.push(Event::Start(Tag::Link {
                     link_type,
@@ -330,13 +331,16 @@ impl<'a> PageBuilder<'a> {
     fn rewrite_link(
         &mut self,
         dest: &pulldown_cmark::CowStr<'a>,
-        offset: usize,
+        range: std::ops::Range<usize>,
     ) -> (pulldown_cmark::CowStr<'a>, Option<Link>) {
+        // The caret spans the whole link, up to the end of its first line.
+        let source = self.positions.page.body.get(range.clone()).unwrap_or("");
+        let width = source.lines().next().unwrap_or("").chars().count();
         links::rewrite_link(
             self.tree,
             self.page_index,
             dest,
-            self.positions.at(offset),
+            (self.positions.at(range.start), width),
             self.pages,
             self.options.link_severity,
             &mut self.problems,
@@ -385,6 +389,7 @@ mod tests {
                     body_start_line: 5,
                     section: 0,
                     is_section_index: false,
+                    generated: false,
                     inclusions: vec![],
                     included_files: vec![],
                 })

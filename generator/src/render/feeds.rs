@@ -7,7 +7,7 @@ use super::templates::Templates;
 use super::views::SiteView;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::html::{output_path, permalink};
+use crate::html::{alias_path, output_path, permalink};
 use crate::model::{OutputFile, SiteTree, SourcePage};
 use serde::Serialize;
 
@@ -160,13 +160,4 @@ pub fn aliases(tree: &SiteTree) -> Vec<(String, &SourcePage)> {
         }
     }
     out
-}
-
-/// `old/path` → `/old/path/`; `old.html` stays a file.
-pub fn alias_path(alias: &str) -> String {
-    let mut from = format!("/{}", alias.trim_start_matches('/'));
-    if !from.ends_with('/') && !from.ends_with(".html") {
-        from.push('/');
-    }
-    from
 }

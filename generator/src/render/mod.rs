@@ -247,6 +247,7 @@ fn render_page(
         edit_url: config
             .repo_url
             .as_ref()
+            .filter(|_| !page.generated)
             .map(|r| format!("{r}/{}", page.source_path.display())),
         date: fm.date.clone(),
         updated: fm.updated.clone(),

@@ -210,6 +210,7 @@ impl Rebuilder {
             &config,
             &load::LoadOptions {
                 include_drafts: self.options.include_drafts,
+                ..Default::default()
             },
         );
         if has_errors(&load_problems) {
