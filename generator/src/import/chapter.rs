@@ -52,15 +52,17 @@ const DROPPED_FLAGS: &[&str] = &[
     "edition2024",
 ];
 
+/// What the conversion reads: where a book path went, and a book file's text (for includes).
+pub struct Book<'a> {
+    pub resolve: &'a dyn Fn(&Path) -> Target,
+    pub read: &'a dyn Fn(&Path) -> Option<String>,
+}
+
 /// Convert `text`, the chapter at book path `from`, written to site path `to`.
-pub fn convert_chapter(
-    text: &str,
-    from: &Path,
-    to: &Path,
-    resolve: &dyn Fn(&Path) -> Target,
-) -> Converted {
+pub fn convert_chapter(text: &str, from: &Path, to: &Path, book: &Book) -> Converted {
+    let resolve = book.resolve;
     let mut out = Converted::default();
-    let with_directives = rewrite_lines(text, from, to, resolve, &mut out);
+    let with_directives = rewrite_lines(text, from, to, book, &mut out);
     out.body = rewrite_links(&with_directives, from, to, resolve, &mut out);
     out.needs.sort();
     out.needs.dedup();
@@ -72,13 +74,8 @@ fn note(path: &Path, line: usize, message: String) -> Diagnostic {
 }
 
 /// Directives and fence info strings, line by line.
-fn rewrite_lines(
-    text: &str,
-    from: &Path,
-    to: &Path,
-    resolve: &dyn Fn(&Path) -> Target,
-    out: &mut Converted,
-) -> String {
+fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Converted) -> String {
+    let resolve = book.resolve;
     let mut result = String::with_capacity(text.len());
     let mut fence: Option<(char, usize)> = None;
     for (i, line) in text.split_inclusive('\n').enumerate() {
@@ -104,6 +101,13 @@ fn rewrite_lines(
                     match repoint(target, from, to, resolve) {
                         Some((new_path, book_path)) => {
                             out.includes += 1;
+                            let selection = match (book.read)(&book_path) {
+                                Some(file) => mdbook_selection(selection, &file, |m| {
+                                    out.problems
+                                        .push(note(from, number, format!("`{whole}`: {m}")))
+                                }),
+                                None => selection.to_owned(),
+                            };
                             out.needs.push(book_path);
                             new_line
                                 .push_str(&format!("{{{{#{} {new_path}{selection}}}}}", d.kind));
@@ -162,6 +166,52 @@ fn rewrite_lines(
         result.push_str(&new_line);
     }
     result
+}
+
+/// mdBook is lenient where docgen is strict: a region without `ANCHOR_END` runs to the end of the
+/// file, a range past the end stops there. Such selections are written as the explicit line range
+/// mdBook showed, with a note, so the site builds and shows the same lines.
+fn mdbook_selection(selection: &str, file: &str, mut note: impl FnMut(String)) -> String {
+    let lines: Vec<&str> = file.lines().collect();
+    let Some(rest) = selection.strip_prefix(':') else {
+        return selection.to_owned();
+    };
+    let first = rest.split(':').next().unwrap_or("");
+    if first.is_empty() || first.chars().all(|c| c.is_ascii_digit()) {
+        let mut parts = rest.splitn(2, ':');
+        let start = parts.next().and_then(|a| a.parse::<usize>().ok());
+        let end = parts.next().and_then(|b| b.parse::<usize>().ok());
+        if let Some(end) = end.filter(|&e| e > lines.len()) {
+            note(format!(
+                "line {end} is past the end of the file ({} lines); mdBook stops there, so does the import",
+                lines.len()
+            ));
+            let start = start.map_or(String::new(), |s| s.to_string());
+            return format!(":{start}:{}", lines.len());
+        }
+        return selection.to_owned();
+    }
+    let marker = |line: &str, what: &str| {
+        line.find(what).is_some_and(|at| {
+            let after = line[at + what.len()..].trim_start();
+            after.starts_with(rest)
+                && !after[rest.len()..]
+                    .starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
+        })
+    };
+    let Some(begin) = lines.iter().position(|l| marker(l, "ANCHOR:")) else {
+        note(format!(
+            "no `ANCHOR: {rest}` in the file; mdBook shows nothing there"
+        ));
+        return selection.to_owned();
+    };
+    if !lines[begin + 1..].iter().any(|l| marker(l, "ANCHOR_END:")) {
+        note(format!(
+            "region `{rest}` has no `ANCHOR_END: {rest}`; mdBook takes the rest of the file, written as a line range"
+        ));
+        return format!(":{}:", begin + 2);
+    }
+    selection.to_owned()
 }
 
 /// `path:selection words` → (`path`, `:selection`).
@@ -405,12 +455,33 @@ mod tests {
     }
 
     fn convert(text: &str) -> Converted {
+        let read = |p: &Path| {
+            (p == Path::new("listings/main.rs")).then(|| {
+                "// ANCHOR: here\nfn main() {}\n// ANCHOR_END: here\n// ANCHOR: open\nx\n"
+                    .to_owned()
+            })
+        };
         convert_chapter(
             text,
             Path::new("src/ch01.md"),
             Path::new("content/part-one/ch01/_index.md"),
-            &resolver,
+            &Book {
+                resolve: &resolver,
+                read: &read,
+            },
         )
+    }
+
+    #[test]
+    fn mdbooks_lenient_regions_and_ranges_become_explicit_ranges() {
+        let c = convert(
+            "{{#include ../listings/main.rs:open}}\n{{#include ../listings/main.rs:2:40}}\n",
+        );
+        assert_eq!(
+            c.body,
+            "{{#include ../../../listings/main.rs:5:}}\n{{#include ../../../listings/main.rs:2:5}}\n"
+        );
+        assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
     }
 
     #[test]

@@ -88,7 +88,15 @@ pub fn import_mdbook(book: &Path, out: &Path, force: bool) -> Result<ImportRepor
                         continue;
                     }
                 };
-                let converted = convert_chapter(&text, source, &page.site, &resolve);
+                let converted = convert_chapter(
+                    &text,
+                    source,
+                    &page.site,
+                    &chapter::Book {
+                        resolve: &resolve,
+                        read: &|p: &Path| std::fs::read_to_string(book.join(p)).ok(),
+                    },
+                );
                 report.includes += converted.includes;
                 report.links_rewritten += converted.links_rewritten;
                 needed.extend(converted.needs);

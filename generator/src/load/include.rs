@@ -289,7 +289,9 @@ fn parse_selection(text: Option<&str>) -> Result<Selection, String> {
             Err(_) => Err(format!("`{part}` is not a line number")),
         }
     };
-    let is_range = text.contains(':') || text.starts_with(|c: char| c.is_ascii_digit());
+    // mdBook's rule: a range when the part before the first `:` is a number or empty (`1st` is a name).
+    let first = text.split(':').next().unwrap_or("");
+    let is_range = first.is_empty() || first.chars().all(|c| c.is_ascii_digit());
     if !is_range {
         if !text
             .chars()
@@ -441,6 +443,11 @@ mod tests {
         assert!(parse_selection(Some("20:10")).is_err());
         assert!(parse_selection(Some("0:3")).is_err());
         assert!(parse_selection(Some("3:x")).is_err());
+        // The Rust book names regions `1st` and `3rd`.
+        assert_eq!(
+            parse_selection(Some("1st")),
+            Ok(Selection::Anchor("1st".into()))
+        );
     }
 
     #[test]
