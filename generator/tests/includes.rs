@@ -260,3 +260,20 @@ fn docgen_serve_reloads_a_page_when_its_included_file_is_saved() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Books moved from mdBook keep old anchors as raw HTML (`<a id="old-name"></a>` before a renamed
+/// heading); a link to one is not broken.
+#[test]
+fn anchors_set_by_raw_html_ids_are_link_targets() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "<a id=\"old-name\"></a>\n\n## New name\n\n[old](#old-name), [gone](#nowhere)\n",
+    );
+    assert_eq!(
+        errors(&site.build()),
+        [
+            "content/a.md:5:19: error: broken anchor `#nowhere` in link `#nowhere`: content/a.md has no such heading"
+        ]
+    );
+}

@@ -155,16 +155,31 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Check that every `#anchor` points to a heading (or footnote) of its target page.
-/// `severity` is `Warning` with `--warn-links`.
+/// The values of `id="..."` attributes in rendered HTML.
+fn html_ids(html: &str) -> impl Iterator<Item = &str> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+}
+
+/// Check that every `#anchor` points to a heading (or footnote, or an element with that `id` in the
+/// page's HTML) of its target page. `severity` is `Warning` with `--warn-links`.
 pub fn check_anchors(
     tree: &SiteTree,
     parsed: &[ParsedPage],
     severity: Severity,
 ) -> Vec<Diagnostic> {
+    // Heading ids, plus any `id="..."` the page's own HTML sets (`<a id="old-name"></a>` kept so old
+    // links still land, as books moved from mdBook do).
     let ids: Vec<HashSet<&str>> = parsed
         .iter()
-        .map(|p| p.headings.iter().map(|h| h.id.as_str()).collect())
+        .map(|p| {
+            p.headings
+                .iter()
+                .map(|h| h.id.as_str())
+                .chain(html_ids(&p.html))
+                .collect()
+        })
         .collect();
     let by_page: HashMap<usize, usize> = parsed
         .iter()
