@@ -37,6 +37,10 @@ enum Command {
         /// Report broken links and anchors as warnings instead of failing the build.
         #[arg(long)]
         warn_links: bool,
+        /// Make every link and asset URL relative, for a site opened from disk (file://);
+        /// the same as `relative_urls = true` in docgen.toml.
+        #[arg(long)]
+        relative_urls: bool,
         /// Name each skipped file (unknown type) instead of one summary warning.
         #[arg(long, short)]
         verbose: bool,
@@ -157,6 +161,7 @@ pub fn run() -> i32 {
             drafts,
             base_url,
             warn_links,
+            relative_urls,
             verbose,
         } => {
             let stderr_is_tty = std::io::stderr().is_terminal();
@@ -165,6 +170,7 @@ pub fn run() -> i32 {
             options.include_drafts = drafts;
             options.base_url = base_url;
             options.warn_links = warn_links;
+            options.relative_urls = relative_urls;
             options.verbose = verbose;
             if stderr_is_tty {
                 options.progress = indicatif::ProgressBar::new(0).with_style(

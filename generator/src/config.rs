@@ -1,7 +1,7 @@
 //! `docgen.toml`: read the raw file, fill documented defaults, and report unknown keys with `path:line`.
 //! Input: the file's text; output: a resolved `Config` plus warnings (or an error diagnostic).
 //!
-//! Every key and its default is listed in `content/reference/docgen-toml.md`; keep the two in step.
+//! Every key and its default is listed in `content/writing/docgen-toml.md`; keep the two in step.
 
 use crate::diagnostics::{Diagnostic, line_col};
 use serde::Deserialize;
@@ -25,6 +25,10 @@ pub struct Config {
     /// Source folders, in nav order; `content` is served at `/`, any other at `/NAME/`.
     /// Default: `["content", "tutorials"]`.
     pub sections: Vec<String>,
+    /// Write every link and asset URL of a page relative to that page (`../static/style.css`,
+    /// `../guide/index.html`) so the output works opened from disk (`file://`). `404.html` keeps
+    /// root-relative URLs, since a server shows it at any depth. Default: `false`.
+    pub relative_urls: bool,
     /// Folders or files (relative to the site root, e.g. `content/snippets`) that are not published:
     /// snippets that other pages include, data files. Default: none.
     pub exclude: Vec<String>,
@@ -83,6 +87,7 @@ impl Default for Config {
             language: "en".into(),
             authors: Vec::new(),
             sections: vec!["content".into(), "tutorials".into()],
+            relative_urls: false,
             exclude: Vec::new(),
             search: SearchConfig::default(),
         }
@@ -98,6 +103,7 @@ struct RawConfig {
     language: Option<String>,
     authors: Option<Vec<String>>,
     sections: Option<Vec<String>>,
+    relative_urls: Option<bool>,
     exclude: Option<Vec<String>>,
     search: Option<RawSearch>,
 }
@@ -135,7 +141,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
                 format!("unknown key `{key}` in docgen.toml (ignored)"),
             )
             .with_source(text)
-            .with_hint("see content/reference/docgen-toml.md for the keys docgen reads")
+            .with_hint("see content/writing/docgen-toml.md for the keys docgen reads")
         })
         .collect();
     let d = Config::default();
@@ -153,6 +159,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
         language: raw.language.unwrap_or(d.language),
         authors: raw.authors.unwrap_or(d.authors),
         sections: raw.sections.unwrap_or(d.sections),
+        relative_urls: raw.relative_urls.unwrap_or(d.relative_urls),
         exclude: raw
             .exclude
             .unwrap_or_default()

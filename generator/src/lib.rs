@@ -3,6 +3,7 @@
 //! through the plain types in `model`; `build` runs the stages in order.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;

@@ -182,15 +182,18 @@ pub const ASSET_EXTENSIONS: &[&str] = &[
 /// `build` and `serve` find it by this prefix.
 pub const SEARCH_MANIFEST_PREFIX: &str = "search/manifest.";
 
-/// A link found in markdown, kept for the site-wide link check.
+/// A link or image found in markdown, kept for the site-wide link check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Link {
     /// The link as written, e.g. `../reference/ax.md#flags`.
     pub target: String,
+    /// What the page's HTML links to after rewriting, e.g. `/reference/ax/#flags`.
+    pub href: String,
     pub pos: SourcePos,
     /// Characters of the whole link in the source line (`[text](target)`), for the caret.
     pub width: usize,
-    /// The page it points to (index into `SiteTree::pages`); `None` for a same-page `#anchor`.
+    /// The page it points to (index into `SiteTree::pages`); `None` for a same-page `#anchor` and for
+    /// anything that is not a page (assets, external URLs, site-absolute paths).
     pub target_page: Option<usize>,
     /// The `#anchor` part without `#`, if any.
     pub anchor: Option<String>,
@@ -239,6 +242,14 @@ pub struct SearchDocument {
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// Where a rendered HTML file came from: the page (index into `SiteTree::pages`, if any) and the
+/// template that rendered it. `render` records it; the output check names it in errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputOrigin {
+    pub page: Option<usize>,
+    pub template: String,
 }
 
 /// A tera template: its name (`page.html`), where it came from, and its text.

@@ -219,3 +219,69 @@ fn definition_lists_render_as_dl() {
         "{html}"
     );
 }
+
+#[test]
+fn every_link_in_the_output_is_checked_and_reported_at_its_markdown_line() {
+    let site = TempSite::new();
+    site.file("docgen.toml", "base_url = \"https://docs.example.org/\"\n");
+    site.file(
+        "content/a.md",
+        "# A\n\n[abs](/nope/) [html](nope.html) [dir](nope/)\n\n\
+         [perma](https://docs.example.org/gone/) [ok](/) [ok2](https://docs.example.org/a/#a)\n\n\
+         <a href=\"/raw-missing/\">raw</a> [ext](https://example.com/x) [mail](mailto:a@b.c)\n",
+    );
+    let report = site.build();
+    assert_eq!(
+        errors(&report),
+        [
+            "content/a.md:3:1: error: broken link `/nope/` in the output: no file `nope/` in the output",
+            "content/a.md:3:15: error: broken link `nope.html` in the output: no file `a/nope.html` in the output",
+            "content/a.md:3:33: error: broken link `nope/` in the output: no file `a/nope/` in the output",
+            "content/a.md:5:1: error: broken link `https://docs.example.org/gone/` in the output: no file `gone/` in the output",
+            "content/a.md:7:10: error: broken link `/raw-missing/` in the output: no file `raw-missing/` in the output",
+        ]
+    );
+    // --warn-links still downgrades them all.
+    let report = site.build_with(|o| o.warn_links = true);
+    assert!(report.success);
+    assert_eq!(warnings(&report).len(), 5);
+}
+
+#[test]
+fn anchors_defined_by_raw_html_and_definition_terms_are_found() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "# A\n\n<a id=\"raw\"></a>\n\n<dl><dt id=\"term\">Term</dt><dd>D</dd></dl>\n\n\
+         [r](#raw) [t](b.md#term2) [missing](#nowhere)\n",
+    );
+    site.file("content/b.md", "# B\n\n<dt id=\"term2\">x</dt>\n");
+    let errors = errors(&site.build());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("content/a.md:7:"), "{errors:?}");
+    assert!(errors[0].contains("#nowhere"), "{errors:?}");
+}
+
+#[test]
+fn a_broken_link_from_a_template_names_the_template_and_the_pages() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntemplate = \"custom.html\"\n+++\n# A\n",
+    );
+    site.file(
+        "content/b.md",
+        "+++\ntemplate = \"custom.html\"\n+++\n# B\n",
+    );
+    site.file(
+        "theme/templates/custom.html",
+        "<html><body>{{ page.content | safe }}<a href=\"/missing-from-template/\">x</a></body></html>",
+    );
+    let errors = errors(&site.build());
+    assert_eq!(
+        errors,
+        [
+            "theme/templates/custom.html: error: broken link `/missing-from-template/` in the output of template `custom.html` for content/a.md and 1 more: no file `missing-from-template/` in the output"
+        ]
+    );
+}

@@ -5,6 +5,8 @@
 
 pub mod console_examples;
 pub mod server;
+#[path = "../../../tests/support/tools.rs"]
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 

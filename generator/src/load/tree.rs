@@ -33,6 +33,13 @@ pub fn build_tree(
     }
 
     check_aliases_and_paths(&pages, problems);
+    // Reported above; kept out of the site so nothing downstream writes or links outside the output.
+    pages.retain(|p| !escapes_output(&p.url));
+    for page in &mut pages {
+        page.front_matter
+            .aliases
+            .retain(|a| !escapes_output(&alias_path(a)));
+    }
 
     // Every folder holding a page, plus its ancestors up to the source root, is a section.
     let mut dirs: BTreeMap<PathBuf, usize> = BTreeMap::new();

@@ -2,6 +2,7 @@
 //! site-wide once all pages are parsed. Input: the site tree and parsed pages; output: problems.
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::html::scan;
 use crate::model::{Link, ParsedPage, SiteTree, SourcePos};
 use pulldown_cmark::CowStr;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -75,7 +76,8 @@ pub fn resolve(
     }
 }
 
-/// Rewrite a link's (or image's) href for the page at `page_index` and record it for the anchor check;
+/// Rewrite a link's (or image's) href for the page at `page_index` and record it (for the anchor check,
+/// and so the output check can point at its source);
 /// report a missing `.md` or asset target with `severity`.
 pub fn rewrite_link<'a>(
     tree: &SiteTree,
@@ -92,52 +94,46 @@ pub fn rewrite_link<'a>(
         d.severity = severity;
         d.with_hint(hint)
     };
-    match resolve(dest, from, pages, &tree.assets) {
-        LinkTarget::Page { page, anchor } => {
-            let mut href = tree.pages[page].url.clone();
-            if let Some(a) = &anchor {
-                href.push('#');
-                href.push_str(a);
+    let (href, target_page, anchor): (CowStr<'a>, Option<usize>, Option<String>) =
+        match resolve(dest, from, pages, &tree.assets) {
+            LinkTarget::Page { page, anchor } => {
+                let mut href = tree.pages[page].url.clone();
+                if let Some(a) = &anchor {
+                    href.push('#');
+                    href.push_str(a);
+                }
+                (href.into(), Some(page), anchor)
             }
-            let link = Link {
-                target: dest.to_string(),
-                pos,
-                width,
-                target_page: Some(page),
-                anchor,
-            };
-            (href.into(), Some(link))
-        }
-        LinkTarget::SameAnchor(anchor) => {
-            let link = Link {
-                target: dest.to_string(),
-                pos,
-                width,
-                target_page: None,
-                anchor: Some(anchor),
-            };
-            (dest.clone(), Some(link))
-        }
-        LinkTarget::MissingPage(path) => {
-            problems.push(broken(
-                format!(
-                    "broken link `{dest}`: {} is not a page of the site",
-                    path.display()
-                ),
-                "link to an existing .md file, relative to this page",
-            ));
-            (dest.clone(), None)
-        }
-        LinkTarget::Asset(url) => (url.into(), None),
-        LinkTarget::MissingAsset(path) => {
-            problems.push(broken(
-                format!("broken link `{dest}`: {} does not exist", path.display()),
-                "put the file next to the page, or fix the path (relative to this page)",
-            ));
-            (dest.clone(), None)
-        }
-        LinkTarget::Other => (dest.clone(), None),
-    }
+            LinkTarget::SameAnchor(anchor) => (dest.clone(), None, Some(anchor)),
+            LinkTarget::MissingPage(path) => {
+                problems.push(broken(
+                    format!(
+                        "broken link `{dest}`: {} is not a page of the site",
+                        path.display()
+                    ),
+                    "link to an existing .md file, relative to this page",
+                ));
+                (dest.clone(), None, None)
+            }
+            LinkTarget::Asset(url) => (url.into(), None, None),
+            LinkTarget::MissingAsset(path) => {
+                problems.push(broken(
+                    format!("broken link `{dest}`: {} does not exist", path.display()),
+                    "put the file next to the page, or fix the path (relative to this page)",
+                ));
+                (dest.clone(), None, None)
+            }
+            LinkTarget::Other => (dest.clone(), None, None),
+        };
+    let link = Link {
+        target: dest.to_string(),
+        href: href.to_string(),
+        pos,
+        width,
+        target_page,
+        anchor,
+    };
+    (href, Some(link))
 }
 
 /// Lexically resolve `.` and `..` (the target may not exist, so no canonicalize).
@@ -155,13 +151,6 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The values of `id="..."` attributes in rendered HTML.
-fn html_ids(html: &str) -> impl Iterator<Item = &str> {
-    html.split(" id=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-}
-
 /// Check that every `#anchor` points to a heading (or footnote, or an element with that `id` in the
 /// page's HTML) of its target page. `severity` is `Warning` with `--warn-links`.
 pub fn check_anchors(
@@ -169,15 +158,16 @@ pub fn check_anchors(
     parsed: &[ParsedPage],
     severity: Severity,
 ) -> Vec<Diagnostic> {
-    // Heading ids, plus any `id="..."` the page's own HTML sets (`<a id="old-name"></a>` kept so old
-    // links still land, as books moved from mdBook do).
+    // Heading ids, plus any id the page's HTML defines (raw `<a id>`, `<dt id>`, footnotes).
+    let scanned: Vec<Vec<String>> = parsed.iter().map(|p| scan(&p.html).ids).collect();
     let ids: Vec<HashSet<&str>> = parsed
         .iter()
-        .map(|p| {
+        .zip(&scanned)
+        .map(|(p, raw)| {
             p.headings
                 .iter()
                 .map(|h| h.id.as_str())
-                .chain(html_ids(&p.html))
+                .chain(raw.iter().map(String::as_str))
                 .collect()
         })
         .collect();

@@ -222,7 +222,8 @@ impl<'a> PageBuilder<'a> {
                 title,
                 id,
             }) => {
-                let (dest_url, _) = self.rewrite_link(&dest_url, range);
+                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
+                self.links.extend(recorded);
                 self.events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
