@@ -1,84 +1,127 @@
 #!/usr/bin/env python3
-"""Independent dead-link checker for a built static site (docgen's or mdBook's output).
+"""Independent dead-link counter for a built site (no docgen code): walks OUT, parses every HTML file
+with Python's html.parser, and checks every href/src/srcset against the files and ids of the output.
 
-    python3 benches/check_links.py OUT_DIR
-
-Reads every .html file under OUT_DIR with Python's html.parser (nothing shared with docgen), resolves
-each relative href/src against the file's own location, and reports links whose target file does not
-exist and #anchors with no element of that id in the target. External links (scheme or //host),
-mailto:, javascript: and data: URLs are not checked. Prints a summary line
-`links: N checked, D dead (F missing files, A missing anchors)` and up to 10 examples; exit 0.
+Usage: check_links.py OUT [BASE_URL] [--list]
+Prints one JSON object: files, links checked, dead links (total, inside <article> = page body, outside =
+navigation/breadcrumbs/templates), external links (not fetched), and with --list every dead link.
 """
-import html.parser
+import json
 import os
+import posixpath
 import sys
-import urllib.parse
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 
-class Collector(html.parser.HTMLParser):
+class Page(HTMLParser):
     def __init__(self):
-        super().__init__()
-        self.links, self.ids = [], set()
+        super().__init__(convert_charrefs=True)
+        self.ids = set()
+        self.refs = []  # (url, in_article)
+        self.article_depth = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "article":
+            self.article_depth += 1
         if attrs.get("id"):
             self.ids.add(attrs["id"])
         if tag == "a" and attrs.get("name"):
             self.ids.add(attrs["name"])
-        if tag in ("a", "area", "link") and attrs.get("href") is not None:
-            # <link rel=canonical/alternate> name absolute URLs; stylesheets and icons are files.
-            self.links.append(attrs["href"])
-        if tag in ("img", "script", "source", "iframe") and attrs.get("src") is not None:
-            self.links.append(attrs["src"])
+        for name in ("href", "src"):
+            if attrs.get(name) is not None:
+                self.refs.append((attrs[name].strip(), self.article_depth > 0))
+        if attrs.get("srcset"):
+            for candidate in attrs["srcset"].split(","):
+                parts = candidate.split()
+                if parts:
+                    self.refs.append((parts[0], self.article_depth > 0))
 
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag == "article":
+            self.article_depth -= 1
 
-def parse(path, cache):
-    if path not in cache:
-        collector = Collector()
-        with open(path, encoding="utf-8", errors="replace") as f:
-            collector.feed(f.read())
-        cache[path] = collector
-    return cache[path]
-
-
-def target_file(root, page, url_path):
-    if url_path.startswith("/"):
-        candidate = os.path.join(root, url_path.lstrip("/"))
-    else:
-        candidate = os.path.join(os.path.dirname(page), url_path)
-    candidate = os.path.normpath(candidate)
-    if os.path.isdir(candidate):
-        candidate = os.path.join(candidate, "index.html")
-    return candidate
+    def handle_endtag(self, tag):
+        if tag == "article" and self.article_depth > 0:
+            self.article_depth -= 1
 
 
 def main():
-    root = os.path.abspath(sys.argv[1])
-    cache, checked, missing_files, missing_anchors, examples = {}, 0, 0, 0, []
-    pages = [os.path.join(d, f) for d, _, files in os.walk(root) for f in files if f.endswith(".html")]
-    for page in sorted(pages):
-        for link in parse(page, cache).links:
-            parsed = urllib.parse.urlsplit(link)
-            if parsed.scheme or parsed.netloc or link.startswith("//"):
-                continue
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    listing = "--list" in sys.argv
+    out = args[0]
+    base = args[1] if len(args) > 1 else "http://localhost/"
+    base_split = urlsplit(base)
+    prefix = base_split.path if base_split.path.endswith("/") else base_split.path + "/"
+    files = set()
+    for dirpath, _, names in os.walk(out):
+        for n in names:
+            files.add(os.path.relpath(os.path.join(dirpath, n), out).replace(os.sep, "/"))
+    pages = {}
+    for f in sorted(files):
+        if f.endswith(".html"):
+            p = Page()
+            with open(os.path.join(out, f), encoding="utf-8", errors="replace") as fh:
+                p.feed(fh.read())
+            pages[f] = p
+    checked = 0
+    external = set()
+    dead = []
+    for f, page in pages.items():
+        for url, in_article in page.refs:
             checked += 1
-            url_path = urllib.parse.unquote(parsed.path)
-            target = page if not url_path else target_file(root, page, url_path)
-            rel = os.path.relpath(page, root)
-            if not os.path.exists(target):
-                missing_files += 1
-                examples.append(f"{rel}: {link} (no file)")
+            if not url:
                 continue
-            if parsed.fragment and target.endswith(".html"):
-                anchor = urllib.parse.unquote(parsed.fragment)
-                if anchor not in parse(target, cache).ids:
-                    missing_anchors += 1
-                    examples.append(f"{rel}: {link} (no #{anchor})")
-    dead = missing_files + missing_anchors
-    print(f"links: {checked} checked, {dead} dead ({missing_files} missing files, {missing_anchors} missing anchors)")
-    for example in examples[:10]:
-        print(f"  {example}")
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                if url.startswith(base.rstrip("/")):
+                    path = prefix.rstrip("/") + url[len(base.rstrip("/")):]
+                    parts = urlsplit(path)
+                elif parts.scheme in ("http", "https") or url.startswith("//"):
+                    external.add(url)
+                    continue
+                else:
+                    continue
+            path = unquote(parts.path)
+            if path.startswith("/"):
+                if not (path + ("/" if not path.endswith("/") else "")).startswith(prefix):
+                    dead.append((f, url, in_article, "outside base path"))
+                    continue
+                target = path[len(prefix):] if path.startswith(prefix) else ""
+            elif path == "":
+                target = f
+            else:
+                target = posixpath.join(posixpath.dirname(f), path)
+            trailing = target.endswith("/") or target == ""
+            target = posixpath.normpath(target) if target else ""
+            if target.startswith(".."):
+                dead.append((f, url, in_article, "above root"))
+                continue
+            if target == ".":
+                target = ""
+            candidates = [target, target + "/index.html" if target else "index.html"]
+            if trailing and target:
+                candidates = [target + "/index.html"]
+            hit = next((c for c in candidates if c in files), None)
+            if hit is None:
+                dead.append((f, url, in_article, "no such file"))
+                continue
+            frag = unquote(parts.fragment)
+            if frag and frag != "top" and hit in pages and frag not in pages[hit].ids:
+                dead.append((f, url, in_article, "no such id"))
+    result = {
+        "html_files": len(pages),
+        "links_checked": checked,
+        "dead": len(dead),
+        "dead_in_page_body": sum(1 for d in dead if d[2]),
+        "dead_outside_page_body": sum(1 for d in dead if not d[2]),
+        "external_links": len(external),
+    }
+    if listing:
+        result["dead_links"] = [{"file": d[0], "url": d[1], "in_body": d[2], "why": d[3]} for d in dead]
+    print(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

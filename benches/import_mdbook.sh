@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `docgen import mdbook` + `docgen build` on a real public mdBook, beside `mdbook build` of the same
 # book in the same run: chapters, include directives resolved, import and build times (median of
-# interleaved runs), dead links in both outputs by an independent checker (benches/check_links.py).
+# interleaved runs), dead links in both outputs by the independent checker benches/check_links.py.
 #
 #   bash benches/import_mdbook.sh BOOK [RUNS]
 #
@@ -60,8 +60,8 @@ done
 tail -1 "$work/build.log"
 build_warnings=$(grep -c '^warning' "$work/build.log" || true)
 left=$(grep -rlE '\{\{#(rustdoc_)?include ' "$work/site/public" --include=*.html | wc -l)
-echo "docgen output: $(python3 benches/check_links.py "$work/site/public" | head -1)"
-echo "mdbook output: $(python3 benches/check_links.py "$work/mdbook-out" | head -1)"
+links() { python3 benches/check_links.py "$1" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"links_checked\"]} links checked, {r[\"dead\"]} dead ({r[\"dead_in_page_body\"]} in page bodies)")'; }
+echo "dead links (benches/check_links.py): docgen output $(links "$work/site/public"); mdbook output $(links "$work/mdbook-out")"
 
 python3 - "$chapters" "$directives" "$left" "$import_s" "$notes" "$build_warnings" "${docgen_times[*]}" "${mdbook_times[*]}" <<'PY'
 import statistics, sys
