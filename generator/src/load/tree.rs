@@ -207,6 +207,8 @@ fn add_generated_section_pages(
             section: index,
             is_section_index: true,
             generated: true,
+            inclusions: Vec::new(),
+            included_files: Vec::new(),
         });
     }
 }

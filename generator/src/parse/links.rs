@@ -161,8 +161,8 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Check that every `#anchor` points to a heading (or footnote) of its target page.
-/// `severity` is `Warning` with `--warn-links`.
+/// Check that every `#anchor` points to a heading (or footnote, or an element with that `id` in the
+/// page's HTML) of its target page. `severity` is `Warning` with `--warn-links`.
 pub fn check_anchors(
     tree: &SiteTree,
     parsed: &[ParsedPage],
