@@ -109,4 +109,6 @@ while kill -0 $wrk_pid 2>/dev/null; do
 done
 grep '^RESULT' "$work/soak.txt" | sed 's/^RESULT/soak:/'
 echo "rss at end: $(rss_kib) KiB"
+echo "== the server's own count of answers by endpoint and status code"
+curl -s "http://$address/metrics" | grep '^ax_http_requests_total' || true
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
