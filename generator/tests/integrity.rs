@@ -189,6 +189,26 @@ fn two_pages_claiming_one_alias_is_an_error_naming_both() {
 }
 
 #[test]
+fn an_alias_naming_another_pages_url_is_ignored_with_a_warning() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\naliases = [\"/b/\", \"/a/\"]\n+++\nPage A.\n",
+    );
+    site.file("content/b.md", "+++\ntitle = \"B\"\n+++\nPage B.\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert_eq!(
+        warnings(&report),
+        ["content/a.md: warning: alias `/b/` is the URL of content/b.md (ignored)"]
+    );
+    assert!(
+        read(&site, "b/index.html").contains("Page B."),
+        "the page wins over the redirect"
+    );
+}
+
+#[test]
 fn an_output_path_escaping_the_output_folder_names_the_markdown() {
     let site = TempSite::new();
     site.file(
@@ -284,4 +304,22 @@ fn a_broken_link_from_a_template_names_the_template_and_the_pages() {
             "theme/templates/custom.html: error: broken link `/missing-from-template/` in the output of template `custom.html` for content/a.md and 1 more: no file `missing-from-template/` in the output"
         ]
     );
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_inside_it() {
+    let site = TempSite::new();
+    site.file("docgen.toml", "base_url = \"https://example.org/docs/\"\n");
+    site.file("content/guide/_index.md", "# Guide\n");
+    site.file("content/guide/a.md", "# A\n\n[b](b.md) ![img](pic.png)\n");
+    site.file("content/guide/b.md", "# B\n\n[home](../_index.md)\n");
+    site.bytes("content/guide/pic.png", b"png");
+    let report = site.build();
+    // The output check resolves every absolute link against `/docs/`: none may fall outside it.
+    assert!(report.success, "{:?}", errors(&report));
+    let a = read(&site, "guide/a/index.html");
+    assert!(a.contains("href=\"/docs/guide/b/\""), "{a}");
+    assert!(a.contains("src=\"/docs/guide/pic.png\""), "{a}");
+    assert!(!a.contains("href=\"/guide/"), "{a}");
+    assert!(read(&site, "404.html").contains("href=\"/docs/guide/\""));
 }

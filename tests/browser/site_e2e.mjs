@@ -202,6 +202,12 @@ try {
     check(await page.evaluate(() => document.styleSheets.length) >= 1 && await page.isVisible("#sidebar a[aria-current=page]"), "links between pages work from disk");
     await page.click(".breadcrumbs a >> text=Home");
     await page.waitForURL((u) => u.href.endsWith("/index.html") && !u.href.includes("guides"));
+    await page.fill("#search-input", "hot reload");
+    await page.waitForSelector(".search-hit", { timeout: 10000 });
+    const hit = await page.getAttribute(".search-hit", "href");
+    await page.keyboard.press("Enter");
+    await page.waitForURL((u) => u.protocol === "file:" && u.hash !== "");
+    check(await page.evaluate(() => document.getElementById(decodeURIComponent(location.hash.slice(1))) !== null), `a search hit opens its page from disk (${hit})`);
     check(errors.length === 0, `no script errors from disk: ${errors}`);
     step("file://");
     await context.close();
