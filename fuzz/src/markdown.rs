@@ -67,6 +67,8 @@ fn site(file_text: &str) -> Option<SiteTree> {
         section: 0,
         is_section_index: false,
         generated: false,
+        inclusions: Vec::new(),
+        included_files: Vec::new(),
     };
     Some(SiteTree {
         pages: vec![

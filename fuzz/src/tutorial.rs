@@ -23,6 +23,7 @@ fn block(lang: &str, info_attributes: Vec<(String, Option<String>)>, code: Strin
             col: 1,
         },
         code_start_line: FENCE_LINE + 1,
+        included_from: None,
     }
 }
 

@@ -6,6 +6,9 @@ mod serve_support;
 
 use assert_cmd::cargo::CommandCargoExt;
 use serve_support::{copy_fixture, get, start_server};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
 use std::process::Command;
 
 #[test]
