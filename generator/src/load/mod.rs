@@ -146,6 +146,7 @@ pub fn load_site(
             theme,
             asset_files,
             measured_claims,
+            catalog: Vec::new(),
         },
         problems,
     )
