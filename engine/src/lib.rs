@@ -15,6 +15,7 @@
 //! # Ok::<(), ax::Error>(())
 //! ```
 
+mod attach;
 pub mod config;
 pub mod error;
 pub mod model;
@@ -29,6 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+pub use attach::EngineIndex;
 pub use config::{Config, ConfigWarning};
 pub use error::{Error, Result};
 pub use model::{

@@ -1,4 +1,5 @@
-//! The `ax` binary: a thin command line over the `ax` library (see `cli.rs`).
+//! The `ax` binary: the command line (`cli/`) over the `ax` library. The library is the engine and
+//! the plugin runtime; everything about arguments, printing and exit codes lives here.
 
 mod cli;
 

@@ -82,13 +82,53 @@ fn stages_import_only_what_their_invariants_allow() {
                 "{path} imports a later stage"
             );
         }
-        // Only the command line knows the --json shape: `cli.rs`, and `plugin/commands.rs`, the
-        // front end of the `ax plugin|run|lint` subcommands that `cli.rs` dispatches to.
-        if path != "cli.rs" && path != "plugin/commands.rs" {
+        // Only the command line knows the --json shape.
+        if !is_binary_module(&path) {
             assert!(
                 !text.contains("serde_json::json!"),
                 "{path} builds JSON output"
             );
+        }
+    }
+}
+
+/// Files of the `ax` binary (declared from `main.rs`); everything else is the library.
+fn is_binary_module(path: &str) -> bool {
+    path == "main.rs" || path.starts_with("cli/") || path.starts_with("serve/")
+}
+
+#[test]
+fn the_library_is_engine_and_plugin_runtime_and_the_binary_is_glue() {
+    for (path, text) in engine_sources() {
+        if is_binary_module(&path) {
+            continue;
+        }
+        // Arguments, printing and exit codes belong to the binary (ripgrep's `crates/core` split).
+        // Doc comments may show a caller printing.
+        let code: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for forbidden in ["clap::", "ExitCode", "println!", "eprintln!"] {
+            assert!(
+                !code.contains(forbidden),
+                "library file {path} uses `{forbidden}`: move it into the binary (cli/)"
+            );
+        }
+        // The plugin runtime sees records and an `IndexReader`, never the engine that hosts it.
+        if path.starts_with("plugin") {
+            for forbidden in [
+                "crate::Engine",
+                "crate::{Engine",
+                "Engine,",
+                "crate::attach",
+            ] {
+                assert!(
+                    !text.contains(forbidden),
+                    "{path} imports the engine (`{forbidden}`)"
+                );
+            }
         }
     }
 }

@@ -281,3 +281,23 @@ pub struct LastTestVerdicts {
     #[serde(default)]
     pub verdicts: Vec<TutorialVerdict>,
 }
+
+/// rustdoc's hidden-line rule, shared by `render` (hides the line) and `doctest` (compiles it): a rust
+/// line with the marker removed, `    # let x = 1;` → `    let x = 1;`, and `#` alone → empty.
+pub fn rustdoc_unhide_line(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    if let Some(rest) = trimmed.strip_prefix("# ") {
+        format!("{indent}{rest}")
+    } else if trimmed == "#" {
+        String::new()
+    } else {
+        line.to_owned()
+    }
+}
+
+/// True for a rust line rustdoc hides from the rendered page (`# code` after any indentation, `#`).
+pub fn is_rustdoc_hidden_line(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.starts_with("# ") || trimmed == "#"
+}

@@ -4,7 +4,6 @@
 
 pub mod api;
 pub mod check;
-pub mod commands;
 mod convert;
 pub mod discover;
 pub mod error;

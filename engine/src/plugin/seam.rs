@@ -3,11 +3,9 @@
 //! Input is engine model values; output is the same types with the plugins' changes applied.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::config::PluginsConfig;
-use crate::model::{FindOptions, Hit, Language, Symbol, SymbolKind};
-use crate::plugin::api::IndexReader;
+use crate::model::{Hit, Language, Symbol, SymbolKind};
 use crate::plugin::discover::discover_plugin_dirs;
 use crate::plugin::error::PluginError;
 use crate::plugin::host::PluginHost;
@@ -174,43 +172,4 @@ pub fn rerank_hits(host: Option<&PluginHost>, query: &str, hits: Vec<Hit>) -> Ve
             })
         })
         .collect()
-}
-
-/// The index as plugins granted `index.read` see it: an engine without plugins, so a plugin's
-/// query never runs plugin hooks again.
-pub struct EngineIndex {
-    engine: crate::Engine,
-}
-
-impl EngineIndex {
-    pub fn new(engine: crate::Engine) -> Self {
-        Self { engine }
-    }
-}
-
-impl IndexReader for EngineIndex {
-    fn find(&self, query: &str, limit: usize) -> Result<Vec<PluginHit>, String> {
-        let options = FindOptions {
-            limit: Some(limit),
-            ..FindOptions::default()
-        };
-        let hits = self
-            .engine
-            .find(query, &options)
-            .map_err(|error| error.to_string())?;
-        Ok(hits.iter().map(hit_record).collect())
-    }
-
-    fn def(&self, name: &str) -> Result<Vec<PluginSymbol>, String> {
-        let symbols = self.engine.def(name).map_err(|error| error.to_string())?;
-        Ok(symbols.iter().map(symbol_record).collect())
-    }
-}
-
-/// Loads the enabled plugins into `engine`, lending them the index; returns the load errors.
-pub fn attach_enabled(engine: crate::Engine) -> (crate::Engine, Arc<PluginHost>, Vec<PluginError>) {
-    let (host, errors) = load_enabled(engine.root(), &engine.config().plugins);
-    host.set_index_reader(Arc::new(EngineIndex::new(engine.clone())));
-    let host = Arc::new(host);
-    (engine.with_plugins(Arc::clone(&host)), host, errors)
 }

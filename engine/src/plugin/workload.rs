@@ -1,12 +1,26 @@
 //! The workload `ax plugin dev`, `trace` and `profile` run the hooks on: the project's own files and
 //! a query against its index, or the built-in sample when the project has neither.
-//! Input is an engine (for files and the index) and a host; output is the hook calls, via the host.
+//! Input is a project (its root, `[index]` settings and an index reader) and a host; output is the
+//! hook calls, via the host.
 
+use std::path::Path;
+
+use crate::config::IndexConfig;
+use crate::plugin::api::IndexReader;
 use crate::plugin::host::PluginHost;
 use crate::plugin::records::{PluginFile, PluginHit, PluginSymbol};
 use crate::plugin::sample::{SAMPLE_QUERY, sample_file, sample_hits, sample_symbols};
-use crate::plugin::seam::{hit_record, symbol_record};
-use crate::{Engine, FindOptions};
+use crate::plugin::seam::symbol_record;
+
+/// The project a workload runs on: where its files are and how to query its index.
+pub struct Project<'a> {
+    pub root: &'a Path,
+    pub index_config: &'a IndexConfig,
+    /// The index without plugins, so the workload's query does not run the hooks twice.
+    pub index: &'a dyn IndexReader,
+    /// How many hits the query asks for (`[query] default_limit`).
+    pub limit: usize,
+}
 
 /// What the workload ran on, for the header line of a trace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +32,11 @@ pub struct WorkloadSummary {
 }
 
 /// The project's indexable files with the symbols the engine extracts from them.
-pub fn project_files(engine: &Engine) -> Vec<(PluginFile, Vec<PluginSymbol>)> {
-    let Ok((walked, _skipped)) = crate::scan::walk(engine.root(), &engine.config().index) else {
+pub fn project_files(
+    root: &Path,
+    index_config: &IndexConfig,
+) -> Vec<(PluginFile, Vec<PluginSymbol>)> {
+    let Ok((walked, _skipped)) = crate::scan::walk(root, index_config) else {
         return Vec::new();
     };
     walked
@@ -41,13 +58,15 @@ pub fn project_files(engine: &Engine) -> Vec<(PluginFile, Vec<PluginSymbol>)> {
 }
 
 /// Calls `on_index` and every lint rule per file, then `on_query` and `on_results` for `query`.
-/// Without an engine, or when the project has no files, runs the built-in sample instead.
+/// Without a project, or when the project has no files, runs the built-in sample instead.
 pub fn run_workload(
-    engine: Option<&Engine>,
+    project: Option<&Project<'_>>,
     host: &PluginHost,
     query: Option<&str>,
 ) -> WorkloadSummary {
-    let mut files = engine.map(project_files).unwrap_or_default();
+    let mut files = project
+        .map(|project| project_files(project.root, project.index_config))
+        .unwrap_or_default();
     if files.is_empty() {
         files.push((sample_file(), sample_symbols()));
     }
@@ -59,12 +78,8 @@ pub fn run_workload(
 
     let query = query.unwrap_or(SAMPLE_QUERY).to_string();
     let rewritten = host.on_query(&query);
-    let indexed: Option<Vec<PluginHit>> = engine.and_then(|engine| {
-        engine
-            .find(&rewritten, &FindOptions::default())
-            .ok()
-            .map(|hits| hits.iter().map(hit_record).collect())
-    });
+    let indexed: Option<Vec<PluginHit>> =
+        project.and_then(|project| project.index.find(&rewritten, project.limit).ok());
     let hits_from_index = indexed.is_some();
     host.on_results(&rewritten, indexed.unwrap_or_else(sample_hits));
     WorkloadSummary {

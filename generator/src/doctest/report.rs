@@ -1,7 +1,11 @@
 //! Reports of a test run: a human diff with `path:line`, JSON (stable schema), JUnit XML and GitHub
 //! annotations, each ending with the counts. Input: a `TestRun`; output: text.
 
-use super::{Outcome, TestRun};
+use super::results::{Outcome, TestRun};
+use std::path::Path;
+
+/// Results of the last run, read by `docgen build` to show measured figures next to claims.
+pub const LAST_RESULTS_FILE: &str = ".docgen/last-test.json";
 use crate::render::escape_html;
 
 /// The closing line: `N passed, N failed, N skipped`.
@@ -206,4 +210,13 @@ pub fn github(run: &TestRun) -> String {
     out.push_str(&summary_line(run));
     out.push('\n');
     out
+}
+
+/// Save this run's results for `docgen build` (measured figures next to claims).
+pub fn save_last_results(root: &Path, run: &TestRun) -> std::io::Result<()> {
+    let path = root.join(LAST_RESULTS_FILE);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, json(run))
 }

@@ -4,7 +4,7 @@
 //! The only part of the harness that starts processes.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -151,6 +151,15 @@ impl Sandbox {
             .process_group(0);
         command
     }
+}
+
+/// `PATH` as a path inside the sandbox, or `None` when it is absolute or climbs out with `..`.
+pub fn sandbox_relative(path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    (!path.is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir)))
+    .then(|| p.to_path_buf())
 }
 
 /// SIGKILL every process in the group led by `pid` (the shell and anything it started).

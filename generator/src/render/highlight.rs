@@ -55,7 +55,7 @@ pub fn render_code_block(block: &CodeBlock) -> String {
         shown_code = block
             .code
             .lines()
-            .filter(|l| !crate::doctest::extract::is_hidden_line(l))
+            .filter(|l| !crate::model::is_rustdoc_hidden_line(l))
             .map(|l| format!("{l}\n"))
             .collect::<String>();
         &shown_code

@@ -2,12 +2,20 @@
 //! `p95 < "10ms"`) measured in the sandbox, checked against the claim and against the committed
 //! baseline with a tolerance. Input: a claim; output: a result with the measured figures.
 
+use super::{Kind, Phase, Step};
 use crate::diagnostics::Diagnostic;
+use crate::doctest::options::RunContext;
+use crate::doctest::results::{BlockResult, Outcome, PerfMeasurement};
 use crate::doctest::sandbox::Sandbox;
-use crate::doctest::{BlockResult, Outcome, RunContext};
 use crate::model::{CodeBlock, SourcePos};
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+pub const KIND: Kind = Kind {
+    name: "perf",
+    accepts: |block| block.lang == "perf",
+    parse: |block| Ok(Box::new(parse_claim(block)?)),
+};
 
 /// Statistics a claim can bound.
 const METRICS: &[&str] = &["p50", "p95", "p99", "mean", "max"];
@@ -152,8 +160,26 @@ pub fn summarize(samples: &[Duration]) -> BTreeMap<String, f64> {
     ])
 }
 
+impl Step for PerfClaim {
+    fn pos(&self) -> &SourcePos {
+        &self.pos
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::Alone
+    }
+
+    fn run(&self, sandbox: &mut Sandbox, context: &RunContext) -> Vec<BlockResult> {
+        vec![measure(self, sandbox, context)]
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// Measure the claim: `warmup` unmeasured runs, then `runs` timed whole-process runs.
-pub fn run(claim: &PerfClaim, sandbox: &mut Sandbox, context: &RunContext) -> BlockResult {
+fn measure(claim: &PerfClaim, sandbox: &mut Sandbox, context: &RunContext) -> BlockResult {
     let name = claim.command.clone();
     let mut samples = Vec::with_capacity(claim.runs as usize);
     for i in 0..claim.warmup + claim.runs {
@@ -209,7 +235,7 @@ pub fn run(claim: &PerfClaim, sandbox: &mut Sandbox, context: &RunContext) -> Bl
         Outcome::failed(problems.join("; "))
     };
     let mut result = BlockResult::new(&claim.pos, "perf", name, outcome);
-    result.perf = Some(crate::doctest::PerfMeasurement {
+    result.perf = Some(PerfMeasurement {
         command: claim.command.clone(),
         runs: claim.runs,
         limits: claim.limits.iter().cloned().collect(),

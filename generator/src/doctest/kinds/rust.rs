@@ -4,12 +4,76 @@
 //! each in the same crate and must fail to compile (with the expected code, if given).
 //! Input: the blocks with their tutorial paths; output: one result per block, mapped to `path:line`.
 
-use crate::doctest::extract::RustBlock;
-use crate::doctest::{BlockResult, Outcome};
-use crate::model::SourcePos;
+use super::{Kind, Phase, Step};
+use crate::diagnostics::Diagnostic;
+use crate::doctest::options::RunContext;
+use crate::doctest::results::{BlockResult, Outcome};
+use crate::doctest::sandbox::Sandbox;
+use crate::model::{CodeBlock, SourcePos};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+pub const KIND: Kind = Kind {
+    name: "rust",
+    accepts: |block| block.lang == "rust",
+    parse,
+};
+
+/// A `rust` block with its rustdoc-style flags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RustBlock {
+    pub pos: SourcePos,
+    /// Code with the `# ` of hidden lines removed.
+    pub code: String,
+    pub code_start_line: usize,
+    pub should_panic: bool,
+    pub no_run: bool,
+    /// `compile_fail`; the expected diagnostic text when given (`compile_fail="E0308"`).
+    pub compile_fail: Option<String>,
+}
+
+fn parse(block: &CodeBlock) -> Result<Box<dyn Step>, Diagnostic> {
+    Ok(Box::new(rust_block(block)))
+}
+
+fn rust_block(block: &CodeBlock) -> RustBlock {
+    // rustdoc's hidden lines: `# code` (after any indentation) is compiled but not shown; `#` alone is
+    // an empty hidden line.
+    let code = block
+        .code
+        .lines()
+        .map(crate::model::rustdoc_unhide_line)
+        .collect::<Vec<_>>()
+        .join("\n");
+    RustBlock {
+        pos: block.pos.clone(),
+        code,
+        code_start_line: block.code_start_line,
+        should_panic: block.attribute("should_panic").is_some(),
+        no_run: block.attribute("no_run").is_some(),
+        compile_fail: block.attribute("compile_fail").map(str::to_owned),
+    }
+}
+
+impl Step for RustBlock {
+    fn pos(&self) -> &SourcePos {
+        &self.pos
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::SharedCrate
+    }
+
+    /// Rust blocks run later, every tutorial's blocks in one crate (`run_all`), so nothing runs here.
+    fn run(&self, _sandbox: &mut Sandbox, _context: &RunContext) -> Vec<BlockResult> {
+        Vec::new()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
 
 /// Where the generated crate and its build cache live, under the site root. Kept between runs so only
 /// the tutorial code recompiles.
@@ -348,4 +412,26 @@ fn map_compile_errors(
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctest::extract::tests::block;
+
+    #[test]
+    fn hidden_rust_lines_are_compiled() {
+        let step = parse(&block(
+            "rust",
+            &[("should_panic", None)],
+            "# use ax::Engine;\nfn main() {\n    # let x = 1;\n    #[allow(unused)]\n}\n",
+        ))
+        .unwrap();
+        let r = step.as_any().downcast_ref::<RustBlock>().unwrap();
+        assert_eq!(
+            r.code,
+            "use ax::Engine;\nfn main() {\n    let x = 1;\n    #[allow(unused)]\n}"
+        );
+        assert!(r.should_panic);
+    }
 }

@@ -1,5 +1,5 @@
-//! The `ax plugin new|list|check|dev|trace|profile`, `ax run` and `ax lint` commands: arguments
-//! (clap), the calls into the runtime, and the text they print. Input is parsed arguments and the
+//! The `ax plugin new|list|check|dev|trace|profile`, `ax run` and `ax lint` commands of the binary:
+//! arguments (clap), the calls into the plugin runtime, and the text they print. Input is parsed arguments and the
 //! project root; output is stdout/stderr text and an exit code.
 
 use std::io::Write;
@@ -10,17 +10,17 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use crate::Engine;
-use crate::plugin::check::check_plugin;
-use crate::plugin::error::PluginError;
-use crate::plugin::host::PluginHost;
-use crate::plugin::limits::PluginLimits;
-use crate::plugin::records::PluginFile;
-use crate::plugin::reload::{PluginWatcher, reload_changed};
-use crate::plugin::scaffold::create_plugin;
-use crate::plugin::seam::{EngineIndex, attach_enabled, enabled_plugin_dirs};
-use crate::plugin::trace::{profile, render_profile};
-use crate::plugin::workload::{project_files, run_workload};
+use ax::plugin::check::check_plugin;
+use ax::plugin::error::PluginError;
+use ax::plugin::host::PluginHost;
+use ax::plugin::limits::PluginLimits;
+use ax::plugin::records::PluginFile;
+use ax::plugin::reload::{PluginWatcher, reload_changed};
+use ax::plugin::scaffold::create_plugin;
+use ax::plugin::seam::enabled_plugin_dirs;
+use ax::plugin::trace::{profile, render_profile};
+use ax::plugin::workload::{Project, project_files, run_workload};
+use ax::{Engine, EngineIndex};
 
 #[derive(Debug, Subcommand)]
 pub enum PluginCommand {
@@ -107,7 +107,7 @@ pub fn run_command(args: &RunArgs, root: &Path) -> ExitCode {
     let result = Engine::open(root)
         .map_err(|error| error.to_string())
         .and_then(|engine| {
-            let (_engine, host, load_errors) = attach_enabled(engine);
+            let (_engine, host, load_errors) = engine.with_enabled_plugins();
             report_load_errors(&load_errors);
             let outcome = host.run_command(&args.plugin, &args.command, &args.args);
             print_logs(&host);
@@ -128,7 +128,7 @@ pub fn lint_command(args: &LintArgs, root: &Path, json: bool) -> ExitCode {
     let result = Engine::open(root)
         .map_err(|error| error.to_string())
         .map(|engine| {
-            let files: Vec<PluginFile> = project_files(&engine)
+            let files: Vec<PluginFile> = project_files(engine.root(), &engine.config().index)
                 .into_iter()
                 .map(|(file, _)| file)
                 .filter(|file| {
@@ -139,7 +139,7 @@ pub fn lint_command(args: &LintArgs, root: &Path, json: bool) -> ExitCode {
                             .any(|path| Path::new(&file.path).starts_with(path))
                 })
                 .collect();
-            let (_engine, host, load_errors) = attach_enabled(engine);
+            let (_engine, host, load_errors) = engine.with_enabled_plugins();
             report_load_errors(&load_errors);
             let findings = host.lint(&files);
             print_logs(&host);
@@ -167,7 +167,7 @@ pub fn lint_command(args: &LintArgs, root: &Path, json: bool) -> ExitCode {
 /// Loads enabled plugins into `engine` for `index` and `find`; the returned guard prints plugin
 /// logs and hook errors to stderr when it goes out of scope, after the command's own output.
 pub fn attach_plugins(engine: Engine) -> (Engine, PluginReport) {
-    let (engine, host, load_errors) = attach_enabled(engine);
+    let (engine, host, load_errors) = engine.with_enabled_plugins();
     report_load_errors(&load_errors);
     (engine, PluginReport { host })
 }
@@ -331,7 +331,7 @@ fn dev(
 }
 
 fn run_and_print(engine: &Engine, host: &PluginHost, query: Option<&str>) {
-    run_workload(Some(engine), host, query);
+    workload(engine, host, query);
     let mut out = String::new();
     for call in host.take_trace() {
         out.push_str(&format!("  {}\n", call.render()));
@@ -346,7 +346,7 @@ fn run_and_print(engine: &Engine, host: &PluginHost, query: Option<&str>) {
 fn trace(engine: &Engine, query: Option<&str>, json: bool) -> Result<bool, String> {
     let host = enabled_host(engine)?;
     host.start_trace();
-    let summary = run_workload(Some(engine), &host, query);
+    let summary = workload(engine, &host, query);
     let calls = host.take_trace();
     if json {
         print(&format!(
@@ -384,7 +384,7 @@ fn profile_command(
     let host = enabled_host_with_interval(engine, 100)?;
     host.start_trace();
     for _ in 0..runs.max(1) {
-        run_workload(Some(engine), &host, query);
+        workload(engine, &host, query);
         host.take_logs();
         host.take_problems();
     }
@@ -400,8 +400,24 @@ fn profile_command(
     Ok(true)
 }
 
+/// Runs the plugin workload on this project, querying its index without plugins.
+fn workload(
+    engine: &Engine,
+    host: &PluginHost,
+    query: Option<&str>,
+) -> ax::plugin::workload::WorkloadSummary {
+    let index = EngineIndex::new(engine.clone());
+    let project = Project {
+        root: engine.root(),
+        index_config: &engine.config().index,
+        index: &index,
+        limit: engine.config().query.default_limit,
+    };
+    run_workload(Some(&project), host, query)
+}
+
 fn enabled_host(engine: &Engine) -> Result<PluginHost, String> {
-    enabled_host_with_interval(engine, crate::plugin::limits::DEFAULT_CHECK_INTERVAL)
+    enabled_host_with_interval(engine, ax::plugin::limits::DEFAULT_CHECK_INTERVAL)
 }
 
 fn enabled_host_with_interval(engine: &Engine, check_interval: u32) -> Result<PluginHost, String> {

@@ -1,10 +1,12 @@
 //! The `ax` command line: parses arguments, calls [`ax::Engine`], prints human or `--json` output and
-//! picks the exit code. Input is argv; output is stdout/stderr. This is the only place that knows the
-//! `--json` shape (documented in `content/reference/ax/`).
+//! picks the exit code. Input is argv; output is stdout/stderr. This folder is the only place that
+//! knows the `--json` shape (documented in `content/reference/ax/`); `plugin.rs` holds the plugin commands.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod plugin;
 
 use ax::{
     Engine, Error, FindOptions, Hit, IndexReport, Language, Reference, Stats, Symbol, SymbolKind,
@@ -73,12 +75,12 @@ enum Command {
     /// Develop plugins: new, list, check, dev, trace, profile.
     Plugin {
         #[command(subcommand)]
-        command: ax::plugin::commands::PluginCommand,
+        command: plugin::PluginCommand,
     },
     /// Run a plugin's command: `ax run PLUGIN CMD [ARGS]`.
-    Run(ax::plugin::commands::RunArgs),
+    Run(plugin::RunArgs),
     /// Report the findings of the enabled plugins' lint rules as `path:line`.
-    Lint(ax::plugin::commands::LintArgs),
+    Lint(plugin::LintArgs),
 }
 
 struct Printer {
@@ -145,17 +147,13 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// `ax plugin`, `ax run` and `ax lint` print and pick their exit code in `ax::plugin::commands`.
+/// `ax plugin`, `ax run` and `ax lint` print and pick their exit code in `cli/plugin.rs`.
 fn run_plugin_command(cli: &Cli) -> Option<ExitCode> {
     let root = || cli.root.clone().unwrap_or_else(discover_root);
     match &cli.command {
-        Command::Plugin { command } => Some(ax::plugin::commands::plugin_command(
-            command,
-            &root(),
-            cli.json,
-        )),
-        Command::Run(args) => Some(ax::plugin::commands::run_command(args, &root())),
-        Command::Lint(args) => Some(ax::plugin::commands::lint_command(args, &root(), cli.json)),
+        Command::Plugin { command } => Some(plugin::plugin_command(command, &root(), cli.json)),
+        Command::Run(args) => Some(plugin::run_command(args, &root())),
+        Command::Lint(args) => Some(plugin::lint_command(args, &root(), cli.json)),
         _ => None,
     }
 }
@@ -194,7 +192,7 @@ fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> 
     for warning in engine.config_warnings() {
         eprintln!("warning: {warning}");
     }
-    let (engine, _plugin_report) = ax::plugin::commands::attach_plugins(engine);
+    let (engine, _plugin_report) = plugin::attach_plugins(engine);
     match &cli.command {
         Command::Index { .. } => {
             let report = index_with_progress(&engine, printer)?;

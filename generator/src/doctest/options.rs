@@ -1,0 +1,86 @@
+//! What a `docgen test` run is asked to do (`TestOptions`), the settings every step shares
+//! (`RunContext`) and where the `ax` binary under test comes from. Input: CLI or test settings;
+//! output: plain settings. No processes are started here.
+
+use crate::diagnostics::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What `docgen test` was asked to do.
+#[derive(Debug, Clone)]
+pub struct TestOptions {
+    pub root: PathBuf,
+    /// Tutorials to run (files under `tutorials/`); empty means all.
+    pub paths: Vec<PathBuf>,
+    /// The `ax` binary to put first on PATH; default: found next to the running executable.
+    pub ax_binary: Option<PathBuf>,
+    pub use_cache: bool,
+    pub bless: bool,
+    pub update_baseline: bool,
+    pub timeout: Duration,
+    /// Allowed slowdown against the baseline: fail when `measured > baseline * tolerance + slack_ms`.
+    pub baseline_tolerance: f64,
+    pub baseline_slack_ms: f64,
+    /// Where the merged crate of rust blocks is generated [default: ROOT/target/docgen-rust-blocks].
+    pub rust_crate_dir: Option<PathBuf>,
+    /// Cargo target dir for that crate [default: its `target/`]; share it to reuse compiled deps.
+    pub rust_target_dir: Option<PathBuf>,
+    /// The `ax` crate rust blocks link against [default: ROOT/engine].
+    pub ax_crate: Option<PathBuf>,
+}
+
+impl TestOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        TestOptions {
+            root: root.into(),
+            paths: Vec::new(),
+            ax_binary: None,
+            use_cache: true,
+            bless: false,
+            update_baseline: false,
+            timeout: Duration::from_secs(60),
+            // Generous on purpose: CI machines are shared and noisy, so only a clear regression fails.
+            baseline_tolerance: 3.0,
+            baseline_slack_ms: 20.0,
+            rust_crate_dir: None,
+            rust_target_dir: None,
+            ax_crate: None,
+        }
+    }
+}
+
+/// Settings shared by every step of a run.
+pub struct RunContext {
+    pub baseline: BTreeMap<String, f64>,
+    pub baseline_tolerance: f64,
+    pub baseline_slack_ms: f64,
+    pub root: PathBuf,
+}
+
+/// Find the `ax` binary: the option, `DOCGEN_AX`, next to this executable (also from `deps/`), or PATH.
+pub fn find_ax_binary(explicit: Option<&Path>) -> Result<PathBuf, Diagnostic> {
+    if let Some(p) = explicit {
+        return if p.is_file() {
+            Ok(p.to_path_buf())
+        } else {
+            Err(Diagnostic::error(p, 0, 0, "no `ax` binary here"))
+        };
+    }
+    if let Some(p) = std::env::var_os("DOCGEN_AX")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
+        return Ok(p);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1).take(2) {
+            let candidate = dir.join(format!("ax{}", std::env::consts::EXE_SUFFIX));
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(Diagnostic::error("", 0, 0, "cannot find the `ax` binary")
+        .with_hint("build it first (`cargo build -p ax`), or pass --ax PATH / set DOCGEN_AX"))
+}
