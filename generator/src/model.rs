@@ -218,7 +218,16 @@ pub struct SiteSources {
     pub measured_claims: std::collections::BTreeMap<String, MeasuredClaim>,
     /// The plugin catalog (`plugins/`), sorted by name; empty when the site has none.
     pub catalog: Vec<CatalogPlugin>,
+    /// The TrueType font social cards are drawn with (see `load::catalog::CARD_FONTS`); without
+    /// one, plugins get no card.
+    #[serde(skip)]
+    pub card_font: Option<Vec<u8>>,
 }
+
+/// Template of a catalog plugin's page (`load` sets it; `render` adds the plugin's data).
+pub const PLUGIN_TEMPLATE: &str = "plugin.html";
+/// Template of the catalog's index page (`render` adds every plugin's data).
+pub const CATALOG_TEMPLATE: &str = "catalog.html";
 
 /// A plugin of the site's catalog (`plugins/NAME/`), as `load` read it from `plugin.toml`, `README.md`
 /// and `CHANGELOG.md`, with the tutorials that exercise it. Its page is a `SourcePage` at `page_url`.

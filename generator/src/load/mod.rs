@@ -2,14 +2,17 @@
 //! section tree (weights, slugs, URLs). Input: the site root and config; output: `SiteSources` plus problems.
 //! The only stage that reads source files; it produces no HTML.
 
+mod catalog;
 mod front_matter;
 mod theme;
+
+pub use catalog::{CATALOG_DIR, plugin_dirs};
 
 pub use front_matter::split_front_matter;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::{MeasuredClaim, Section, SiteSources, SiteTree, SourcePage};
+use crate::model::{LastTestVerdicts, MeasuredClaim, Section, SiteSources, SiteTree, SourcePage};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -114,7 +117,35 @@ pub fn load_site(
             Err(e) => problems.push(e),
         }
     }
-    let mut tree = build_tree(config, pages, &mut problems);
+    // The plugin catalog is one more source folder, of generated pages (see `catalog`).
+    let (mut catalog, catalog_pages, catalog_problems) = catalog::load_plugins(root);
+    problems.extend(catalog_problems);
+    let mut roots = config.sections.clone();
+    if !catalog_pages.is_empty() && !roots.iter().any(|r| r == CATALOG_DIR) {
+        roots.push(CATALOG_DIR.to_owned());
+        let index = Path::new(CATALOG_DIR).join("_index.md");
+        if root.join(&index).is_file() {
+            match read_page(root, CATALOG_DIR, &index, &templates) {
+                Ok((page, warnings)) => {
+                    problems.extend(warnings);
+                    pages.push(page);
+                }
+                Err(e) => problems.push(e),
+            }
+        } else {
+            pages.push(catalog::default_index_page());
+        }
+        pages.extend(catalog_pages);
+    }
+    let mut tree = build_tree(&roots, pages, &mut problems);
+    catalog::attach_tutorials(&mut catalog, &tree, &read_verdicts(root));
+    let card_font = if catalog.is_empty() {
+        None
+    } else {
+        catalog::read_card_font(root)
+            .map_err(|w| problems.push(w))
+            .ok()
+    };
     let mut asset_files = Vec::new();
     for (section_root, relative) in assets {
         match std::fs::read(root.join(&relative)) {
@@ -146,10 +177,19 @@ pub fn load_site(
             theme,
             asset_files,
             measured_claims,
-            catalog: Vec::new(),
+            catalog,
+            card_font,
         },
         problems,
     )
+}
+
+/// Each tutorial's verdict in the last `docgen test` (`.docgen/last-test.json`); none when absent.
+fn read_verdicts(root: &Path) -> LastTestVerdicts {
+    std::fs::read_to_string(root.join(".docgen/last-test.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
 }
 
 /// Results of the last `docgen test` (`.docgen/last-test.json`), if any: perf figures by `path:line`.
@@ -348,7 +388,7 @@ fn first_heading(body: &str) -> Option<String> {
 
 /// Group pages into sections by folder, order everything by weight then title, and check URLs are unique.
 fn build_tree(
-    config: &Config,
+    roots: &[String],
     mut pages: Vec<SourcePage>,
     problems: &mut Vec<Diagnostic>,
 ) -> SiteTree {
@@ -371,20 +411,25 @@ fn build_tree(
     // Every folder holding a page, plus its ancestors up to the source root, is a section.
     let mut dirs: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut sections: Vec<Section> = Vec::new();
-    for section_root in &config.sections {
+    for section_root in roots {
         let root = PathBuf::from(section_root);
         if pages.iter().any(|p| p.source_path.starts_with(&root)) {
             ensure_section(&root, &root, &mut dirs, &mut sections);
         }
     }
     for (i, page) in pages.iter_mut().enumerate() {
-        let dir = page
-            .source_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let root = config
-            .sections
+        // A catalog plugin's page is its `plugins/NAME/README.md`, listed in the catalog itself.
+        let dir = if page.front_matter.template.as_deref() == Some(crate::model::PLUGIN_TEMPLATE)
+            && page.source_path.starts_with(CATALOG_DIR)
+        {
+            PathBuf::from(CATALOG_DIR)
+        } else {
+            page.source_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        };
+        let root = roots
             .iter()
             .map(PathBuf::from)
             .find(|r| dir.starts_with(r))

@@ -66,12 +66,17 @@ pub struct PageView {
     pub date: Option<String>,
     pub updated: Option<String>,
     pub tags: Vec<String>,
+    /// Tutorials: `beginner`, `intermediate` or `advanced`, and minutes to follow.
+    pub difficulty: Option<String>,
+    pub minutes: Option<u32>,
     /// For sections: the pages and subsections it lists, in order.
     pub pages: Vec<PageSummary>,
     pub subsections: Vec<PageSummary>,
     /// JSON-LD, already serialised and safe to embed in `<script type="application/ld+json">`.
     pub json_ld: String,
     pub og_type: String,
+    /// Site path of the page's social card image (catalog plugins), for `og:image` and Twitter.
+    pub og_image: Option<String>,
 }
 
 /// A page or section listed on a section page.
@@ -80,6 +85,8 @@ pub struct PageSummary {
     pub title: String,
     pub url: String,
     pub description: String,
+    pub difficulty: Option<String>,
+    pub minutes: Option<u32>,
 }
 
 /// Sidebar for the page at `current_url`, whose section chain is `open_sections`.
@@ -217,6 +224,8 @@ pub fn section_listing(
             title: p.front_matter.title.clone(),
             url: p.url.clone(),
             description,
+            difficulty: p.front_matter.difficulty.clone(),
+            minutes: p.front_matter.minutes,
         }
     };
     let pages = s.pages.iter().map(|&p| summary(p)).collect();
@@ -231,6 +240,8 @@ pub fn section_listing(
                     title: child.title.clone(),
                     url: child.url.clone(),
                     description: String::new(),
+                    difficulty: None,
+                    minutes: None,
                 },
             }
         })
