@@ -7,7 +7,7 @@
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
 use crate::model::{OutputFile, ParsedPage, SiteSources};
-use crate::{index, load, parse, render, write};
+use crate::{check, index, load, parse, render, write};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -24,6 +24,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Report broken links as warnings instead of errors.
     pub warn_links: bool,
+    /// Force `relative_urls` on (a build meant to be opened from disk).
+    pub relative_urls: bool,
+    /// Name every skipped file instead of summarising them in one warning.
+    pub verbose: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
     pub progress: indicatif::ProgressBar,
 }
@@ -36,6 +40,8 @@ impl BuildOptions {
             include_drafts: false,
             base_url: None,
             warn_links: false,
+            relative_urls: false,
+            verbose: false,
             progress: indicatif::ProgressBar::hidden(),
         }
     }
@@ -82,10 +88,14 @@ pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic>
     }
 }
 
-/// `docgen.toml` with the command line's overrides (`--base-url`) applied.
+/// `docgen.toml` with the command line's overrides (`--base-url`, `--relative-urls`) applied.
 pub fn resolved_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let (mut config, warnings) = read_config(&options.root)?;
+    config.relative_urls |= options.relative_urls;
     if let Some(base_url) = &options.base_url {
+        config::check_base_url(base_url).map_err(|problem| {
+            Diagnostic::error("--base-url", 0, 0, format!("invalid base_url: {problem}"))
+        })?;
         config.base_url = if base_url.ends_with('/') {
             base_url.clone()
         } else {
@@ -109,6 +119,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         &config,
         &load::LoadOptions {
             include_drafts: options.include_drafts,
+            verbose: options.verbose,
         },
     );
     diagnostics.extend(problems);
@@ -130,23 +141,47 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             Vec::new()
         }
     };
-    let manifest = search_files
-        .iter()
-        .find(|f| f.path.starts_with("search/manifest"))
-        .map(|f| format!("/{}", f.path));
+    let manifest = index::manifest_url(&search_files);
 
     options.progress.set_length(parsed.len() as u64);
     let (rendered, problems) = render::render_site(&config, &sources, &parsed, manifest, &|| {
         options.progress.inc(1)
     });
     options.progress.finish_and_clear();
+    // Pages that failed to render are missing from the output; checking links to them would only
+    // repeat the render error.
+    let rendered_completely = !has_errors(&problems);
     diagnostics.extend(problems);
 
     let mut files = rendered.files;
     files.extend(search_files);
-    files.extend(write::site_files(&config, &sources.tree));
     files.extend(sources.asset_files.iter().cloned());
     files.sort();
+
+    // Check what would ship: every link of every HTML file. A problem `parse` already reported at the
+    // same place (a missing `.md` target) is not reported twice.
+    let checked = check::check_output(
+        if rendered_completely { &files } else { &[] },
+        &check::CheckInput {
+            config: &config,
+            tree: &sources.tree,
+            parsed: &parsed,
+            theme: &sources.theme,
+            origins: &rendered.origins,
+            severity: link_severity,
+        },
+    );
+    let reported: std::collections::HashSet<(PathBuf, usize, usize)> = diagnostics
+        .iter()
+        .filter(|d| d.line > 0)
+        .map(|d| (d.path.clone(), d.line, d.col))
+        .collect();
+    diagnostics.extend(
+        checked
+            .problems
+            .into_iter()
+            .filter(|d| !reported.contains(&(d.path.clone(), d.line, d.col))),
+    );
     finish_diagnostics(&sources.tree, &mut diagnostics);
     (
         Some(BuiltSite {

@@ -37,6 +37,13 @@ enum Command {
         /// Report broken links and anchors as warnings instead of failing the build.
         #[arg(long)]
         warn_links: bool,
+        /// Make every link and asset URL relative, for a site opened from disk (file://);
+        /// the same as `relative_urls = true` in docgen.toml.
+        #[arg(long)]
+        relative_urls: bool,
+        /// Name each skipped file (unknown type) instead of one summary warning.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Serve the site on 127.0.0.1 with live reload; rebuild on every save.
     ///
@@ -120,6 +127,8 @@ pub fn run() -> i32 {
             drafts,
             base_url,
             warn_links,
+            relative_urls,
+            verbose,
         } => {
             let stderr_is_tty = std::io::stderr().is_terminal();
             let mut options = BuildOptions::new(root);
@@ -127,6 +136,8 @@ pub fn run() -> i32 {
             options.include_drafts = drafts;
             options.base_url = base_url;
             options.warn_links = warn_links;
+            options.relative_urls = relative_urls;
+            options.verbose = verbose;
             if stderr_is_tty {
                 options.progress = indicatif::ProgressBar::new(0).with_style(
                     indicatif::ProgressStyle::with_template(

@@ -74,7 +74,7 @@ fn plugin_json_ld_is_a_software_application_with_breadcrumbs() {
     assert_eq!(graph[0]["@type"], "SoftwareApplication");
     assert_eq!(graph[0]["name"], "beta");
     assert_eq!(graph[0]["softwareVersion"], "1.0.0");
-    assert_eq!(graph[0]["url"], "https://example.org/docs/plugins/beta/");
+    assert_eq!(graph[0]["url"], "https://plugins.example.org/plugins/beta/");
     assert_eq!(graph[0]["softwareRequirements"], "ax >=0.1, <0.3");
     assert_eq!(graph[1]["@type"], "BreadcrumbList");
     let names: Vec<&str> = graph[1]["itemListElement"]
@@ -83,7 +83,7 @@ fn plugin_json_ld_is_a_software_application_with_breadcrumbs() {
         .iter()
         .map(|item| item["name"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(names, ["Plugin catalog", "beta"]);
+    assert_eq!(names, ["Home", "Plugin catalog", "beta"]);
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn plugin_pages_are_in_the_sitemap_and_the_search_bundle() {
     let sitemap = file(&files, "sitemap.xml");
     for url in ["plugins/", "plugins/alpha/", "plugins/beta/"] {
         assert!(
-            sitemap.contains(&format!("<loc>https://example.org/docs/{url}</loc>")),
+            sitemap.contains(&format!("<loc>https://plugins.example.org/{url}</loc>")),
             "{sitemap}"
         );
     }
@@ -269,11 +269,11 @@ fn each_plugin_gets_a_social_card_drawn_the_same_on_every_build() {
         "each plugin has its own card"
     );
     let html = file(&first, "plugins/alpha/index.html");
-    assert!(html.contains("<meta property=\"og:image\" content=\"https://example.org/docs/plugins/alpha/card.png\">"), "{html}");
+    assert!(html.contains("<meta property=\"og:image\" content=\"https://plugins.example.org/plugins/alpha/card.png\">"), "{html}");
     assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
     let ld = json_ld_of(&html);
     assert_eq!(
         ld["@graph"][0]["image"],
-        "https://example.org/docs/plugins/alpha/card.png"
+        "https://plugins.example.org/plugins/alpha/card.png"
     );
 }

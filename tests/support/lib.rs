@@ -1,6 +1,8 @@
 //! Shared helpers for the workspace-level tests: where the repository is, and whether the browser
 //! end-to-end tests can run here (node, `playwright-core` in `node_modules/`, Debian's chromium).
 
+pub mod tools;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -87,4 +89,20 @@ pub fn build_site(root: &Path, out: &Path) -> docgen::build::BuildReport {
             .join("\n")
     );
     report
+}
+
+/// Like `require_browser`, plus an npm package the test needs in `node_modules/` (e.g. `axe-core`).
+pub fn require_browser_and_module(module: &str) -> bool {
+    if !require_browser() {
+        return false;
+    }
+    if repo_root().join("node_modules").join(module).is_dir() {
+        return true;
+    }
+    let why = format!("node_modules/{module} is missing (run `npm ci`)");
+    if std::env::var_os("CI").is_some() {
+        panic!("browser test cannot run on CI: {why}");
+    }
+    eprintln!("SKIPPED browser test: {why}");
+    false
 }

@@ -157,6 +157,7 @@ fn load_plugin(root: &Path, dir: &Path) -> Result<(CatalogPlugin, SourcePage), D
         body_start_line,
         section: 0,
         is_section_index: false,
+        generated: false,
     };
     let plugin = CatalogPlugin {
         name: manifest.name,
@@ -249,6 +250,7 @@ pub fn default_index_page() -> SourcePage {
         body_start_line: 1,
         section: 0,
         is_section_index: true,
+        generated: true,
     }
 }
 

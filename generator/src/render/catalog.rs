@@ -3,8 +3,9 @@
 //! changelog) and their JSON-LD (`SoftwareApplication` + `BreadcrumbList`, `ItemList` for the index).
 //! Input: the `CatalogPlugin`s `load` read; output: serialisable views and JSON-LD strings.
 
-use super::views::{LinkView, permalink};
+use super::views::LinkView;
 use crate::config::Config;
+use crate::html::permalink;
 use crate::model::CatalogPlugin;
 use serde::Serialize;
 use serde_json::json;

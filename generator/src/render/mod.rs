@@ -4,26 +4,30 @@
 
 mod card;
 mod catalog;
+mod feeds;
 mod highlight;
+mod relative;
 mod seo;
 mod templates;
 mod views;
 
-pub use highlight::escape_html;
-pub use views::permalink;
-
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::{CATALOG_TEMPLATE, OutputFile, ParsedPage, SiteSources, code_block_marker};
+use crate::html::{output_path, permalink};
+use crate::model::{
+    CATALOG_TEMPLATE, OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker,
+};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use templates::Templates;
-use views::{LinkView, PageView, SiteView};
+use views::{LinkView, NavItem, PageView, SiteView};
 
 /// The site's rendered files and the URLs templates used for fingerprinted assets.
 pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     pub asset_urls: BTreeMap<String, String>,
+    /// For each rendered HTML file, the page and template it came from (for the output check).
+    pub origins: BTreeMap<String, OutputOrigin>,
 }
 
 /// Length of the content hash in fingerprinted file names (hex digits of blake3).
@@ -39,7 +43,8 @@ pub fn fingerprinted_path(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Render every page plus `404.html` and the fingerprinted static files.
+/// Render every page plus `404.html`, the fingerprinted static files and the site-wide files (sitemap,
+/// robots.txt, feed, alias redirects).
 /// `parsed` holds one entry per page that parsed (in any order); `search_manifest` is the bundle's URL.
 /// `on_page_rendered` is called once per page, from any thread (the CLI's progress bar).
 pub fn render_site(
@@ -59,7 +64,8 @@ pub fn render_site(
     )
 }
 
-/// Render only the pages whose tree indices are in `pages`, plus the static files (no `404.html`): what
+/// Render only the pages whose tree indices are in `pages`, plus the static and site-wide files (no
+/// `404.html`): what
 /// `docgen serve` re-renders after an edit. `parsed` still holds every page, because a section's listing
 /// shows its pages' summaries.
 pub fn render_pages(
@@ -103,7 +109,14 @@ fn render_selected(
         Ok(t) => t,
         Err(e) => {
             problems.push(e);
-            return (RenderedSite { files, asset_urls }, problems);
+            return (
+                RenderedSite {
+                    files,
+                    asset_urls,
+                    origins: BTreeMap::new(),
+                },
+                problems,
+            );
         }
     };
     let site = SiteView {
@@ -120,38 +133,76 @@ fn render_selected(
     for p in parsed {
         by_page[p.page] = Some(p);
     }
-    let roots: Vec<usize> = (0..tree.sections.len())
-        .filter(|&s| tree.sections[s].parent.is_none())
-        .collect();
+    let nav = SiteNav::new(tree);
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = parsed
+    let results: Vec<Result<(OutputFile, OutputOrigin), Diagnostic>> = parsed
         .par_iter()
         .filter(|p| selection.is_none_or(|pages| pages.contains(&p.page)))
         .map(|p| {
-            let result = render_page(config, sources, &templates, &site, &roots, &by_page, p);
+            let result = render_page(config, sources, &templates, &site, &nav, &by_page, p);
             on_page_rendered();
             result
         })
         .collect();
+    let mut origins = BTreeMap::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((f, origin)) => {
+                origins.insert(f.path.clone(), origin);
+                files.push(f);
+            }
             Err(e) => problems.push(e),
         }
     }
+    let (site_files, site_problems) = feeds::site_files(config, tree, &templates, &site);
+    for f in site_files.iter().filter(|f| f.path.ends_with(".html")) {
+        let origin = OutputOrigin {
+            page: None,
+            template: "redirect.html".into(),
+        };
+        origins.insert(f.path.clone(), origin);
+    }
+    files.extend(site_files);
+    problems.extend(site_problems);
     if selection.is_none() {
         let (cards, card_problems) = social_cards(config, sources);
         files.extend(cards);
         problems.extend(card_problems);
-        match render_not_found(config, sources, &templates, &site, &roots) {
-            Ok(f) => files.push(f),
+        match render_not_found(config, &templates, &site, &nav) {
+            Ok(f) => {
+                let origin = OutputOrigin {
+                    page: None,
+                    template: "404.html".into(),
+                };
+                origins.insert(f.path.clone(), origin);
+                files.push(f);
+            }
             Err(e) => problems.push(e),
         }
     }
     // The same template error fails every page; report it once.
     problems.sort();
     problems.dedup();
-    (RenderedSite { files, asset_urls }, problems)
+    let rendered = RenderedSite {
+        files,
+        asset_urls,
+        origins,
+    };
+    (rendered, problems)
+}
+
+/// The sidebar tree and its reading order, computed once per build and shared by every page.
+struct SiteNav {
+    tree: Vec<NavItem>,
+    order: Vec<LinkView>,
+}
+
+impl SiteNav {
+    fn new(tree: &crate::model::SiteTree) -> SiteNav {
+        let nav = views::nav_tree(tree);
+        let order = views::reading_order(&nav);
+        SiteNav { tree: nav, order }
+    }
 }
 
 /// Replace the markers `parse` left for code blocks 0..count with their HTML, in one pass over the
@@ -170,9 +221,20 @@ fn splice_code_blocks(html: &str, count: usize, render_block: impl Fn(usize) -> 
     out
 }
 
-/// Output path of a page URL: `/guide/intro/` → `guide/intro/index.html`.
-pub fn output_path(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
+/// Task-list checkboxes (`- [x] item`) get an accessible name, "Done" or "Not done": pulldown-cmark
+/// writes them as bare disabled inputs, which screen readers announce as an unlabelled checkbox.
+fn label_task_checkboxes(html: &str) -> String {
+    if !html.contains("type=\"checkbox\"") {
+        return html.to_string();
+    }
+    html.replace(
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>",
+    )
+    .replace(
+        "<input disabled=\"\" type=\"checkbox\"/>",
+        "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>",
+    )
 }
 
 fn render_page(
@@ -180,10 +242,10 @@ fn render_page(
     sources: &SiteSources,
     templates: &Templates,
     site: &SiteView,
-    roots: &[usize],
+    nav: &SiteNav,
     by_page: &[Option<&ParsedPage>],
     parsed: &ParsedPage,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<(OutputFile, OutputOrigin), Diagnostic> {
     let tree = &sources.tree;
     let page = &tree.pages[parsed.page];
     let fm = &page.front_matter;
@@ -211,18 +273,19 @@ fn render_page(
             highlight::render_code_block(block)
         }
     });
+    let content = label_task_checkboxes(&content);
     let breadcrumbs = views::breadcrumbs(tree, parsed.page);
-    let (prev, next) = if page.is_section_index {
+    let (prev, next) = if is_home {
         (None, None)
     } else {
-        views::prev_next(tree, parsed.page)
+        views::prev_next(&nav.order, &page.url)
     };
     let description = seo::meta_description(
         fm.description.as_deref(),
         &parsed.summary,
         &config.description,
     );
-    let permalink = views::permalink(config, &page.url);
+    let permalink = permalink(config, &page.url);
     let json_ld = seo::json_ld(
         config,
         &seo::ArticleMeta {
@@ -234,7 +297,9 @@ fn render_page(
             breadcrumbs: &breadcrumbs,
         },
     );
-    let (pages, subsections) = if page.is_section_index {
+    let (pages, subsections) = if is_home {
+        (Vec::new(), views::home_listing(tree, by_page, &nav.tree))
+    } else if page.is_section_index {
         views::section_listing(tree, by_page, page.section)
     } else {
         (Vec::new(), Vec::new())
@@ -253,6 +318,7 @@ fn render_page(
         edit_url: config
             .repo_url
             .as_ref()
+            .filter(|_| !page.generated)
             .map(|r| format!("{r}/{}", page.source_path.display())),
         date: fm.date.clone(),
         updated: fm.updated.clone(),
@@ -265,18 +331,24 @@ fn render_page(
         og_type: "article".into(),
         og_image: None,
     };
-    let chain = views::section_chain(tree, page.section);
-    let nav = views::nav_for(tree, roots, &chain, &page.url);
     let mut context = tera::Context::new();
     add_catalog(config, sources, template, &mut view, &mut context);
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav);
-    let html = templates.render(template, &context)?;
-    Ok(OutputFile {
+    context.insert("nav", &views::nav_for(&nav.tree, &page.url));
+    let mut html = templates.render(template, &context)?;
+    if config.relative_urls {
+        html = relative::relativize(&html, &page.url);
+    }
+    let file = OutputFile {
         path: output_path(&page.url),
         bytes: html.into_bytes(),
-    })
+    };
+    let origin = OutputOrigin {
+        page: Some(parsed.page),
+        template: template.to_owned(),
+    };
+    Ok((file, origin))
 }
 
 /// Site path of a plugin page's social card: `/plugins/NAME/` → `/plugins/NAME/card.png`.
@@ -343,16 +415,15 @@ fn add_catalog(
 
 fn render_not_found(
     config: &Config,
-    sources: &SiteSources,
     templates: &Templates,
     site: &SiteView,
-    roots: &[usize],
+    nav: &SiteNav,
 ) -> Result<OutputFile, Diagnostic> {
     let view = PageView {
         title: "Page not found".into(),
         description: "The page you asked for does not exist.".into(),
         url: "/404.html".into(),
-        permalink: views::permalink(config, "/404.html"),
+        permalink: permalink(config, "/404.html"),
         content: String::new(),
         show_title: true,
         toc: Vec::new(),
@@ -375,14 +446,27 @@ fn render_not_found(
         og_type: "website".into(),
         og_image: None,
     };
-    let nav = views::nav_for(&sources.tree, roots, &[], "");
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav);
+    context.insert("nav", &nav.tree);
     let html = templates.render("404.html", &context)?;
     Ok(OutputFile {
         path: "404.html".into(),
         bytes: html.into_bytes(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn task_checkboxes_are_labelled() {
+        let html = "<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nship</li><li><input disabled=\"\" type=\"checkbox\"/>\ntest</li>";
+        let out = super::label_task_checkboxes(html);
+        assert!(out.contains("checked=\"\" aria-label=\"Done\"/>"), "{out}");
+        assert!(
+            out.contains("type=\"checkbox\" aria-label=\"Not done\"/>"),
+            "{out}"
+        );
+    }
 }

@@ -88,7 +88,7 @@ impl Templates {
                 )
                 .with_source(&template.text)
                 .with_hint(
-                    "the variables templates can use are listed in content/reference/templates.md",
+                    "the variables templates can use are listed in content/writing/templates.md",
                 );
             }
         }
@@ -119,7 +119,7 @@ fn find_expression(text: &str, variable: &str) -> Option<usize> {
 }
 
 fn escape_for_templates(text: &str) -> String {
-    super::highlight::escape_html(text)
+    crate::html::escape_html(text)
 }
 
 fn error_chain(e: &tera::Error) -> String {
