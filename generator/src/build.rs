@@ -237,9 +237,7 @@ fn attach_source_lines(tree: &crate::model::SiteTree, diagnostics: &mut [Diagnos
         let Some(page) = tree.pages.iter().find(|p| p.source_path == d.path) else {
             continue;
         };
-        if let Some(index) = d.line.checked_sub(page.body_start_line) {
-            d.source_line = page.body.lines().nth(index).map(str::to_owned);
-        }
+        d.source_line = page.source_line(d.line);
     }
 }
 

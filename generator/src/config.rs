@@ -20,6 +20,8 @@ pub struct Config {
     pub repo_url: Option<String>,
     /// `<html lang>` and `og:locale`. Default: `"en"`.
     pub language: String,
+    /// Authors of the site, named in each page's JSON-LD. Default: none.
+    pub authors: Vec<String>,
     /// Source folders, in nav order; `content` is served at `/`, any other at `/NAME/`.
     /// Default: `["content", "tutorials"]`.
     pub sections: Vec<String>,
@@ -83,6 +85,7 @@ impl Default for Config {
             description: String::new(),
             repo_url: None,
             language: "en".into(),
+            authors: Vec::new(),
             sections: vec!["content".into(), "tutorials".into()],
             relative_urls: false,
             exclude: Vec::new(),
@@ -98,6 +101,7 @@ struct RawConfig {
     description: Option<String>,
     repo_url: Option<String>,
     language: Option<String>,
+    authors: Option<Vec<String>>,
     sections: Option<Vec<String>>,
     relative_urls: Option<bool>,
     exclude: Option<Vec<String>>,
@@ -153,6 +157,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
         description: raw.description.unwrap_or(d.description),
         repo_url: raw.repo_url.map(|u| u.trim_end_matches('/').to_owned()),
         language: raw.language.unwrap_or(d.language),
+        authors: raw.authors.unwrap_or(d.authors),
         sections: raw.sections.unwrap_or(d.sections),
         relative_urls: raw.relative_urls.unwrap_or(d.relative_urls),
         exclude: raw

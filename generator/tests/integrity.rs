@@ -189,6 +189,26 @@ fn two_pages_claiming_one_alias_is_an_error_naming_both() {
 }
 
 #[test]
+fn an_alias_naming_another_pages_url_is_ignored_with_a_warning() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\naliases = [\"/b/\", \"/a/\"]\n+++\nPage A.\n",
+    );
+    site.file("content/b.md", "+++\ntitle = \"B\"\n+++\nPage B.\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert_eq!(
+        warnings(&report),
+        ["content/a.md: warning: alias `/b/` is the URL of content/b.md (ignored)"]
+    );
+    assert!(
+        read(&site, "b/index.html").contains("Page B."),
+        "the page wins over the redirect"
+    );
+}
+
+#[test]
 fn an_output_path_escaping_the_output_folder_names_the_markdown() {
     let site = TempSite::new();
     site.file(

@@ -1,5 +1,5 @@
-// axe-core over every built page of a site, light and dark, desktop and phone, plus the phone drawer
-// open. Prints one line per violation and exits 1 if there is any.
+// axe-core over every built page of a site, light and dark, desktop and phone, plus the search box
+// open with hits and with none, and the phone drawer open. Prints one line per violation and exits 1 if there is any.
 //
 //   node tests/browser/a11y.mjs SITE_DIR
 //
@@ -60,9 +60,20 @@ try {
       };
       await Promise.all([worker(), worker()]);
 
-      // The drawer open on a phone.
+      // The search box open, with hits and with none, and the drawer open on a phone.
       const page = await context.newPage();
       await page.goto(server.url + "/", { waitUntil: "load" });
+      if (await page.locator("#search-input").count()) {
+        await page.fill("#search-input", "plugin");
+        await page.waitForSelector(".search-hit");
+        violations.push(...await audit(page, `search with hits (${device}, ${scheme})`));
+        await page.fill("#search-input", "zzzqqqxxy");
+        await page.waitForFunction(() => !document.querySelector(".search-hit"));
+        await page.waitForTimeout(100);
+        violations.push(...await audit(page, `search without hits (${device}, ${scheme})`));
+        await page.fill("#search-input", "");
+        audits += 2;
+      }
       if (device === "phone") {
         await page.click(".nav-toggle");
         await page.waitForTimeout(250);

@@ -12,7 +12,7 @@ const [siteDir, outDir, ...given] = process.argv.slice(2);
 const paths = given.length ? given : ["/", "/tutorials/", "/tutorials/04-your-first-plugin/",
   "/guides/search/", "/reference/ax/find/", "/reference/", "/404.html"];
 fs.mkdirSync(outDir, { recursive: true });
-const server = await serveDir(siteDir);
+const server = await serveDir(path.resolve(siteDir));
 const browser = await launch();
 const name = (p) => (p.replace(/^\/|\/$/g, "").replace(/[^a-z0-9]+/gi, "-") || "home").replace(/-html$/, "");
 let count = 0;
@@ -27,7 +27,7 @@ try {
         count++;
       }
       if (device === "phone") {
-        await page.goto(server.url + paths[2], { waitUntil: "load" });
+        await page.goto(server.url + paths[Math.min(2, paths.length - 1)], { waitUntil: "load" });
         await page.click(".nav-toggle");
         await page.waitForTimeout(300);
         await page.screenshot({ path: path.join(outDir, `drawer-${device}-${scheme}.png`) });

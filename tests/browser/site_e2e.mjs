@@ -1,7 +1,7 @@
 // The default theme's behaviour in headless chromium on a built site: sidebar sections that expand and
 // stay expanded across pages, the phone drawer (backdrop, Escape, focus trap and return, inert when
-// closed), the narrow-screen "On this page" menu, scrollspy, copy buttons on touch screens, and (with a
-// second, `--relative-urls` build) browsing from file://.
+// closed), the narrow-screen "On this page" menu, scrollspy, copy buttons on touch screens, the search
+// combobox's keyboard behaviour, and (with a second, `--relative-urls` build) browsing from file://.
 //
 //   node tests/browser/site_e2e.mjs SITE_DIR RELATIVE_SITE_DIR
 import path from "node:path";
@@ -151,6 +151,42 @@ try {
     await context.close();
   }
 
+  // ---- search combobox keyboard behaviour --------------------------------------------------------------
+  {
+    const context = await browser.newContext(desktop);
+    const page = await context.newPage();
+    await page.goto(server.url + "/guides/serve/");
+    const input = page.locator("#search-input");
+    await page.keyboard.press("/");
+    check(await active(page) === "search-input", "/ focuses the search box");
+    await page.keyboard.type("plugin", { delay: 20 });
+    await page.waitForSelector(".search-hit");
+    check(await input.getAttribute("aria-expanded") === "true", "combobox says it is expanded");
+    await page.keyboard.press("ArrowDown");
+    const activeId = await input.getAttribute("aria-activedescendant");
+    check(activeId && await page.locator(`#${activeId}[aria-selected=true]`).count() === 1, `aria-activedescendant names the selected option (${activeId})`);
+    await page.keyboard.press("Escape");
+    check(!(await page.isVisible("#search-results")), "first Escape closes the list");
+    check(await input.inputValue() === "plugin", "and keeps the query");
+    check(await input.getAttribute("aria-expanded") === "false", "combobox says it is collapsed");
+    await page.keyboard.press("Escape");
+    check(await input.inputValue() === "", "second Escape clears the query");
+    await page.keyboard.type("plugin", { delay: 20 });
+    await page.waitForSelector(".search-hit");
+    await page.mouse.click(600, 500);
+    await page.waitForTimeout(150);
+    check(!(await page.isVisible("#search-results")), "a click outside closes the list");
+    await page.fill("#search-input", "zzzqqqxxy");
+    await page.waitForTimeout(400);
+    const dangling = await page.evaluate(() => {
+      const id = document.getElementById("search-input").getAttribute("aria-activedescendant");
+      return id && !document.getElementById(id) ? id : null;
+    });
+    check(dangling === null, `no aria-activedescendant to a missing option (${dangling})`);
+    step("search combobox");
+    await context.close();
+  }
+
   // ---- file:// ----------------------------------------------------------------------------------------
   if (diskDir) {
     const context = await browser.newContext(desktop);
@@ -166,6 +202,12 @@ try {
     check(await page.evaluate(() => document.styleSheets.length) >= 1 && await page.isVisible("#sidebar a[aria-current=page]"), "links between pages work from disk");
     await page.click(".breadcrumbs a >> text=Home");
     await page.waitForURL((u) => u.href.endsWith("/index.html") && !u.href.includes("guides"));
+    await page.fill("#search-input", "hot reload");
+    await page.waitForSelector(".search-hit", { timeout: 10000 });
+    const hit = await page.getAttribute(".search-hit", "href");
+    await page.keyboard.press("Enter");
+    await page.waitForURL((u) => u.protocol === "file:" && u.hash !== "");
+    check(await page.evaluate(() => document.getElementById(decodeURIComponent(location.hash.slice(1))) !== null), `a search hit opens its page from disk (${hit})`);
     check(errors.length === 0, `no script errors from disk: ${errors}`);
     step("file://");
     await context.close();

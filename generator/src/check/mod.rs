@@ -181,10 +181,14 @@ fn markdown_location(
     if source.generated {
         return None;
     }
-    let (line, col, width) = match parsed_by_page
-        .get(&page)
-        .and_then(|p| p.links.iter().find(|l| l.href == b.url))
-    {
+    let (line, col, width) = match parsed_by_page.get(&page).and_then(|p| {
+        // pulldown-cmark percent-encodes what it writes into `href`; compare decoded.
+        let decoded = percent_encoding::percent_decode_str(&b.url).decode_utf8_lossy();
+        p.links.iter().find(|l| {
+            l.href == b.url
+                || percent_encoding::percent_decode_str(&l.href).decode_utf8_lossy() == decoded
+        })
+    }) {
         Some(link) => (link.pos.line, link.pos.col, link.width),
         None => {
             let at = source.body.find(b.url.as_str())?;

@@ -58,7 +58,17 @@ pub fn resolve(
         None => (target, None),
     };
     let path_part = path_part.split('?').next().unwrap_or(path_part);
-    let joined = normalize(&from.parent().unwrap_or(Path::new("")).join(path_part));
+    // Zola's `@/guide/intro.md` is relative to the source folder the page is in (`content/`).
+    let joined = match path_part.strip_prefix("@/") {
+        Some(inside) => {
+            let source_root = from
+                .components()
+                .next()
+                .map_or(Path::new(""), |c| Path::new(c.as_os_str()));
+            normalize(&source_root.join(inside))
+        }
+        None => normalize(&from.parent().unwrap_or(Path::new("")).join(path_part)),
+    };
     if !path_part.ends_with(".md") {
         let is_asset_type = Path::new(path_part).extension().is_some_and(|x| {
             crate::model::ASSET_EXTENSIONS
@@ -151,8 +161,8 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Check that every `#anchor` points to a heading (or footnote) of its target page.
-/// `severity` is `Warning` with `--warn-links`.
+/// Check that every `#anchor` points to a heading (or footnote, or an element with that `id` in the
+/// page's HTML) of its target page. `severity` is `Warning` with `--warn-links`.
 pub fn check_anchors(
     tree: &SiteTree,
     parsed: &[ParsedPage],
@@ -237,6 +247,19 @@ mod tests {
             }
             _ => panic!("expected a page"),
         }
+    }
+
+    #[test]
+    fn zola_at_links_resolve_from_the_source_folder() {
+        assert!(matches!(
+            resolve(
+                "@/a.md#x",
+                Path::new("content/guide/b.md"),
+                &pages(),
+                &BTreeMap::new()
+            ),
+            LinkTarget::Page { page: 0, .. }
+        ));
     }
 
     #[test]

@@ -241,6 +241,7 @@ mod tests {
             code: code.into(),
             pos: SourcePos::default(),
             code_start_line: 1,
+            included_from: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod card;
 mod catalog;
 mod feeds;
 mod highlight;
+mod llms;
 mod relative;
 mod seo;
 mod templates;
@@ -163,6 +164,7 @@ fn render_selected(
         origins.insert(f.path.clone(), origin);
     }
     files.extend(site_files);
+    files.extend(llms::llms_files(config, tree, parsed));
     problems.extend(site_problems);
     if selection.is_none() {
         let (cards, card_problems) = social_cards(config, sources);

@@ -2,28 +2,29 @@
 //! the page, with `index.html` spelled out, so the output works opened from disk (`file://`).
 //! Input: a page's HTML and its site URL; output: the same HTML with rewritten attribute values.
 
-/// Attributes whose values are URLs the theme or markdown writes.
-const URL_ATTRIBUTES: [&str; 4] = ["href=\"", "src=\"", "data-manifest=\"", "action=\""];
+/// Whether an attribute holds a URL: `href`, `src`, `action`, `poster`, and every `data-*` attribute
+/// (the theme's scripts read their asset URLs from `data-manifest`, `data-core`, ...).
+fn is_url_attribute(name: &str) -> bool {
+    matches!(name, "href" | "src" | "action" | "poster") || name.starts_with("data-")
+}
 
 /// Rewrite every `/…` (not `//…`) value of a URL attribute in `html` relative to `page_url`.
 pub fn relativize(html: &str, page_url: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
-    loop {
-        let next = URL_ATTRIBUTES
-            .iter()
-            .filter_map(|attr| rest.find(attr).map(|at| (at, attr.len())))
-            .min();
-        let Some((at, attr_len)) = next else { break };
-        let value_start = at + attr_len;
+    while let Some(at) = rest.find("=\"/") {
+        let value_start = at + 2;
+        let name_start = rest[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .map_or(0, |i| i + 1);
+        // An attribute name follows whitespace inside a tag; anything else is text.
+        let in_tag = rest[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
+        let rewrite = in_tag && is_url_attribute(&rest[name_start..at]);
         out.push_str(&rest[..value_start]);
         rest = &rest[value_start..];
         let value_end = rest.find('"').unwrap_or(rest.len());
         let value = &rest[..value_end];
-        // An attribute name must start a word: `data-href="` is not `href="`.
-        let starts_word = out.len() <= attr_len
-            || html_boundary(out.as_bytes().get(out.len() - attr_len - 1).copied());
-        if starts_word && value.starts_with('/') && !value.starts_with("//") {
+        if rewrite && !value.starts_with("//") {
             out.push_str(&relative_url(page_url, value));
         } else {
             out.push_str(value);
@@ -32,10 +33,6 @@ pub fn relativize(html: &str, page_url: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn html_boundary(byte: Option<u8>) -> bool {
-    byte.is_none_or(|b| b.is_ascii_whitespace())
 }
 
 /// `/guides/serve/#x` seen from `/guides/search/` → `../serve/index.html#x`.
@@ -97,10 +94,10 @@ mod tests {
 
     #[test]
     fn only_root_relative_url_attributes_change() {
-        let html = r##"<a href="/a/">x</a><a href="https://x.dev/">y</a><a href="//cdn/">z</a><a href="#top">t</a><link href="/static/s.css"><p data-href="/keep/">code: href=&quot;/kept/&quot;</p><input data-manifest="/search/m.json">"##;
+        let html = r##"<a href="/a/">x</a><a href="https://x.dev/">y</a><a href="//cdn/">z</a><a href="#top">t</a><link href="/static/s.css"><p title="/keep/">code: href=&quot;/kept/&quot;</p><input data-manifest="/search/m.json"><script src="/s.js" data-core="/static/core.js"></script>"##;
         assert_eq!(
             relativize(html, "/b/"),
-            r##"<a href="../a/index.html">x</a><a href="https://x.dev/">y</a><a href="//cdn/">z</a><a href="#top">t</a><link href="../static/s.css"><p data-href="/keep/">code: href=&quot;/kept/&quot;</p><input data-manifest="../search/m.json">"##
+            r##"<a href="../a/index.html">x</a><a href="https://x.dev/">y</a><a href="//cdn/">z</a><a href="#top">t</a><link href="../static/s.css"><p title="/keep/">code: href=&quot;/kept/&quot;</p><input data-manifest="../search/m.json"><script src="../s.js" data-core="../static/core.js"></script>"##
         );
     }
 }

@@ -264,6 +264,7 @@ mod tests {
                 col: 1,
             },
             code_start_line: 5,
+            included_from: None,
         }
     }
 
