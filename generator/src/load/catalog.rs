@@ -158,6 +158,8 @@ fn load_plugin(root: &Path, dir: &Path) -> Result<(CatalogPlugin, SourcePage), D
         section: 0,
         is_section_index: false,
         generated: false,
+        inclusions: Vec::new(),
+        included_files: Vec::new(),
     };
     let plugin = CatalogPlugin {
         name: manifest.name,
@@ -251,6 +253,8 @@ pub fn default_index_page() -> SourcePage {
         section: 0,
         is_section_index: true,
         generated: true,
+        inclusions: Vec::new(),
+        included_files: Vec::new(),
     }
 }
 
