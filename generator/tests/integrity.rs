@@ -305,3 +305,21 @@ fn a_broken_link_from_a_template_names_the_template_and_the_pages() {
         ]
     );
 }
+
+#[test]
+fn a_site_under_a_sub_path_links_inside_it() {
+    let site = TempSite::new();
+    site.file("docgen.toml", "base_url = \"https://example.org/docs/\"\n");
+    site.file("content/guide/_index.md", "# Guide\n");
+    site.file("content/guide/a.md", "# A\n\n[b](b.md) ![img](pic.png)\n");
+    site.file("content/guide/b.md", "# B\n\n[home](../_index.md)\n");
+    site.bytes("content/guide/pic.png", b"png");
+    let report = site.build();
+    // The output check resolves every absolute link against `/docs/`: none may fall outside it.
+    assert!(report.success, "{:?}", errors(&report));
+    let a = read(&site, "guide/a/index.html");
+    assert!(a.contains("href=\"/docs/guide/b/\""), "{a}");
+    assert!(a.contains("src=\"/docs/guide/pic.png\""), "{a}");
+    assert!(!a.contains("href=\"/guide/"), "{a}");
+    assert!(read(&site, "404.html").contains("href=\"/docs/guide/\""));
+}

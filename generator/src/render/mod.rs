@@ -330,6 +330,8 @@ fn render_page(
     let mut html = templates.render(template, &context)?;
     if config.relative_urls {
         html = relative::relativize(&html, &page.url);
+    } else {
+        html = relative::prefix_root_urls(&html, &site_path(&config.base_url));
     }
     let file = OutputFile {
         path: output_path(&page.url),
@@ -340,6 +342,16 @@ fn render_page(
         template: template.to_owned(),
     };
     Ok((file, origin))
+}
+
+/// The path part of `base_url`: `https://example.org/docs/` → `/docs/`.
+fn site_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or_else(|| "/".to_owned(), |i| after_scheme[i..].to_owned())
 }
 
 fn render_not_found(
@@ -376,7 +388,11 @@ fn render_not_found(
     context.insert("site", site);
     context.insert("page", &view);
     context.insert("nav", &nav.tree);
-    let html = templates.render("404.html", &context)?;
+    // Served at any missing path, 404.html cannot use relative URLs; it links under base_url's path.
+    let html = relative::prefix_root_urls(
+        &templates.render("404.html", &context)?,
+        &site_path(&config.base_url),
+    );
     Ok(OutputFile {
         path: "404.html".into(),
         bytes: html.into_bytes(),

@@ -10,6 +10,21 @@ fn is_url_attribute(name: &str) -> bool {
 
 /// Rewrite every `/…` (not `//…`) value of a URL attribute in `html` relative to `page_url`.
 pub fn relativize(html: &str, page_url: &str) -> String {
+    rewrite_root_urls(html, |value| relative_url(page_url, value))
+}
+
+/// Put the path of `base_url` (`/docs/`) in front of every `/…` URL attribute, for a site served under
+/// a sub-path (`https://example.org/docs/`). A no-op for a site at the root.
+pub fn prefix_root_urls(html: &str, prefix: &str) -> String {
+    if prefix == "/" || prefix.is_empty() {
+        return html.to_owned();
+    }
+    let base = prefix.trim_end_matches('/');
+    rewrite_root_urls(html, |value| format!("{base}{value}"))
+}
+
+/// Apply `rewrite` to every `/…` (not `//…`) value of a URL attribute in `html`.
+fn rewrite_root_urls(html: &str, rewrite_url: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
     while let Some(at) = rest.find("=\"/") {
@@ -25,7 +40,7 @@ pub fn relativize(html: &str, page_url: &str) -> String {
         let value_end = rest.find('"').unwrap_or(rest.len());
         let value = &rest[..value_end];
         if rewrite && !value.starts_with("//") {
-            out.push_str(&relative_url(page_url, value));
+            out.push_str(&rewrite_url(value));
         } else {
             out.push_str(value);
         }
