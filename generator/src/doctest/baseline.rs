@@ -35,6 +35,6 @@ pub fn update_baseline(root: &Path, run: &TestRun) -> std::io::Result<usize> {
         }
     }
     let text = serde_json::to_string_pretty(&baseline).map_err(std::io::Error::other)?;
-    std::fs::write(root.join(BASELINE_FILE), text + "\n")?;
+    super::atomic::write_atomic(&root.join(BASELINE_FILE), (text + "\n").as_bytes())?;
     Ok(updated)
 }

@@ -73,12 +73,41 @@ impl Sandbox {
 
     /// Write a `file=` block's contents at a path relative to the sandbox root (checked by `extract`),
     /// wherever a `cd` has moved the working folder.
+    /// A symlink made by an earlier command cannot redirect the write outside the sandbox.
     pub fn write_file(&self, relative: &Path, contents: &str) -> std::io::Result<()> {
         let path = self.root().join(relative);
+        self.check_inside(&path)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        self.check_inside(&path)?;
+        if path.is_symlink() {
+            // A link (even one pointing inside) is replaced by the file the tutorial shows.
+            std::fs::remove_file(&path)?;
+        }
         std::fs::write(path, contents)
+    }
+
+    /// Refuse `path` when the deepest part of it that exists resolves outside the sandbox root.
+    fn check_inside(&self, path: &Path) -> std::io::Result<()> {
+        let root = self.root().canonicalize()?;
+        let existing = path
+            .parent()
+            .into_iter()
+            .flat_map(Path::ancestors)
+            .find(|p| p.exists());
+        if let Some(existing) = existing
+            && !existing.canonicalize()?.starts_with(&root)
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} leads outside the sandbox through a symlink",
+                    path.strip_prefix(self.root()).unwrap_or(path).display()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// `cd DIR` as a whole command moves the working folder for later commands; `None` if it is not one.
@@ -241,6 +270,10 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_symlink() {
+            // Copied as the link it is (as `cp -a` does): following it would copy whatever it points
+            // at, possibly from outside the fixture, or fail on a linked folder.
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
         } else {
             std::fs::copy(entry.path(), &target)?;
         }
@@ -350,6 +383,69 @@ mod tests {
         assert!(s.run("pwd").unwrap().output.trim_end().ends_with("/proj"));
         assert!(matches!(s.try_cd("cd ../../.."), Some(Err(_))));
         assert_eq!(s.try_cd("ls"), None);
+    }
+
+    #[test]
+    fn file_blocks_cannot_write_through_a_symlink_out_of_the_sandbox() {
+        let outside = tempfile::tempdir().unwrap();
+        let s = sandbox(5000);
+        std::os::unix::fs::symlink(outside.path(), s.root().join("escape")).unwrap();
+        let error = s.write_file(Path::new("escape/evil.txt"), "x").unwrap_err();
+        assert!(error.to_string().contains("outside the sandbox"), "{error}");
+        assert!(!outside.path().join("evil.txt").exists());
+        // A link to a file outside is replaced by the file, not written through.
+        let target = outside.path().join("target.txt");
+        std::fs::write(&target, "outside").unwrap();
+        std::os::unix::fs::symlink(&target, s.root().join("link.txt")).unwrap();
+        s.write_file(Path::new("link.txt"), "inside").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "outside");
+        assert_eq!(
+            std::fs::read_to_string(s.root().join("link.txt")).unwrap(),
+            "inside"
+        );
+    }
+
+    #[test]
+    fn fixture_symlinks_are_copied_as_links() {
+        let fixture = tempfile::tempdir().unwrap();
+        std::fs::create_dir(fixture.path().join("dir")).unwrap();
+        std::fs::write(fixture.path().join("dir/a.txt"), "a").unwrap();
+        std::os::unix::fs::symlink("dir", fixture.path().join("linked-dir")).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", fixture.path().join("host")).unwrap();
+        let s = sandbox(5000);
+        s.copy_fixture(fixture.path(), "fx").unwrap();
+        let copied = s.root().join("fx");
+        assert_eq!(
+            std::fs::read_link(copied.join("linked-dir")).unwrap(),
+            Path::new("dir")
+        );
+        assert!(
+            copied.join("host").is_symlink(),
+            "not a copy of /etc/hostname"
+        );
+    }
+
+    #[test]
+    fn the_parent_environment_does_not_leak() {
+        let s = sandbox(5000);
+        // Whatever the test process has (HOME, PATH, CARGO_*...), the sandbox sees only its own.
+        let out = s.run("env | sort").unwrap();
+        let names: Vec<&str> = out
+            .output
+            .lines()
+            .filter_map(|l| l.split('=').next())
+            .collect();
+        for name in &names {
+            assert!(
+                [
+                    "HOME", "LANG", "NO_COLOR", "OLDPWD", "PATH", "PWD", "SHLVL", "TERM", "TMPDIR",
+                    "_"
+                ]
+                .contains(name),
+                "unexpected variable {name} in {}",
+                out.output
+            );
+        }
     }
 
     #[test]
