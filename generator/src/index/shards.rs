@@ -139,7 +139,8 @@ fn shared_prefix_bytes(a: &str, b: &str) -> usize {
         .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i)
 }
 
-fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+/// LEB128: seven bits a byte, low bits first, the high bit set on every byte but the last.
+pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8 & 0x7f) | 0x80);
         value >>= 7;
