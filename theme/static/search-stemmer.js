@@ -124,20 +124,24 @@
     }
     return false;
   };
-  // amongs: [string, substring_index, result]
-  Env.prototype.find_among = function (amongs) {
-    var i = 0, j = amongs.length, c = this.cursor, l = this.limit;
+  // Snowball's `find_among` (forward, from the cursor) and `find_among_b` (backward, ending at the
+  // cursor) in one: a binary search over `amongs` ([string, substring_index, result], sorted as Snowball
+  // sorts them) for the longest entry matching the text, comparing from the cursor outwards.
+  function findAmong(env, amongs, backward) {
+    var i = 0, j = amongs.length, c = env.cursor, edge = backward ? env.limit_backward : env.limit;
+    var step = backward ? -1 : 1;
     var common_i = 0, common_j = 0, first_key_inspected = false;
     for (;;) {
       var k = i + ((j - i) >> 1), diff = 0, common = Math.min(common_i, common_j), w = amongs[k][0];
-      for (var lvar = common; lvar < w.length; lvar++) {
-        if (c + common === l) {
+      for (; common < w.length; common++) {
+        if (c + step * common === edge) {
           diff = -1;
           break;
         }
-        diff = this.byteAt(c + common) - w.charCodeAt(lvar);
+        diff = backward
+          ? env.byteAt(c - common - 1) - w.charCodeAt(w.length - common - 1)
+          : env.byteAt(c + common) - w.charCodeAt(common);
         if (diff !== 0) break;
-        common += 1;
       }
       if (diff < 0) {
         j = k;
@@ -154,48 +158,18 @@
     for (;;) {
       var entry = amongs[i];
       if (common_i >= entry[0].length) {
-        this.cursor = c + entry[0].length;
+        env.cursor = c + step * entry[0].length;
         return entry[2];
       }
       i = entry[1];
       if (i < 0) return 0;
     }
+  }
+  Env.prototype.find_among = function (amongs) {
+    return findAmong(this, amongs, false);
   };
   Env.prototype.find_among_b = function (amongs) {
-    var i = 0, j = amongs.length, c = this.cursor, lb = this.limit_backward;
-    var common_i = 0, common_j = 0, first_key_inspected = false;
-    for (;;) {
-      var k = i + ((j - i) >> 1), diff = 0, common = common_i < common_j ? common_i : common_j, w = amongs[k][0];
-      for (var lvar = w.length - common - 1; lvar >= 0; lvar--) {
-        if (c - common === lb) {
-          diff = -1;
-          break;
-        }
-        diff = this.byteAt(c - common - 1) - w.charCodeAt(lvar);
-        if (diff !== 0) break;
-        common += 1;
-      }
-      if (diff < 0) {
-        j = k;
-        common_j = common;
-      } else {
-        i = k;
-        common_i = common;
-      }
-      if (j - i <= 1) {
-        if (i > 0 || j === i || first_key_inspected) break;
-        first_key_inspected = true;
-      }
-    }
-    for (;;) {
-      var entry = amongs[i];
-      if (common_i >= entry[0].length) {
-        this.cursor = c - entry[0].length;
-        return entry[2];
-      }
-      i = entry[1];
-      if (i < 0) return 0;
-    }
+    return findAmong(this, amongs, true);
   };
 
   var A_0 = [["arsen", -1, -1], ["commun", -1, -1], ["emerg", -1, -1], ["gener", -1, -1], ["inter", -1, -1],
