@@ -208,6 +208,19 @@
     return ch >> 5 !== 3 || ((mask >> (ch & 0x1f)) & 1) === 0;
   }
 
+  // The opening shared by steps 2, 3 and 4: at the end of the word, find the longest suffix of `amongs`
+  // (after the generated code's fast-path check that more than `minLength` bytes precede the cursor and
+  // the last byte can end a suffix of the table) and require it to start inside region `region` (p1 or
+  // p2). Returns the suffix's action number, 0 when there is nothing to do.
+  function suffixInRegion(env, minLength, mask, amongs, region) {
+    env.ket = env.cursor;
+    if (env.cursor - minLength <= env.limit_backward || quickMiss(env, env.cursor - 1, mask)) return 0;
+    var among_var = env.find_among_b(amongs);
+    if (among_var === 0) return 0;
+    env.bra = env.cursor;
+    return region > env.cursor ? 0 : among_var;
+  }
+
   function r_shortv(env) {
     var v_1 = env.limit - env.cursor;
     lab1: {
@@ -459,12 +472,7 @@
     // Step 2
     var v_22 = env.limit - env.cursor;
     lab30: {
-      env.ket = env.cursor;
-      if (env.cursor - 1 <= env.limit_backward || quickMiss(env, env.cursor - 1, 1864192)) break lab30;
-      among_var = env.find_among_b(A_7);
-      if (among_var === 0) break lab30;
-      env.bra = env.cursor;
-      if (i_p1 > env.cursor) break lab30;
+      among_var = suffixInRegion(env, 1, 1864192, A_7, i_p1);
       if (STEP_2[among_var]) {
         env.slice_from(STEP_2[among_var]);
       } else if (among_var === 14) {
@@ -479,12 +487,7 @@
     // Step 3
     var v_23 = env.limit - env.cursor;
     lab31: {
-      env.ket = env.cursor;
-      if (env.cursor - 2 <= env.limit_backward || quickMiss(env, env.cursor - 1, 528928)) break lab31;
-      among_var = env.find_among_b(A_8);
-      if (among_var === 0) break lab31;
-      env.bra = env.cursor;
-      if (i_p1 > env.cursor) break lab31;
+      among_var = suffixInRegion(env, 2, 528928, A_8, i_p1);
       if (STEP_3[among_var]) {
         env.slice_from(STEP_3[among_var]);
       } else if (among_var === 5) {
@@ -498,12 +501,7 @@
     // Step 4
     var v_24 = env.limit - env.cursor;
     lab32: {
-      env.ket = env.cursor;
-      if (env.cursor - 1 <= env.limit_backward || quickMiss(env, env.cursor - 1, 1864232)) break lab32;
-      among_var = env.find_among_b(A_9);
-      if (among_var === 0) break lab32;
-      env.bra = env.cursor;
-      if (i_p2 > env.cursor) break lab32;
+      among_var = suffixInRegion(env, 1, 1864232, A_9, i_p2);
       if (among_var === 1) {
         env.slice_del();
       } else if (among_var === 2) {
