@@ -227,10 +227,8 @@ async fn def(
     State(state): State<Arc<ServerState>>,
     request: Request,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let params: NameParams = params(&request)?;
-    bounded("name", &params.name)?;
-    answer(state, move |engine| {
-        Ok(json::def(&params.name, &engine.def(&params.name)?))
+    by_name(state, request, |engine, name| {
+        Ok(json::def(name, &engine.def(name)?))
     })
     .await
 }
@@ -239,12 +237,21 @@ async fn refs(
     State(state): State<Arc<ServerState>>,
     request: Request,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let params: NameParams = params(&request)?;
-    bounded("name", &params.name)?;
-    answer(state, move |engine| {
-        Ok(json::refs(&params.name, &engine.refs(&params.name)?))
+    by_name(state, request, |engine, name| {
+        Ok(json::refs(name, &engine.refs(name)?))
     })
     .await
+}
+
+/// `def` and `refs`: one bounded `name` parameter, answered by `query`.
+async fn by_name(
+    state: Arc<ServerState>,
+    request: Request,
+    query: impl FnOnce(&ax::Engine, &str) -> Result<Value, ax::Error> + Send + 'static,
+) -> Result<axum::Json<Value>, ApiError> {
+    let params: NameParams = params(&request)?;
+    bounded("name", &params.name)?;
+    answer(state, move |engine| query(engine, &params.name)).await
 }
 
 async fn stats(
