@@ -134,8 +134,21 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-/// The `docgen.toml` of the imported site.
-pub fn docgen_toml(config: &BookConfig, notes: &mut Vec<Diagnostic>) -> String {
+/// The `docgen.toml` of the imported site; `dependencies` is what the book's rust blocks link
+/// against (written even when empty: the default links `ax`, which a book does not use).
+pub fn docgen_toml(
+    config: &BookConfig,
+    dependencies: &toml::Table,
+    notes: &mut Vec<Diagnostic>,
+) -> String {
+    #[derive(serde::Serialize)]
+    struct Test<'a> {
+        rust: TestRust<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct TestRust<'a> {
+        dependencies: &'a toml::Table,
+    }
     #[derive(serde::Serialize)]
     struct DocgenToml<'a> {
         title: &'a str,
@@ -150,6 +163,7 @@ pub fn docgen_toml(config: &BookConfig, notes: &mut Vec<Diagnostic>) -> String {
         #[serde(skip_serializing_if = "<[String]>::is_empty")]
         authors: &'a [String],
         sections: [&'a str; 1],
+        test: Test<'a>,
     }
     let book_toml = Path::new("book.toml");
     let base_url = match &config.site_url {
@@ -173,6 +187,9 @@ pub fn docgen_toml(config: &BookConfig, notes: &mut Vec<Diagnostic>) -> String {
         language: config.language.as_deref(),
         authors: &config.authors,
         sections: ["content"],
+        test: Test {
+            rust: TestRust { dependencies },
+        },
     };
     let body = toml::to_string(&config_out).unwrap_or_default();
     format!(

@@ -11,6 +11,7 @@
 mod book_toml;
 mod book_url;
 mod chapter;
+mod crates;
 mod summary;
 
 use crate::diagnostics::Diagnostic;
@@ -178,9 +179,15 @@ pub fn import_mdbook(
             ));
         }
     }
+    let dependencies =
+        crates::merge_dependencies(&manifests(book, &needed), &|p: &Path| site_path_of(p, &src));
+    notes.extend(dependencies.notes);
+    for crate_dir in &dependencies.crates {
+        needed.extend(crate_files(book, crate_dir));
+    }
     written.push((
         PathBuf::from("docgen.toml"),
-        book_toml::docgen_toml(&config, &mut notes),
+        book_toml::docgen_toml(&config, &dependencies.table, &mut notes),
     ));
     written.push((
         PathBuf::from(".gitignore"),
@@ -203,6 +210,38 @@ pub fn import_mdbook(
     notes.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     report.notes = notes;
     Ok(report)
+}
+
+/// The `Cargo.toml` of each package holding an included `.rs` file (the nearest one above it in
+/// the book), with its text.
+fn manifests(book: &Path, included: &BTreeSet<PathBuf>) -> Vec<(PathBuf, String)> {
+    let mut found: BTreeSet<PathBuf> = BTreeSet::new();
+    for file in included
+        .iter()
+        .filter(|f| f.extension().is_some_and(|x| x == "rs"))
+    {
+        let manifest = file
+            .ancestors()
+            .skip(1)
+            .map(|dir| dir.join("Cargo.toml"))
+            .find(|m| book.join(m).is_file());
+        found.extend(manifest);
+    }
+    found
+        .into_iter()
+        .filter_map(|m| Some((m.clone(), std::fs::read_to_string(book.join(&m)).ok()?)))
+        .collect()
+}
+
+/// The files of the crate at book folder `dir`, its build output (`target/`) and lock file aside.
+fn crate_files(book: &Path, dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(book.join(dir))
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.file_name() != "Cargo.lock")
+        .filter_map(|e| Some(e.path().strip_prefix(book).ok()?.to_path_buf()))
+        .collect()
 }
 
 /// Where a book file goes: `src/X` → `content/X`, anything else keeps its place under the root (so a
