@@ -83,8 +83,13 @@ pub fn human(run: &TestRun, color: bool) -> String {
                                 )
                             })
                             .collect();
+                        let cost = match (perf.instructions, &perf.cost_note) {
+                            (Some(n), _) => format!(", {n} instructions"),
+                            (None, Some(why)) => format!(", no instruction count: {why}"),
+                            (None, None) => String::new(),
+                        };
                         out.push_str(&format!(
-                            "  {dim}perf{reset}: {}:{}: `{}` {}\n",
+                            "  {dim}perf{reset}: {}:{}: `{}` {}{cost}\n",
                             block.path.display(),
                             block.line,
                             perf.command,
