@@ -18,17 +18,14 @@
 mod attach;
 pub mod config;
 pub mod error;
+mod indexing;
 pub mod model;
 pub mod plugin;
 mod query;
 mod scan;
 mod store;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use rayon::prelude::*;
 
 pub use attach::EngineIndex;
 pub use config::{Config, ConfigWarning};
@@ -87,9 +84,23 @@ impl Engine {
         self
     }
 
+    /// This engine without its plugins, and the plugins it had: a long-running process detaches the
+    /// host to reload a plugin (which needs the only reference) and attaches it again.
+    pub fn without_plugins(mut self) -> (Engine, Option<std::sync::Arc<plugin::PluginHost>>) {
+        let plugins = self.plugins.take();
+        (self, plugins)
+    }
+
     /// Turns the query cache on or off for this engine, overriding `[query] cache` in `ax.toml`.
     pub fn with_query_cache(mut self, enabled: bool) -> Engine {
         self.config.query.cache = enabled;
+        self
+    }
+
+    /// This engine keeping the index open between queries, for a long-running process (`ax serve`):
+    /// each committed generation is opened once, and queries see a new one as soon as it commits.
+    pub fn keeping_index_open(mut self) -> Engine {
+        self.store = self.store.keeping_index_open();
         self
     }
 
@@ -123,116 +134,27 @@ impl Engine {
         &self,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<IndexReport> {
-        let (walked, mut skipped) = scan::walk(&self.root, &self.config.index)?;
-        let mut update = self.store.begin_update()?;
-        let plugins_fingerprint = plugin::seam::index_fingerprint(self.plugins.as_deref());
-        let read: Vec<_> = walked
-            .par_iter()
-            .map(|file| {
-                scan::read(file).map(|source| {
-                    plugin::seam::salt_content_hash(source, plugins_fingerprint.as_deref())
-                })
-            })
-            .collect();
+        indexing::index_tree(self, progress)
+    }
 
-        let mut files = store::FileTable::new();
-        let mut to_parse = Vec::new();
-        let mut syntax_errors = Vec::new();
-        for outcome in read {
-            match outcome {
-                Ok(source) => match update.previous_files().get(&source.relative_path) {
-                    Some(entry) if entry.content_hash == source.content_hash => {
-                        if entry.syntax_errors {
-                            syntax_errors.push(source.relative_path.clone());
-                        }
-                        files.insert(source.relative_path.clone(), entry.clone());
-                    }
-                    _ => to_parse.push(source),
-                },
-                Err(skip) => skipped.push(skip),
-            }
-        }
-        let files_unchanged = files.len();
+    /// Re-indexes only the files at `changed` (absolute paths under the root: edited, created or
+    /// deleted files and folders), as `ax serve`'s watcher reports them; what [`Engine::index`]
+    /// would commit for the same tree, without walking and hashing every file. A new file, or a
+    /// change to `.gitignore`, `.axignore` or `ax.toml`, runs the full [`Engine::index`] instead.
+    ///
+    /// # Errors
+    /// As for [`Engine::index`].
+    pub fn index_changed(&self, changed: &[PathBuf]) -> Result<IndexReport> {
+        indexing::index_changed(self, changed)
+    }
 
-        let done = AtomicUsize::new(0);
-        let total = to_parse.len();
-        let parsed: Vec<_> = to_parse
-            .into_par_iter()
-            .map(|source| {
-                let extraction = scan::parse(&source);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                (source, extraction)
-            })
-            .collect();
+    pub(crate) fn store(&self) -> &store::Store {
+        &self.store
+    }
 
-        let mut report = IndexReport {
-            files_seen: walked.len(),
-            files_unchanged,
-            rebuilt_reason: update.rebuilt_reason().map(str::to_owned),
-            ..IndexReport::default()
-        };
-        for (source, extraction) in parsed {
-            let path = source.relative_path.as_str();
-            if update.previous_files().contains_key(path) {
-                update.remove_file(path);
-            }
-            let extraction = match extraction {
-                Ok(extraction) => extraction,
-                Err(skip) => {
-                    skipped.push(skip);
-                    continue;
-                }
-            };
-            let mut extraction = extraction;
-            plugin::seam::extend_symbols(
-                self.plugins.as_deref(),
-                path,
-                source.language,
-                &source.text,
-                &mut extraction.symbols,
-            );
-            if extraction.has_syntax_errors {
-                syntax_errors.push(source.relative_path.clone());
-            }
-            update.add_file(path, &extraction.symbols, &extraction.references)?;
-            let entry = store::file_entry(
-                &source.content_hash,
-                source.language,
-                &extraction.symbols,
-                extraction.references.len(),
-                extraction.has_syntax_errors,
-            );
-            files.insert(source.relative_path.clone(), entry);
-            report.files_parsed += 1;
-        }
-
-        let removed: BTreeSet<String> = update
-            .previous_files()
-            .keys()
-            .filter(|path| !files.contains_key(*path))
-            .cloned()
-            .collect();
-        for path in &removed {
-            update.remove_file(path);
-        }
-        report.files_removed = removed.len();
-        skipped.sort();
-        skipped.dedup();
-        report.skipped = skipped;
-        syntax_errors.sort();
-        report.files_with_syntax_errors = syntax_errors;
-
-        let nothing_changed =
-            report.files_parsed == 0 && removed.is_empty() && report.rebuilt_reason.is_none();
-        let manifest = if nothing_changed && update.previous_generation() > 0 {
-            self.store.manifest()?
-        } else {
-            update.commit(files)?
-        };
-        report.generation = manifest.generation;
-        report.symbols = manifest.symbols;
-        report.references = manifest.references;
-        Ok(report)
+    /// The plugins whose hooks this engine runs, if any.
+    pub fn plugins(&self) -> Option<&plugin::PluginHost> {
+        self.plugins.as_deref()
     }
 
     /// Symbols ranked by BM25F over name, signature, doc comment and path, best first.
@@ -276,7 +198,7 @@ impl Engine {
     /// As for [`Engine::find`].
     pub fn stats(&self) -> Result<Stats> {
         let manifest = self.store.manifest()?;
-        let files = self.store.file_table()?;
+        let files = self.store.file_table(&manifest)?;
         let mut stats = Stats {
             format_version: manifest.format_version,
             generation: manifest.generation,

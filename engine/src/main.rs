@@ -2,6 +2,7 @@
 //! the plugin runtime; everything about arguments, printing and exit codes lives here.
 
 mod cli;
+mod serve;
 
 use clap::Parser;
 

@@ -176,7 +176,7 @@ fn set_manifest_generation(root: &std::path::Path, from: u64, to: u64) {
 }
 
 #[test]
-fn a_query_racing_a_commit_waits_for_its_manifest() {
+fn a_run_killed_before_its_manifest_write_answers_the_committed_generation() {
     let project = common::project(&[("a.py", "def alpha():\n    pass\n")]);
     let root = project.path().to_owned();
     let engine = Engine::open(&root).expect("open");
@@ -187,39 +187,88 @@ fn a_query_racing_a_commit_waits_for_its_manifest() {
         "def alpha():\n    pass\n\ndef beta():\n    pass\n",
     );
     engine.index().expect("reindex");
-    // Tantivy is at generation 2; pretend the manifest still says 1 and lands 50 ms later.
+    // Tantivy committed generation 2 (its payload is the manifest); `manifest.json` never got there.
     set_manifest_generation(&root, 2, 1);
-    let writer_root = root.clone();
-    let late_manifest = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        set_manifest_generation(&writer_root, 1, 2);
-    });
     let hits = engine
+        .clone()
         .with_query_cache(false)
         .find("beta", &FindOptions::default())
-        .expect("the query waits for the manifest");
-    late_manifest.join().expect("writer thread");
+        .expect("the committed generation answers");
     assert_eq!(hits.len(), 1);
+    assert_eq!(engine.stats().expect("stats").generation, 2);
+    // The next run continues from the committed generation.
+    common::write(&root, "a.py", "def gamma():\n    pass\n");
+    assert_eq!(engine.index().expect("index").generation, 3);
+    assert_eq!(def_paths(&engine, "gamma"), ["a.py:1"]);
 }
 
 #[test]
-fn a_manifest_that_never_catches_up_is_a_damaged_index() {
+fn a_manifest_ahead_of_the_index_is_a_damaged_index() {
     let project = common::project(&[("a.py", "def alpha():\n    pass\n")]);
     let engine = Engine::open(project.path()).expect("open");
     engine.index().expect("index");
-    common::write(
-        project.path(),
-        "a.py",
-        "def alpha():\n    pass\n\ndef beta():\n    pass\n",
-    );
-    engine.index().expect("reindex");
-    set_manifest_generation(project.path(), 2, 1);
+    // No commit ever writes the manifest before tantivy: this is damage, not an interrupted run.
+    set_manifest_generation(project.path(), 1, 7);
     let error = engine
         .with_query_cache(false)
-        .find("beta", &FindOptions::default())
+        .find("alpha", &FindOptions::default())
         .expect_err("generation mismatch");
     assert!(
         error.to_string().contains("run `ax index` to rebuild it"),
         "{error}"
     );
+}
+
+#[test]
+fn index_changed_re_reads_only_the_named_files_and_matches_a_full_run() {
+    let project = common::project(&[
+        ("src/a.rs", "pub fn alpha() {}\n"),
+        ("src/b.rs", "pub fn beta() { alpha(); }\n"),
+        ("src/gone/c.rs", "pub fn gamma() {}\n"),
+    ]);
+    let root = project.path().to_owned();
+    let engine = Engine::open(&root).expect("open");
+    engine.index().expect("index");
+
+    common::write(&root, "src/a.rs", "pub fn alpha_edited() {}\n");
+    let edited = engine
+        .index_changed(&[root.join("src/a.rs")])
+        .expect("targeted run");
+    assert_eq!((edited.files_parsed, edited.files_unchanged), (1, 2));
+    assert_eq!(def_paths(&engine, "alpha_edited"), ["src/a.rs:1"]);
+    assert!(def_paths(&engine, "alpha").is_empty());
+
+    // A deleted folder drops every file under it.
+    std::fs::remove_dir_all(root.join("src/gone")).expect("remove folder");
+    let removed = engine
+        .index_changed(&[root.join("src/gone")])
+        .expect("targeted run");
+    assert_eq!(removed.files_removed, 1);
+    assert!(def_paths(&engine, "gamma").is_empty());
+
+    // A new file may be ignored or not: the full walk decides.
+    common::write(&root, "src/d.rs", "pub fn delta() {}\n");
+    let added = engine
+        .index_changed(&[root.join("src/d.rs")])
+        .expect("falls back to a full run");
+    assert_eq!(added.files_seen, 3);
+    assert_eq!(def_paths(&engine, "delta"), ["src/d.rs:1"]);
+
+    // Paths outside the root, inside `.ax/`, or of unchanged files commit nothing.
+    let generation = added.generation;
+    let idle = engine
+        .index_changed(&[
+            root.join("src/b.rs"),
+            root.join(".ax/manifest.json"),
+            std::env::temp_dir().join("elsewhere.rs"),
+        ])
+        .expect("nothing to do");
+    assert_eq!(idle.generation, generation);
+
+    let full = engine.index().expect("full run");
+    assert_eq!(
+        full.files_parsed, 0,
+        "the targeted runs left nothing behind"
+    );
+    assert_eq!(full.symbols, idle.symbols);
 }

@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Report broken links as warnings instead of errors.
     pub warn_links: bool,
+    /// Name every skipped file instead of summarising them in one warning.
+    pub verbose: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
     pub progress: indicatif::ProgressBar,
 }
@@ -36,6 +38,7 @@ impl BuildOptions {
             include_drafts: false,
             base_url: None,
             warn_links: false,
+            verbose: false,
             progress: indicatif::ProgressBar::hidden(),
         }
     }
@@ -86,6 +89,9 @@ pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic>
 pub fn resolved_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let (mut config, warnings) = read_config(&options.root)?;
     if let Some(base_url) = &options.base_url {
+        config::check_base_url(base_url).map_err(|problem| {
+            Diagnostic::error("--base-url", 0, 0, format!("invalid base_url: {problem}"))
+        })?;
         config.base_url = if base_url.ends_with('/') {
             base_url.clone()
         } else {
@@ -109,6 +115,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         &config,
         &load::LoadOptions {
             include_drafts: options.include_drafts,
+            verbose: options.verbose,
         },
     );
     diagnostics.extend(problems);
@@ -130,10 +137,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             Vec::new()
         }
     };
-    let manifest = search_files
-        .iter()
-        .find(|f| f.path.starts_with("search/manifest"))
-        .map(|f| format!("/{}", f.path));
+    let manifest = index::manifest_url(&search_files);
 
     options.progress.set_length(parsed.len() as u64);
     let (rendered, problems) = render::render_site(&config, &sources, &parsed, manifest, &|| {
@@ -144,7 +148,6 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
 
     let mut files = rendered.files;
     files.extend(search_files);
-    files.extend(write::site_files(&config, &sources.tree));
     files.extend(sources.asset_files.iter().cloned());
     files.sort();
     finish_diagnostics(&sources.tree, &mut diagnostics);

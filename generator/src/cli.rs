@@ -37,6 +37,9 @@ enum Command {
         /// Report broken links and anchors as warnings instead of failing the build.
         #[arg(long)]
         warn_links: bool,
+        /// Name each skipped file (unknown type) instead of one summary warning.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Serve the site on 127.0.0.1 with live reload; rebuild on every save.
     ///
@@ -120,6 +123,7 @@ pub fn run() -> i32 {
             drafts,
             base_url,
             warn_links,
+            verbose,
         } => {
             let stderr_is_tty = std::io::stderr().is_terminal();
             let mut options = BuildOptions::new(root);
@@ -127,6 +131,7 @@ pub fn run() -> i32 {
             options.include_drafts = drafts;
             options.base_url = base_url;
             options.warn_links = warn_links;
+            options.verbose = verbose;
             if stderr_is_tty {
                 options.progress = indicatif::ProgressBar::new(0).with_style(
                     indicatif::ProgressStyle::with_template(

@@ -23,6 +23,9 @@ pub struct Config {
     /// Source folders, in nav order; `content` is served at `/`, any other at `/NAME/`.
     /// Default: `["content", "tutorials"]`.
     pub sections: Vec<String>,
+    /// Folders or files (relative to the site root, e.g. `content/snippets`) that are not published:
+    /// snippets that other pages include, data files. Default: none.
+    pub exclude: Vec<String>,
     pub search: SearchConfig,
     pub test: TestConfig,
 }
@@ -104,6 +107,7 @@ impl Default for Config {
             repo_url: None,
             language: "en".into(),
             sections: vec!["content".into(), "tutorials".into()],
+            exclude: Vec::new(),
             search: SearchConfig::default(),
             test: TestConfig::default(),
         }
@@ -118,6 +122,7 @@ struct RawConfig {
     repo_url: Option<String>,
     language: Option<String>,
     sections: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
     search: Option<RawSearch>,
     test: Option<TestConfig>,
 }
@@ -172,6 +177,12 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
         repo_url: raw.repo_url.map(|u| u.trim_end_matches('/').to_owned()),
         language: raw.language.unwrap_or(d.language),
         sections: raw.sections.unwrap_or(d.sections),
+        exclude: raw
+            .exclude
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.trim_matches('/').to_owned())
+            .collect(),
         search: SearchConfig {
             enable: s.enable.unwrap_or(ds.enable),
             k1: s.k1.unwrap_or(ds.k1),
@@ -186,6 +197,14 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
         },
         test: raw.test.unwrap_or_default(),
     };
+    if let Err(problem) = check_base_url(&config.base_url) {
+        let (line, col) = find_key(text, "base_url");
+        return Err(
+            Diagnostic::error(path, line, col, format!("invalid base_url: {problem}"))
+                .with_source(text)
+                .with_hint("write the absolute URL the site is served at, e.g. \"https://example.org/docs/\""),
+        );
+    }
     if let Some((key, problem)) = search_problem(&config.search) {
         let (line, col) = find_key(text, &format!("search.{key}"));
         return Err(Diagnostic::error(
@@ -199,6 +218,22 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
     Ok((config, warnings))
 }
 
+/// `base_url` must be an absolute http(s) URL with a host: every permalink, the sitemap and the feed
+/// are built from it, and a relative one makes them all wrong without a word.
+pub fn check_base_url(base_url: &str) -> Result<(), String> {
+    let rest = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{base_url}` is not an absolute http:// or https:// URL"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
+        return Err(format!(
+            "`{base_url}` has no host, or has spaces, a query or a fragment"
+        ));
+    }
+    Ok(())
+}
+
 /// `search.?.shards` (serde_ignored marks `Option` layers with `?`) → `search.shards`.
 pub(crate) fn dotted_path(path: &serde_ignored::Path) -> String {
     path.to_string()
@@ -209,7 +244,7 @@ pub(crate) fn dotted_path(path: &serde_ignored::Path) -> String {
 }
 
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
-    let (line, col) = e.span().map_or((0, 0), |span| line_col(text, span.start));
+    let (line, col) = e.span().map_or((1, 1), |span| line_col(text, span.start));
     Diagnostic::error(
         path,
         line,
@@ -300,6 +335,22 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn base_url_must_be_absolute_http() {
+        for bad in [
+            "/docs/",
+            "example.org",
+            "ftp://x.org/",
+            "https:///x",
+            "https://x.org/a b",
+        ] {
+            let text = format!("title = \"x\"\nbase_url = \"{bad}\"\n");
+            let err = parse_config(Path::new("docgen.toml"), &text).unwrap_err();
+            assert_eq!((err.line, err.col), (2, 1), "{bad}: {err}");
+            assert!(err.message.starts_with("invalid base_url"), "{err}");
+        }
     }
 
     #[test]

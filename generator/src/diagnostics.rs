@@ -20,8 +20,12 @@ pub struct Diagnostic {
     pub path: PathBuf,
     /// 1-based; 0 when the problem has no line (e.g. an unreadable file).
     pub line: usize,
-    /// 1-based; 0 when unknown.
+    /// 1-based, in characters (not bytes); 0 when unknown.
     pub col: usize,
+    /// How many characters from `col` the caret underlines (a link's whole `[text](target)`); 0 means
+    /// "to the end of the word".
+    /// (u16 keeps `Diagnostic` small enough to return by value; longer spans saturate.)
+    pub width: u16,
     pub message: String,
     /// The full source line at `line`, for the snippet under the message.
     pub source_line: Option<String>,
@@ -40,6 +44,7 @@ impl Diagnostic {
             path: path.into(),
             line,
             col,
+            width: 0,
             message: message.into(),
             source_line: None,
             hint: None,
@@ -72,6 +77,12 @@ impl Diagnostic {
         self
     }
 
+    /// Underline `width` characters from the column.
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = u16::try_from(width).unwrap_or(u16::MAX);
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -101,18 +112,12 @@ impl Diagnostic {
         let path = self.path.display().to_string();
         let mut group = Group::with_title(level.primary_title(self.message.as_str()));
         if let Some(source_line) = &self.source_line {
-            let col0 = self.col.saturating_sub(1).min(source_line.len());
-            // Underline from the column to the end of the word (at least one character).
-            let width = source_line[col0..]
-                .find(char::is_whitespace)
-                .unwrap_or(source_line.len() - col0)
-                .max(1);
-            let end = (col0 + width).min(source_line.len());
+            let (start, end) = caret_span(source_line, self.col, usize::from(self.width));
             let mut snippet = Snippet::source(source_line.as_str())
                 .line_start(self.line)
                 .path(path.as_str());
-            if end > col0 {
-                snippet = snippet.annotation(AnnotationKind::Primary.span(col0..end));
+            if end > start {
+                snippet = snippet.annotation(AnnotationKind::Primary.span(start..end));
             }
             group = group.element(snippet);
         } else if !path.is_empty() {
@@ -156,9 +161,39 @@ pub fn location(path: &Path, line: usize, col: usize) -> String {
     s
 }
 
-/// 1-based line and column of a byte offset in `text`.
+/// The byte range of `line` the caret underlines: from character column `col` (1-based), `width`
+/// characters, or to the end of the word when `width` is 0; at least one character unless the line
+/// is empty. Never splits a character, whatever `col` and `width` say.
+pub fn caret_span(line: &str, col: usize, width: usize) -> (usize, usize) {
+    let start = line
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let end = if width > 0 {
+        rest.char_indices()
+            .nth(width)
+            .map_or(line.len(), |(i, _)| start + i)
+    } else {
+        rest.find(char::is_whitespace)
+            .map_or(line.len(), |i| start + i)
+    };
+    if end > start {
+        (start, end)
+    } else {
+        // A column on a space or past the end: underline the one character there, if any.
+        let next = rest.chars().next().map_or(0, char::len_utf8);
+        (start, start + next)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`; an offset inside a character
+/// counts as that character.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -169,4 +204,29 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_spans_count_characters_not_bytes() {
+        let line = "日本語 [リンク テキスト](nope.md) 👍🏽 é";
+        let (start, end) = caret_span(line, 5, 19);
+        assert_eq!(&line[start..end], "[リンク テキスト](nope.md)");
+        // Past the end, on a combining character, width beyond the line: never a panic.
+        for col in 0..40 {
+            for width in [0, 1, 3, 100] {
+                let (start, end) = caret_span(line, col, width);
+                assert!(line.is_char_boundary(start) && line.is_char_boundary(end));
+            }
+        }
+    }
+
+    #[test]
+    fn line_col_inside_a_character_does_not_panic() {
+        assert_eq!(line_col("a\n日本", 4), (2, 1));
+        assert_eq!(line_col("a\n日本", 5), (2, 2));
+    }
 }

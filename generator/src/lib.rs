@@ -1,5 +1,5 @@
 //! `docgen`: a static documentation-site generator and tutorial test harness.
-//! The site pipeline is `load → parse → render → index → write`, one module per stage, data flowing one way
+//! The site pipeline is `load → parse → (index, render) → write`, one module per stage, data flowing one way
 //! through the plain types in `model`; `build` runs the stages in order.
 
 pub mod build;
@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod doctest;
+pub mod html;
 pub mod index;
 pub mod load;
 pub mod model;

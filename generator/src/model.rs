@@ -1,4 +1,4 @@
-//! Plain data passed between the pipeline stages (`load → parse → render → index → write`).
+//! Plain data passed between the pipeline stages (`load → parse → (index, render) → write`).
 //! Every type here is owned, comparable and free of I/O; a stage takes these values and returns new ones.
 
 use std::path::PathBuf;
@@ -48,8 +48,10 @@ pub struct SourcePage {
     pub body_start_line: usize,
     /// Index of the section this page belongs to in `SiteTree::sections`.
     pub section: usize,
-    /// True for a section's `_index.md`.
+    /// True for a section's `_index.md` (or `index.md`, a page bundle).
     pub is_section_index: bool,
+    /// True for a section page `load` made up because the folder has no `_index.md`: no file behind it.
+    pub generated: bool,
 }
 
 /// A folder of pages with its `_index.md` metadata.
@@ -112,12 +114,24 @@ impl CodeBlock {
     }
 }
 
+/// Extensions of files next to pages that are published with the site (and that links may point to):
+/// `load` reads them, `parse` checks links to them.
+pub const ASSET_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "pdf", "mp4", "webm",
+];
+
+/// Output path prefix of the search manifest (`search/manifest.<fingerprint>.json`): `index` names it,
+/// `build` and `serve` find it by this prefix.
+pub const SEARCH_MANIFEST_PREFIX: &str = "search/manifest.";
+
 /// A link found in markdown, kept for the site-wide link check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Link {
     /// The link as written, e.g. `../reference/ax.md#flags`.
     pub target: String,
     pub pos: SourcePos,
+    /// Characters of the whole link in the source line (`[text](target)`), for the caret.
+    pub width: usize,
     /// The page it points to (index into `SiteTree::pages`); `None` for a same-page `#anchor`.
     pub target_page: Option<usize>,
     /// The `#anchor` part without `#`, if any.

@@ -1,6 +1,8 @@
 //! Shared helpers for the workspace-level tests: where the repository is, and whether the browser
 //! end-to-end tests can run here (node, `playwright-core` in `node_modules/`, Debian's chromium).
 
+pub mod tools;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

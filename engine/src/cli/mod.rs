@@ -6,13 +6,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+pub mod json;
 mod plugin;
 
 use ax::{
     Engine, Error, FindOptions, Hit, IndexReport, Language, Reference, Stats, Symbol, SymbolKind,
 };
 use clap::{Parser, Subcommand, ValueEnum};
-use serde_json::json;
 
 /// Code intelligence for Rust, Python, TypeScript/JavaScript and Go: index, find, def, refs.
 #[derive(Debug, Parser)]
@@ -71,7 +71,20 @@ enum Command {
     /// List every use of the identifier NAME.
     Refs { name: String },
     /// Show what the index holds.
-    Stats,
+    Stats {
+        /// Print the index figures in the Prometheus text format (as `ax serve`'s `/metrics`).
+        #[arg(long)]
+        prometheus: bool,
+    },
+    /// Serve find/def/refs/stats over HTTP/JSON, re-indexing on change (see `content/operations/`).
+    Serve {
+        /// The address to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR:PORT")]
+        bind: std::net::SocketAddr,
+        /// Allow a non-loopback `--bind` (there is no authentication: put a proxy in front).
+        #[arg(long)]
+        allow_non_loopback: bool,
+    },
     /// Develop plugins: new, list, check, dev, trace, profile.
     Plugin {
         #[command(subcommand)]
@@ -120,6 +133,17 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Some(code) = run_plugin_command(&cli) {
         return code;
     }
+    if let Command::Serve {
+        bind,
+        allow_non_loopback,
+    } = &cli.command
+    {
+        return crate::serve::run(crate::serve::ServeOptions {
+            root: cli.root.clone().unwrap_or_else(discover_root),
+            bind: *bind,
+            allow_non_loopback: *allow_non_loopback,
+        });
+    }
     let stdout_is_terminal = std::io::stdout().is_terminal();
     let printer = Printer {
         json: cli.json,
@@ -138,7 +162,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Err(error) => {
             if printer.json {
-                let body = json!({ "error": { "kind": error_kind(&error), "message": error.to_string() } });
+                let body = json::error(json::error_kind(&error), &error.to_string());
                 write_stdout(&format!("{body:#}\n"));
             }
             eprintln!("error: {error}");
@@ -164,19 +188,6 @@ fn write_stdout(text: &str) {
     let _ignored = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
-}
-
-fn error_kind(error: &Error) -> &'static str {
-    match error {
-        Error::NoIndex { .. } => "no_index",
-        Error::IndexVersion { .. } => "index_version",
-        Error::IndexCorrupt { .. } => "index_corrupt",
-        Error::Config { .. } => "config",
-        Error::Io { .. } => "io",
-        Error::Glob { .. } => "glob",
-        Error::InvalidArgument { .. } => "invalid_argument",
-        Error::Store { .. } => "store",
-    }
 }
 
 fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> {
@@ -225,10 +236,7 @@ fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> 
         Command::Def { name } => {
             let symbols = engine.def(name)?;
             if printer.json {
-                push_json(
-                    out,
-                    json!({ "command": "def", "name": name, "definitions": symbols }),
-                );
+                push_json(out, json::def(name, &symbols));
             } else if symbols.is_empty() {
                 eprintln!("no definition of `{name}`");
             } else {
@@ -242,7 +250,12 @@ fn execute(cli: &Cli, printer: &Printer, out: &mut String) -> Result<(), Error> 
             let references = engine.refs(name)?;
             print_refs(name, &references, printer, out);
         }
-        Command::Stats => print_stats(&engine.stats()?, printer, out),
+        Command::Stats { prometheus: true } => {
+            out.push_str(&crate::serve::metrics::render_index(&engine.stats()?));
+        }
+        Command::Stats { prometheus: false } => print_stats(&engine.stats()?, printer, out),
+        // Handled by `run` before the engine opens.
+        Command::Serve { .. } => {}
         // Handled by `run_plugin_command` before the engine opens.
         Command::Plugin { .. } | Command::Run(_) | Command::Lint(_) => {}
     }
@@ -292,7 +305,7 @@ fn push_json(out: &mut String, value: serde_json::Value) {
 
 fn print_index(report: &IndexReport, printer: &Printer, out: &mut String) {
     if printer.json {
-        push_json(out, json!({ "command": "index", "report": report }));
+        push_json(out, json::index(report));
         return;
     }
     if let Some(reason) = &report.rebuilt_reason {
@@ -336,22 +349,7 @@ fn print_index(report: &IndexReport, printer: &Printer, out: &mut String) {
 
 fn print_hits(query: &str, hits: &[Hit], printer: &Printer, out: &mut String) {
     if printer.json {
-        let hits: Vec<_> = hits
-            .iter()
-            .map(|hit| {
-                let mut value = serde_json::to_value(&hit.symbol).unwrap_or_default();
-                if let Some(object) = value.as_object_mut() {
-                    // Four decimals keep the output stable across platforms' float formatting.
-                    let score = (f64::from(hit.score) * 10_000.0).round() / 10_000.0;
-                    object.insert("score".into(), json!(score));
-                }
-                value
-            })
-            .collect();
-        push_json(
-            out,
-            json!({ "command": "find", "query": query, "hits": hits }),
-        );
+        push_json(out, json::find(query, hits));
         return;
     }
     if hits.is_empty() {
@@ -365,10 +363,7 @@ fn print_hits(query: &str, hits: &[Hit], printer: &Printer, out: &mut String) {
 
 fn print_refs(name: &str, references: &[Reference], printer: &Printer, out: &mut String) {
     if printer.json {
-        push_json(
-            out,
-            json!({ "command": "refs", "name": name, "references": references }),
-        );
+        push_json(out, json::refs(name, references));
         return;
     }
     if references.is_empty() {
@@ -385,11 +380,7 @@ fn print_refs(name: &str, references: &[Reference], printer: &Printer, out: &mut
 
 fn print_stats(stats: &Stats, printer: &Printer, out: &mut String) {
     if printer.json {
-        let mut value = serde_json::to_value(stats).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            object.insert("command".into(), json!("stats"));
-        }
-        push_json(out, value);
+        push_json(out, json::stats(stats));
         return;
     }
     out.push_str(&format!(

@@ -2,6 +2,7 @@
 //! A plugin that fails is skipped for that call and its error is queued; the host always returns a
 //! usable result (the input unchanged when every plugin failed).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,6 +25,18 @@ pub struct PluginHost {
     problems: Mutex<Vec<PluginError>>,
     /// `Some` while tracing: every hook call is recorded.
     trace: Mutex<Option<Vec<HookCall>>>,
+    /// Running totals per plugin and hook kind, for metrics; kept across reloads.
+    totals: Mutex<BTreeMap<(String, &'static str), HookTotals>>,
+}
+
+/// What one plugin's hook of one kind has cost since the host started.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HookTotals {
+    pub calls: u64,
+    pub errors: u64,
+    /// Calls stopped by the memory limit, the instruction budget or the timeout.
+    pub limit_hits: u64,
+    pub seconds: f64,
 }
 
 impl PluginHost {
@@ -35,7 +48,17 @@ impl PluginHost {
             plugins: Vec::new(),
             problems: Mutex::new(Vec::new()),
             trace: Mutex::new(None),
+            totals: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// Totals per (plugin name, hook kind), sorted; the hook kind is `on_index`, `on_query`,
+    /// `on_results`, `commands` or `lint` (never a command or rule name, so the set stays small).
+    pub fn hook_totals(&self) -> Vec<(String, &'static str, HookTotals)> {
+        lock(&self.totals)
+            .iter()
+            .map(|((plugin, hook), totals)| (plugin.clone(), *hook, *totals))
+            .collect()
     }
 
     /// Instructions between two limit checks; smaller is more precise for `profile` and slower.
@@ -267,8 +290,29 @@ impl PluginHost {
         result: &Result<T, PluginError>,
         result_size: impl FnOnce(&T) -> usize,
     ) {
+        let cost = plugin.last_cost();
+        let kind = hook_kind_label(hook);
+        tracing::info!(
+            target: "ax::plugin",
+            plugin = plugin.name(),
+            hook = kind,
+            duration_us = u64::try_from(cost.duration.as_micros()).unwrap_or(u64::MAX),
+            error = result.is_err(),
+            "hook call"
+        );
+        {
+            let mut totals = lock(&self.totals);
+            let entry = totals.entry((plugin.name().to_string(), kind)).or_default();
+            entry.calls += 1;
+            entry.seconds += cost.duration.as_secs_f64();
+            if let Err(error) = result {
+                entry.errors += 1;
+                if matches!(error, PluginError::Limit { .. }) {
+                    entry.limit_hits += 1;
+                }
+            }
+        }
         if let Some(trace) = lock(&self.trace).as_mut() {
-            let cost = plugin.last_cost();
             trace.push(HookCall {
                 plugin: plugin.name().to_string(),
                 hook: hook.to_string(),
@@ -305,6 +349,18 @@ impl std::fmt::Debug for PluginHost {
                     .collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
+    }
+}
+
+/// The hook kind of a call name: `commands.build` is `commands`, `lint.todo` is `lint`.
+fn hook_kind_label(hook: &str) -> &'static str {
+    match hook.split('.').next().unwrap_or(hook) {
+        "on_index" => "on_index",
+        "on_query" => "on_query",
+        "on_results" => "on_results",
+        "commands" => "commands",
+        "lint" => "lint",
+        _ => "other",
     }
 }
 

@@ -23,7 +23,7 @@ pub mod workload;
 
 pub use api::{IndexReader, LogLine};
 pub use error::{LimitKind, PluginError, SourceLocation};
-pub use host::PluginHost;
+pub use host::{HookTotals, PluginHost};
 pub use limits::PluginLimits;
 pub use manifest::{HookKind, Manifest, Permission};
 pub use records::{LintFinding, PluginFile, PluginHit, PluginSymbol};

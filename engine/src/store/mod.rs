@@ -8,6 +8,7 @@ pub mod tokenizer;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::NoMergePolicy;
@@ -25,11 +26,9 @@ pub const STORE_DIR_NAME: &str = ".ax";
 const INDEX_DIR: &str = "index";
 const CACHE_DIR: &str = "cache";
 const MANIFEST_FILE: &str = "manifest.json";
-const FILE_TABLE_FILE: &str = "files.json";
+/// The file table before tables were named by generation (`files-GEN.json`); still read.
+const LEGACY_FILE_TABLE_FILE: &str = "files.json";
 const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
-/// How long a reader waits for the manifest of a commit it sees in progress; writing the file table
-/// and manifest after the tantivy commit takes milliseconds, even for large trees.
-const MANIFEST_CATCH_UP: std::time::Duration = std::time::Duration::from_millis(500);
 /// More segments than this after a commit are merged into one: every query opens every segment, so
 /// the count (not the size) sets the fixed cost of an uncached `ax find`.
 const MAX_SEGMENTS_AFTER_COMMIT: usize = 2;
@@ -38,12 +37,28 @@ const MAX_SEGMENTS_AFTER_COMMIT: usize = 2;
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    /// For a long-running process: the last opened snapshot and its generation, reused by every
+    /// query until a newer generation is committed. `None` opens the index per query (the CLI).
+    open: Option<Arc<Mutex<Option<KeptSnapshot>>>>,
 }
 
+/// A snapshot kept open with the generation it shows.
+type KeptSnapshot = (u64, Snapshot);
+
 /// An open, read-only view of the index for one query.
+#[derive(Clone)]
 pub(crate) struct Snapshot {
     pub searcher: Searcher,
     pub fields: Fields,
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Snapshot")
+            .field("segments", &self.searcher.segment_readers().len())
+            .finish()
+    }
 }
 
 /// A reference as stored in a file document: (name, line, column).
@@ -53,18 +68,56 @@ impl Store {
     pub fn new(root: &Path) -> Store {
         Store {
             dir: root.join(STORE_DIR_NAME),
+            open: None,
         }
     }
 
-    /// The manifest of the last commit, checked for its format version.
-    pub fn manifest(&self) -> Result<Manifest> {
-        let root = self.dir.parent().unwrap_or(&self.dir).to_owned();
-        manifest::read_manifest(&self.dir.join(MANIFEST_FILE))?.ok_or(Error::NoIndex { root })
+    fn new_in(dir: PathBuf) -> Store {
+        Store { dir, open: None }
     }
 
-    /// The file table of the last commit.
-    pub fn file_table(&self) -> Result<FileTable> {
-        manifest::read_file_table(&self.dir.join(FILE_TABLE_FILE))
+    /// This store keeping the index open between queries (one open per committed generation).
+    pub fn keeping_index_open(mut self) -> Store {
+        self.open = Some(Arc::new(Mutex::new(None)));
+        self
+    }
+
+    /// The manifest of the last commit, checked for its format version.
+    ///
+    /// The commit point is tantivy's `meta.json`, whose payload carries the manifest; `manifest.json`
+    /// is written after it. A run killed between the two leaves `manifest.json` one generation
+    /// behind: the newer manifest in the index payload is the committed one, so it wins.
+    pub fn manifest(&self) -> Result<Manifest> {
+        let root = self.dir.parent().unwrap_or(&self.dir).to_owned();
+        let written = manifest::read_manifest(&self.dir.join(MANIFEST_FILE))?
+            .ok_or(Error::NoIndex { root })?;
+        match self.committed_payload() {
+            Some(Payload::Manifest(committed)) if committed.generation > written.generation => {
+                Ok(committed)
+            }
+            _ => Ok(written),
+        }
+    }
+
+    /// The payload of the last tantivy commit, read straight from `meta.json` (no index open).
+    fn committed_payload(&self) -> Option<Payload> {
+        let bytes = std::fs::read(self.dir.join(INDEX_DIR).join("meta.json")).ok()?;
+        #[derive(serde::Deserialize)]
+        struct Meta {
+            payload: Option<String>,
+        }
+        let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+        Payload::parse(meta.payload.as_deref()?)
+    }
+
+    /// The file table of the commit `manifest` describes.
+    pub fn file_table(&self, manifest: &Manifest) -> Result<FileTable> {
+        let versioned = self.dir.join(file_table_name(manifest.generation));
+        if versioned.exists() {
+            return manifest::read_file_table(&versioned);
+        }
+        // Indexes written before file tables were named by generation.
+        manifest::read_file_table(&self.dir.join(LEGACY_FILE_TABLE_FILE))
     }
 
     /// Bytes on disk under `.ax/`.
@@ -72,8 +125,25 @@ impl Store {
         walkdir_size(&self.dir)
     }
 
-    /// Opens the tantivy index matching `manifest` for reading.
+    /// A read-only view of the index matching `manifest`: the kept one when it is of that
+    /// generation, else freshly opened.
     pub(crate) fn snapshot(&self, manifest: &Manifest) -> Result<Snapshot> {
+        let Some(open) = &self.open else {
+            return self.open_snapshot(manifest);
+        };
+        // A poisoned lock only means a query panicked; the kept snapshot is still whole.
+        let mut kept = open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((generation, snapshot)) = kept.as_ref()
+            && *generation == manifest.generation
+        {
+            return Ok(snapshot.clone());
+        }
+        let snapshot = self.open_snapshot(manifest)?;
+        *kept = Some((manifest.generation, snapshot.clone()));
+        Ok(snapshot)
+    }
+
+    fn open_snapshot(&self, manifest: &Manifest) -> Result<Snapshot> {
         let index = self.open_index(manifest)?;
         let reader = index
             .reader_builder()
@@ -99,36 +169,16 @@ impl Store {
         let committed_generation = metas
             .payload
             .as_deref()
-            .and_then(|text| text.parse::<u64>().ok());
-        if committed_generation != Some(manifest.generation)
-            && !self.manifest_catches_up(committed_generation, manifest.generation)
-        {
+            .and_then(Payload::parse)
+            .map(|payload| payload.generation());
+        if committed_generation != Some(manifest.generation) {
             return Err(self.corrupt(format!(
-                "the manifest is at generation {} but the index at {}; an `ax index` run was interrupted",
+                "the manifest is at generation {} but the index at {}",
                 manifest.generation,
                 committed_generation.map_or_else(|| "none".to_owned(), |value| value.to_string())
             )));
         }
         Ok(index)
-    }
-
-    /// Whether a commit in progress (tantivy committed, manifest not yet written) finishes writing a
-    /// manifest at `committed` within a short wait. A reader racing `ax index` then reads the newer
-    /// index instead of calling it damaged.
-    fn manifest_catches_up(&self, committed: Option<u64>, seen: u64) -> bool {
-        let Some(committed) = committed.filter(|&committed| committed == seen + 1) else {
-            return false;
-        };
-        let deadline = std::time::Instant::now() + MANIFEST_CATCH_UP;
-        while std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-            if let Ok(Some(manifest)) = manifest::read_manifest(&self.dir.join(MANIFEST_FILE))
-                && manifest.generation == committed
-            {
-                return true;
-            }
-        }
-        false
     }
 
     fn corrupt(&self, detail: String) -> Error {
@@ -143,7 +193,7 @@ impl Store {
     pub fn begin_update(&self) -> Result<Update> {
         std::fs::create_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
         let previous = self.manifest().and_then(|manifest| {
-            let table = self.file_table()?;
+            let table = self.file_table(&manifest)?;
             let index = self.open_index(&manifest)?;
             Ok((manifest, table, index))
         });
@@ -197,9 +247,25 @@ impl Store {
                 std::fs::remove_dir_all(&path).map_err(|error| Error::io(&path, error))?;
             }
         }
-        for name in [MANIFEST_FILE, FILE_TABLE_FILE] {
-            let path = self.dir.join(name);
-            if path.exists() {
+        let path = self.dir.join(MANIFEST_FILE);
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|error| Error::io(&path, error))?;
+        }
+        self.remove_file_tables_except(None)
+    }
+
+    /// Deletes every file table but the one of generation `keep`.
+    fn remove_file_tables_except(&self, keep: Option<u64>) -> Result<()> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Ok(());
+        };
+        let kept = keep.map(file_table_name);
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_table = name == LEGACY_FILE_TABLE_FILE
+                || (name.starts_with("files-") && name.ends_with(".json"));
+            if is_table && Some(&name) != kept.as_ref() {
+                let path = entry.path();
                 std::fs::remove_file(&path).map_err(|error| Error::io(&path, error))?;
             }
         }
@@ -355,27 +421,11 @@ impl Update {
         }
     }
 
-    /// Commits the documents, then the file table, then the manifest (the commit point), and
-    /// empties the query cache. Returns the new manifest.
+    /// Commits the run: the file table of the new generation, then the tantivy commit whose
+    /// payload is the new manifest (the commit point), then `manifest.json`. A process killed at any
+    /// moment leaves either the previous generation or the new one readable. Returns the manifest.
     pub fn commit(mut self, files: FileTable) -> Result<Manifest> {
         let generation = self.previous_generation + 1;
-        let dir = self.dir.clone();
-        let store_error = |error: tantivy::TantivyError| Error::Store {
-            path: dir.clone(),
-            message: error.to_string(),
-        };
-        let mut prepared = self.writer.prepare_commit().map_err(store_error)?;
-        prepared.set_payload(&generation.to_string());
-        prepared.commit().map_err(store_error)?;
-        let segments = self
-            .writer
-            .index()
-            .searchable_segment_ids()
-            .map_err(store_error)?;
-        if segments.len() > MAX_SEGMENTS_AFTER_COMMIT {
-            self.writer.merge(&segments).wait().map_err(store_error)?;
-        }
-        self.writer.wait_merging_threads().map_err(store_error)?;
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             generation,
@@ -383,14 +433,79 @@ impl Update {
             symbols: files.values().map(|entry| entry.symbols).sum(),
             references: files.values().map(|entry| entry.references).sum(),
         };
+        manifest::write_json_atomically(&self.dir.join(file_table_name(generation)), &files)?;
+        let payload = serde_json::to_string(&manifest)
+            .map_err(|error| self.store_error(error.to_string()))?;
+        let dir = self.dir.clone();
+        let store_error = |error: tantivy::TantivyError| Error::Store {
+            path: dir.clone(),
+            message: error.to_string(),
+        };
+        let mut prepared = self.writer.prepare_commit().map_err(store_error)?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(store_error)?;
+        if let Some(to_merge) = segments_to_merge(self.writer.index()).map_err(store_error)? {
+            self.writer.merge(&to_merge).wait().map_err(store_error)?;
+        }
+        self.writer.wait_merging_threads().map_err(store_error)?;
         let cache = self.dir.join(CACHE_DIR);
         if cache.exists() {
             std::fs::remove_dir_all(&cache).map_err(|error| Error::io(&cache, error))?;
         }
-        manifest::write_json_atomically(&self.dir.join(FILE_TABLE_FILE), &files)?;
         manifest::write_json_atomically(&self.dir.join(MANIFEST_FILE), &manifest)?;
+        Store::new_in(self.dir.clone()).remove_file_tables_except(Some(generation))?;
         Ok(manifest)
     }
+}
+
+/// Which segments to merge after a commit, if any. Every query opens every segment, so their count
+/// is kept at [`MAX_SEGMENTS_AFTER_COMMIT`]; but rewriting the whole index after a one-file edit
+/// costs seconds on a large tree, so only the small segments are merged together, and the largest
+/// joins them when the others have grown to a quarter of it or a quarter of it is deleted.
+fn segments_to_merge(index: &Index) -> tantivy::Result<Option<Vec<tantivy::index::SegmentId>>> {
+    let mut segments = index.searchable_segment_metas()?;
+    if segments.len() <= MAX_SEGMENTS_AFTER_COMMIT {
+        return Ok(None);
+    }
+    segments.sort_by_key(|segment| std::cmp::Reverse(segment.max_doc()));
+    let largest = &segments[0];
+    let others: u32 = segments[1..].iter().map(|segment| segment.max_doc()).sum();
+    let merge_all =
+        others >= largest.max_doc() / 4 || largest.num_deleted_docs() >= largest.max_doc() / 4;
+    let skip = usize::from(!merge_all);
+    Ok(Some(
+        segments[skip..]
+            .iter()
+            .map(|segment| segment.id())
+            .collect(),
+    ))
+}
+
+/// The commit payload in tantivy's `meta.json`: the manifest, or (indexes written before the
+/// manifest moved into the commit) the bare generation number.
+enum Payload {
+    Manifest(Manifest),
+    Generation(u64),
+}
+
+impl Payload {
+    fn parse(text: &str) -> Option<Payload> {
+        if let Ok(manifest) = serde_json::from_str::<Manifest>(text) {
+            return Some(Payload::Manifest(manifest));
+        }
+        text.parse().ok().map(Payload::Generation)
+    }
+
+    fn generation(&self) -> u64 {
+        match self {
+            Payload::Manifest(manifest) => manifest.generation,
+            Payload::Generation(generation) => *generation,
+        }
+    }
+}
+
+fn file_table_name(generation: u64) -> String {
+    format!("files-{generation}.json")
 }
 
 /// Builds the file-table entry of a parsed file.

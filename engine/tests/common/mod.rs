@@ -4,6 +4,9 @@
 #![allow(dead_code)]
 
 pub mod console_examples;
+pub mod server;
+#[path = "../../../tests/support/tools.rs"]
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Results of the last run, read by `docgen build` to show measured figures next to claims.
 pub const LAST_RESULTS_FILE: &str = ".docgen/last-test.json";
-use crate::render::escape_html;
+use crate::html::escape_xml;
 
 /// The closing line: `N passed, N failed, N skipped`.
 pub fn summary_line(run: &TestRun) -> String {
@@ -135,8 +135,8 @@ pub fn junit(run: &TestRun) -> String {
     for d in run.diagnostics.iter().filter(|d| d.is_error()) {
         out.push_str(&format!(
             "  <testsuite name=\"docgen\" tests=\"1\" failures=\"1\">\n    <testcase name=\"{}\" classname=\"docgen\">\n      <failure message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
-            escape_html(&d.location()),
-            escape_html(&d.message)
+            escape_xml(&d.location()),
+            escape_xml(&d.message)
         ));
     }
     for tutorial in &run.tutorials {
@@ -150,10 +150,10 @@ pub fn junit(run: &TestRun) -> String {
             .iter()
             .filter(|b| matches!(b.outcome, Outcome::Skipped { .. }))
             .count();
-        let suite = escape_html(&tutorial.path.display().to_string());
+        let suite = escape_xml(&tutorial.path.display().to_string());
         out.push_str(&format!("  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skips}\">\n", tutorial.blocks.len()));
         for block in &tutorial.blocks {
-            let name = escape_html(&format!(
+            let name = escape_xml(&format!(
                 "{}:{} {} {}",
                 block.path.display(),
                 block.line,
@@ -167,12 +167,12 @@ pub fn junit(run: &TestRun) -> String {
                 Outcome::Passed => out.push_str("/>\n"),
                 Outcome::Skipped { reason } => out.push_str(&format!(
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                    escape_html(reason)
+                    escape_xml(reason)
                 )),
                 Outcome::Failed { message, diff } => out.push_str(&format!(
                     ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                    escape_html(message),
-                    escape_html(diff.as_deref().unwrap_or(""))
+                    escape_xml(message),
+                    escape_xml(diff.as_deref().unwrap_or(""))
                 )),
             }
         }

@@ -82,6 +82,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
         &config,
         &load::LoadOptions {
             include_drafts: true,
+            ..Default::default()
         },
     );
     run.diagnostics.extend(

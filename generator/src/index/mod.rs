@@ -15,7 +15,7 @@ pub mod shards;
 
 use crate::config::SearchConfig;
 use crate::diagnostics::Diagnostic;
-use crate::model::{OutputFile, SearchDocument};
+use crate::model::{OutputFile, SEARCH_MANIFEST_PREFIX, SearchDocument};
 use bm25f::Bm25fParams;
 use manifest::Manifest;
 use section_index::SectionIndex;
@@ -92,7 +92,7 @@ pub fn export_bundle(
     manifest.files = format!("{hash}/");
 
     let mut files = vec![OutputFile {
-        path: format!("{SEARCH_DIR}/manifest.{hash}.json"),
+        path: format!("{SEARCH_MANIFEST_PREFIX}{hash}.json"),
         bytes: manifest.to_json(),
     }];
     files.extend(named.into_iter().map(|(name, bytes)| OutputFile {
@@ -106,9 +106,7 @@ pub fn export_bundle(
 pub fn manifest_url(files: &[OutputFile]) -> Option<String> {
     files
         .iter()
-        .find(|f| {
-            f.path.starts_with(&format!("{SEARCH_DIR}/manifest.")) && f.path.ends_with(".json")
-        })
+        .find(|f| f.path.starts_with(SEARCH_MANIFEST_PREFIX) && f.path.ends_with(".json"))
         .map(|f| format!("/{}", f.path))
 }
 

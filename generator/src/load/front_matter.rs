@@ -77,10 +77,14 @@ enum Format {
 
 /// Split `text` (the whole file) into front matter and body. A file without front matter is all body.
 /// `path` is used in diagnostics only.
+/// A UTF-8 byte-order mark and blank lines before the opening fence are allowed (editors on Windows
+/// write the first, templates and generators the second); positions still count them.
 pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
-    let (format, fence) = if text.starts_with("+++") {
+    let start = front_matter_start(text);
+    let opening = &text[start..];
+    let (format, fence) = if opening.starts_with("+++") {
         (Format::Toml, "+++")
-    } else if text.starts_with("---") {
+    } else if opening.starts_with("---") {
         (Format::Yaml, "---")
     } else {
         return Ok(Split {
@@ -91,8 +95,11 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
             template_line: 0,
         });
     };
-    let first_newline = text.find('\n').ok_or_else(|| unclosed(path, text, fence))?;
-    let meta_start = first_newline + 1;
+    let fence_line = text[..start].matches('\n').count() + 1;
+    let first_newline = opening
+        .find('\n')
+        .ok_or_else(|| unclosed(path, text, fence, fence_line))?;
+    let meta_start = start + first_newline + 1;
     let mut offset = meta_start;
     let mut close = None;
     for line in text[meta_start..].split_inclusive('\n') {
@@ -102,26 +109,27 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         }
         offset += line.len();
     }
-    let (meta_end, body_start) = close.ok_or_else(|| unclosed(path, text, fence))?;
+    let (meta_end, body_start) = close.ok_or_else(|| unclosed(path, text, fence, fence_line))?;
+    // 1-based file line of the first metadata line.
+    let meta_first_line = fence_line + 1;
     let meta = &text[meta_start..meta_end];
     let body_start_line = text[..body_start].matches('\n').count() + 1;
     let mut ignored = Vec::new();
     let raw: RawFrontMatter = match format {
         Format::Toml => {
             let de = toml::Deserializer::parse(meta)
-                .map_err(|e| toml_error(path, text, meta_start, &e))?;
+                .map_err(|e| toml_error(path, text, meta_start, meta_first_line, &e))?;
             serde_ignored::deserialize(de, |p| ignored.push(crate::config::dotted_path(&p)))
-                .map_err(|e| toml_error(path, text, meta_start, &e))?
+                .map_err(|e| toml_error(path, text, meta_start, meta_first_line, &e))?
         }
         Format::Yaml => {
             if meta.trim().is_empty() {
                 RawFrontMatter::default()
             } else {
-                yaml_front_matter(path, text, meta, &mut ignored)?
+                yaml_front_matter(path, text, meta, meta_first_line, &mut ignored)?
             }
         }
     };
-    let meta_first_line = 2;
     let warnings = ignored
         .into_iter()
         .map(|key| {
@@ -188,6 +196,7 @@ fn yaml_front_matter(
     path: &Path,
     text: &str,
     meta: &str,
+    meta_first_line: usize,
     ignored: &mut Vec<String>,
 ) -> Result<RawFrontMatter, Diagnostic> {
     let yaml_error = |e: serde_saphyr::Error| {
@@ -201,11 +210,13 @@ fn yaml_front_matter(
             .unwrap_or("invalid YAML")
             .trim_start_matches("error: ")
             .to_owned();
-        // `meta` starts on line 2 of the file, after the opening `---`.
+        // The parser prefixes its own position in the front matter; the diagnostic has the file's.
+        let message = strip_position_prefix(&message).to_owned();
+        // serde-saphyr counts lines from 1 within `meta`.
         Diagnostic::error(
             path,
-            line.max(1) + 1,
-            col,
+            line.max(1) + meta_first_line - 1,
+            col.max(1),
             format!("invalid YAML front matter: {message}"),
         )
         .with_source(text)
@@ -221,6 +232,19 @@ fn yaml_front_matter(
     Ok(raw)
 }
 
+/// `line 2 column 9: expected …` → `expected …`.
+fn strip_position_prefix(message: &str) -> &str {
+    let Some(rest) = message.strip_prefix("line ") else {
+        return message;
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let Some(rest) = rest.strip_prefix(" column ") else {
+        return message;
+    };
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.strip_prefix(": ").unwrap_or(message)
+}
+
 fn key_line(meta: &str, key: &str) -> Option<usize> {
     meta.lines().position(|l| {
         let l = l.trim_start();
@@ -229,10 +253,16 @@ fn key_line(meta: &str, key: &str) -> Option<usize> {
     })
 }
 
-fn toml_error(path: &Path, text: &str, meta_start: usize, e: &toml::de::Error) -> Diagnostic {
-    let (line, col) = e
-        .span()
-        .map_or((2, 1), |span| line_col(text, meta_start + span.start));
+fn toml_error(
+    path: &Path,
+    text: &str,
+    meta_start: usize,
+    meta_first_line: usize,
+    e: &toml::de::Error,
+) -> Diagnostic {
+    let (line, col) = e.span().map_or((meta_first_line, 1), |span| {
+        line_col(text, meta_start + span.start)
+    });
     Diagnostic::error(
         path,
         line,
@@ -242,10 +272,24 @@ fn toml_error(path: &Path, text: &str, meta_start: usize, e: &toml::de::Error) -
     .with_source(text)
 }
 
-fn unclosed(path: &Path, text: &str, fence: &str) -> Diagnostic {
+/// Byte offset of the opening fence: after a byte-order mark and any blank lines.
+fn front_matter_start(text: &str) -> usize {
+    let mut start = text
+        .strip_prefix('\u{feff}')
+        .map_or(0, |_| '\u{feff}'.len_utf8());
+    for line in text[start..].split_inclusive('\n') {
+        if !line.trim().is_empty() || !line.ends_with('\n') {
+            break;
+        }
+        start += line.len();
+    }
+    start
+}
+
+fn unclosed(path: &Path, text: &str, fence: &str, fence_line: usize) -> Diagnostic {
     Diagnostic::error(
         path,
-        1,
+        fence_line,
         1,
         format!("front matter opened with `{fence}` is never closed"),
     )
@@ -304,6 +348,17 @@ mod tests {
         assert_eq!(s.front_matter.tags, ["a", "b"]);
         assert!(s.front_matter.draft);
         assert_eq!(s.body_start_line, 6);
+    }
+
+    #[test]
+    fn front_matter_after_a_bom_and_blank_lines_is_read() {
+        let s = split("\u{feff}\n  \n+++\ntitle = \"A\"\n+++\nbody\n").unwrap();
+        assert_eq!((s.front_matter.title.as_str(), s.body), ("A", "body\n"));
+        assert_eq!(s.body_start_line, 6);
+        let e = split("\u{feff}\n---\ntitle: A\nweight: [1\n---\n").unwrap_err();
+        assert!(e.line >= 4, "{e}");
+        let e = split("\n\n+++\ntitle = \"A\"\nweight = \n+++\n").unwrap_err();
+        assert_eq!((e.line, e.col), (5, 10), "{e}");
     }
 
     #[test]

@@ -4,20 +4,18 @@
 
 mod front_matter;
 mod theme;
+mod tree;
 
 pub use front_matter::split_front_matter;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::{MeasuredClaim, Section, SiteSources, SiteTree, SourcePage};
+use crate::model::{MeasuredClaim, SiteSources, SourcePage};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Extensions of files next to pages that are published with the site (and that links may point to).
-pub const ASSET_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "pdf", "mp4", "webm",
-];
+pub use crate::model::ASSET_EXTENSIONS;
 
 /// Folder names never treated as pages: tutorial fixtures are sample code, not documentation.
 const SKIPPED_DIRS: &[&str] = &["fixtures", "node_modules", "target"];
@@ -27,6 +25,8 @@ const SKIPPED_DIRS: &[&str] = &["fixtures", "node_modules", "target"];
 pub struct LoadOptions {
     /// Keep pages with `draft = true`.
     pub include_drafts: bool,
+    /// Name each file of an unknown type in its own warning instead of one summary warning.
+    pub verbose: bool,
 }
 
 /// Read every page and the theme. Errors (bad front matter, unreadable files, duplicate URLs) are returned
@@ -39,6 +39,7 @@ pub fn load_site(
     let mut problems = Vec::new();
     let mut files = Vec::new();
     let mut assets = Vec::new();
+    let mut unknown = Vec::new();
     for section_dir in &config.sections {
         let dir = root.join(section_dir);
         if !dir.is_dir() {
@@ -50,51 +51,52 @@ pub fn load_site(
             }
             continue;
         }
+        let excluded: Vec<PathBuf> = config.exclude.iter().map(|e| root.join(e)).collect();
         for entry in walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                !(e.file_type().is_dir() && e.depth() > 0 && is_skipped_dir(e.file_name()))
+                let skipped_dir =
+                    e.file_type().is_dir() && e.depth() > 0 && is_skipped_dir(e.file_name());
+                let excluded = excluded.iter().any(|x| e.path() == x);
+                !skipped_dir && !excluded
             })
         {
-            match entry {
-                // Symlinks are kept so a dangling one is reported when read, not skipped in silence.
-                Ok(e)
-                    if !e.file_type().is_dir()
-                        && e.path().extension().is_some_and(|x| x == "md") =>
-                {
-                    let relative = e
-                        .path()
-                        .strip_prefix(root)
-                        .unwrap_or(e.path())
-                        .to_path_buf();
-                    files.push((section_dir.clone(), relative));
-                }
-                Ok(e)
-                    if e.file_type().is_file()
-                        && e.path().extension().is_some_and(|x| {
-                            ASSET_EXTENSIONS
-                                .contains(&x.to_string_lossy().to_ascii_lowercase().as_str())
-                        }) =>
-                {
-                    let relative = e
-                        .path()
-                        .strip_prefix(root)
-                        .unwrap_or(e.path())
-                        .to_path_buf();
-                    assets.push((section_dir.clone(), relative));
-                }
-                Ok(_) => {}
+            let e = match entry {
+                Ok(e) => e,
                 Err(e) => {
                     let path = e
                         .path()
                         .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
                         .unwrap_or_default();
                     problems.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
+                    continue;
                 }
+            };
+            // Editor leftovers and dangling symlinks (Emacs' `.#x.md` is both) are no one's content.
+            if e.file_type().is_dir() || is_editor_leftover(e.file_name()) || !e.path().exists() {
+                continue;
+            }
+            let relative = e
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(e.path())
+                .to_path_buf();
+            let extension = e
+                .path()
+                .extension()
+                .map(|x| x.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            if extension == "md" {
+                files.push((section_dir.clone(), relative));
+            } else if ASSET_EXTENSIONS.contains(&extension.as_str()) {
+                assets.push((section_dir.clone(), relative));
+            } else {
+                unknown.push(relative);
             }
         }
     }
+    problems.extend(unknown_files_warnings(&unknown, options.verbose));
 
     let theme = theme::load_theme(root, &mut problems);
     let templates: Vec<&str> = theme.templates.iter().map(|t| t.name.as_str()).collect();
@@ -114,7 +116,7 @@ pub fn load_site(
             Err(e) => problems.push(e),
         }
     }
-    let mut tree = build_tree(config, pages, &mut problems);
+    let mut tree = tree::build_tree(config, pages, &mut problems);
     let mut asset_files = Vec::new();
     for (section_root, relative) in assets {
         match std::fs::read(root.join(&relative)) {
@@ -185,6 +187,59 @@ fn read_measured_claims(root: &Path) -> BTreeMap<String, MeasuredClaim> {
         .collect()
 }
 
+/// Files editors leave beside the ones being edited: `.#x.md` (Emacs lock), `#x.md#` (Emacs
+/// autosave), `x.md~` (backup), `.x.md.swp` (Vim swap), and any other hidden file.
+fn is_editor_leftover(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|x| name.ends_with(x))
+}
+
+/// One warning listing how many files of each unknown type were not published, or with `verbose`
+/// one warning per file.
+fn unknown_files_warnings(unknown: &[PathBuf], verbose: bool) -> Vec<Diagnostic> {
+    if unknown.is_empty() {
+        return Vec::new();
+    }
+    let hint = "only .md files become pages, and only images, PDFs and videos are published; rename the file, move it out of the source folders, or list its folder in `exclude`";
+    if verbose {
+        return unknown
+            .iter()
+            .map(|path| {
+                Diagnostic::warning(path, 0, 0, "neither a page nor a published file (skipped)")
+                    .with_hint(hint)
+            })
+            .collect();
+    }
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for path in unknown {
+        let kind = path.extension().map_or_else(
+            || "no extension".to_owned(),
+            |x| format!(".{}", x.to_string_lossy()),
+        );
+        *by_type.entry(kind).or_default() += 1;
+    }
+    let counts: Vec<String> = by_type.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    vec![
+        Diagnostic::warning(
+            "",
+            0,
+            0,
+            format!(
+                "{} files under the source folders are neither pages nor published files and were skipped ({}), e.g. {}",
+                unknown.len(),
+                counts.join(", "),
+                unknown[0].display()
+            ),
+        )
+        .with_hint(format!("{hint}; `--verbose` names each file")),
+    ]
+}
+
 fn is_skipped_dir(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref())
@@ -220,7 +275,12 @@ fn read_page(
         .with_hint(format!("templates available: {}", templates.join(", "))));
     }
     let mut front_matter = split.front_matter;
-    let is_section_index = relative.file_name().is_some_and(|n| n == "_index.md");
+    // `folder/index.md` (a Hugo or Zola page bundle) is the folder's page, like `_index.md`, unless the
+    // folder has an `_index.md` too: then it is a page named "index" (e.g. the `ax index` command).
+    let is_section_index = relative.file_name().is_some_and(|n| {
+        n == "_index.md"
+            || (n == "index.md" && !root.join(relative.with_file_name("_index.md")).exists())
+    });
     if front_matter.title.is_empty() {
         front_matter.title =
             first_heading(split.body).unwrap_or_else(|| humanize(&file_stem(relative)));
@@ -256,6 +316,7 @@ fn read_page(
         body_start_line: split.body_start_line,
         section: 0,
         is_section_index,
+        generated: false,
     };
     Ok((page, split.warnings))
 }
@@ -333,132 +394,6 @@ fn first_heading(body: &str) -> Option<String> {
     body.lines()
         .find_map(|l| l.strip_prefix("# "))
         .map(|t| t.trim().to_owned())
-}
-
-/// Group pages into sections by folder, order everything by weight then title, and check URLs are unique.
-fn build_tree(
-    config: &Config,
-    mut pages: Vec<SourcePage>,
-    problems: &mut Vec<Diagnostic>,
-) -> SiteTree {
-    pages.sort_by(|a, b| a.source_path.cmp(&b.source_path));
-    let mut by_url: BTreeMap<&str, &Path> = BTreeMap::new();
-    for page in &pages {
-        if let Some(other) = by_url.insert(&page.url, &page.source_path) {
-            problems.push(
-                Diagnostic::error(
-                    &page.source_path,
-                    1,
-                    1,
-                    format!("URL `{}` is also used by {}", page.url, other.display()),
-                )
-                .with_hint("give one of the pages a different `slug`"),
-            );
-        }
-    }
-
-    // Every folder holding a page, plus its ancestors up to the source root, is a section.
-    let mut dirs: BTreeMap<PathBuf, usize> = BTreeMap::new();
-    let mut sections: Vec<Section> = Vec::new();
-    for section_root in &config.sections {
-        let root = PathBuf::from(section_root);
-        if pages.iter().any(|p| p.source_path.starts_with(&root)) {
-            ensure_section(&root, &root, &mut dirs, &mut sections);
-        }
-    }
-    for (i, page) in pages.iter_mut().enumerate() {
-        let dir = page
-            .source_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let root = config
-            .sections
-            .iter()
-            .map(PathBuf::from)
-            .find(|r| dir.starts_with(r))
-            .unwrap_or_default();
-        let section = ensure_section(&dir, &root, &mut dirs, &mut sections);
-        page.section = section;
-        if page.is_section_index {
-            let s = &mut sections[section];
-            s.index_page = Some(i);
-            s.title = page.front_matter.title.clone();
-            s.weight = page.front_matter.weight;
-            s.url = page.url.clone();
-        } else {
-            sections[section].pages.push(i);
-        }
-    }
-    let order = |a: &(i64, &str, &Path), b: &(i64, &str, &Path)| a.cmp(b);
-    for section in &mut sections {
-        section.pages.sort_by(|&a, &b| {
-            let key = |i: usize| {
-                (
-                    pages[i].front_matter.weight,
-                    pages[i].front_matter.title.as_str(),
-                    pages[i].source_path.as_path(),
-                )
-            };
-            order(&key(a), &key(b))
-        });
-    }
-    let keys: Vec<(i64, String, PathBuf)> = sections
-        .iter()
-        .map(|s| (s.weight, s.title.clone(), s.dir.clone()))
-        .collect();
-    for section in &mut sections {
-        section.children.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    }
-    SiteTree {
-        pages,
-        sections,
-        assets: BTreeMap::new(),
-    }
-}
-
-/// Index of the section for `dir`, creating it and its ancestors (up to `root`) on first sight.
-fn ensure_section(
-    dir: &Path,
-    root: &Path,
-    dirs: &mut BTreeMap<PathBuf, usize>,
-    sections: &mut Vec<Section>,
-) -> usize {
-    if let Some(&i) = dirs.get(dir) {
-        return i;
-    }
-    let parent = if dir == root || !dir.starts_with(root) {
-        None
-    } else {
-        dir.parent()
-            .map(|p| ensure_section(p, root, dirs, sections))
-    };
-    let inner = dir.strip_prefix(root).unwrap_or(Path::new(""));
-    let mut url = root_url(&root.to_string_lossy());
-    for c in inner.components() {
-        url.push_str(&slugify(&c.as_os_str().to_string_lossy()));
-        url.push('/');
-    }
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let index = sections.len();
-    sections.push(Section {
-        dir: dir.to_path_buf(),
-        url,
-        title: humanize(&name),
-        weight: 0,
-        index_page: None,
-        pages: Vec::new(),
-        children: Vec::new(),
-        parent,
-    });
-    if let Some(p) = parent {
-        sections[p].children.push(index);
-    }
-    dirs.insert(dir.to_path_buf(), index);
-    index
 }
 
 #[cfg(test)]

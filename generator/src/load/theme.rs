@@ -32,6 +32,22 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         "macros.html",
         include_str!("../../../theme/templates/macros.html"),
     ),
+    (
+        "sitemap.xml",
+        include_str!("../../../theme/templates/sitemap.xml"),
+    ),
+    (
+        "atom.xml",
+        include_str!("../../../theme/templates/atom.xml"),
+    ),
+    (
+        "robots.txt",
+        include_str!("../../../theme/templates/robots.txt"),
+    ),
+    (
+        "redirect.html",
+        include_str!("../../../theme/templates/redirect.html"),
+    ),
 ];
 
 const BUILT_IN_STATIC: &[(&str, &[u8])] = &[

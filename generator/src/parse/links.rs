@@ -2,7 +2,8 @@
 //! site-wide once all pages are parsed. Input: the site tree and parsed pages; output: problems.
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{ParsedPage, SiteTree};
+use crate::model::{Link, ParsedPage, SiteTree, SourcePos};
+use pulldown_cmark::CowStr;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -59,7 +60,7 @@ pub fn resolve(
     let joined = normalize(&from.parent().unwrap_or(Path::new("")).join(path_part));
     if !path_part.ends_with(".md") {
         let is_asset_type = Path::new(path_part).extension().is_some_and(|x| {
-            crate::load::ASSET_EXTENSIONS
+            crate::model::ASSET_EXTENSIONS
                 .contains(&x.to_string_lossy().to_ascii_lowercase().as_str())
         });
         return match assets.get(&joined) {
@@ -71,6 +72,71 @@ pub fn resolve(
     match pages.get(&joined) {
         Some(&page) => LinkTarget::Page { page, anchor },
         None => LinkTarget::MissingPage(joined),
+    }
+}
+
+/// Rewrite a link's (or image's) href for the page at `page_index` and record it for the anchor check;
+/// report a missing `.md` or asset target with `severity`.
+pub fn rewrite_link<'a>(
+    tree: &SiteTree,
+    page_index: usize,
+    dest: &CowStr<'a>,
+    (pos, width): (SourcePos, usize),
+    pages: &PageBySource,
+    severity: Severity,
+    problems: &mut Vec<Diagnostic>,
+) -> (CowStr<'a>, Option<Link>) {
+    let from = &tree.pages[page_index].source_path;
+    let broken = |message: String, hint: &str| {
+        let mut d = Diagnostic::error(&pos.path, pos.line, pos.col, message).with_width(width);
+        d.severity = severity;
+        d.with_hint(hint)
+    };
+    match resolve(dest, from, pages, &tree.assets) {
+        LinkTarget::Page { page, anchor } => {
+            let mut href = tree.pages[page].url.clone();
+            if let Some(a) = &anchor {
+                href.push('#');
+                href.push_str(a);
+            }
+            let link = Link {
+                target: dest.to_string(),
+                pos,
+                width,
+                target_page: Some(page),
+                anchor,
+            };
+            (href.into(), Some(link))
+        }
+        LinkTarget::SameAnchor(anchor) => {
+            let link = Link {
+                target: dest.to_string(),
+                pos,
+                width,
+                target_page: None,
+                anchor: Some(anchor),
+            };
+            (dest.clone(), Some(link))
+        }
+        LinkTarget::MissingPage(path) => {
+            problems.push(broken(
+                format!(
+                    "broken link `{dest}`: {} is not a page of the site",
+                    path.display()
+                ),
+                "link to an existing .md file, relative to this page",
+            ));
+            (dest.clone(), None)
+        }
+        LinkTarget::Asset(url) => (url.into(), None),
+        LinkTarget::MissingAsset(path) => {
+            problems.push(broken(
+                format!("broken link `{dest}`: {} does not exist", path.display()),
+                "put the file next to the page, or fix the path (relative to this page)",
+            ));
+            (dest.clone(), None)
+        }
+        LinkTarget::Other => (dest.clone(), None),
     }
 }
 
@@ -130,6 +196,7 @@ pub fn check_anchors(
                 ),
             );
             d.severity = severity;
+            d = d.with_width(link.width);
             if !known.is_empty() {
                 d = d.with_hint(format!("anchors there: {}", known.join(", ")));
             }

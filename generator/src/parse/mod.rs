@@ -2,22 +2,26 @@
 //! markers for `render`), headings with stable ids, code blocks with parsed info strings and source lines,
 //! links resolved to page URLs, searchable sections. Input: the site tree; output: `ParsedPage`s plus problems.
 //! Never touches the disk.
+//!
+//! `parse_page` feeds each event to a `PageBuilder`, which hands it to the part that owns it: `headings`
+//! (ids, anchors), `links` (hrefs, the link check), `admonitions` (callouts), `search` (sections and the
+//! summary); code blocks are collected here.
 
+mod admonitions;
 mod code_info;
+mod headings;
 mod links;
+mod search;
 
 pub use code_info::parse_info_string;
+pub use headings::slug_id;
 pub use links::{PageBySource, check_anchors, page_by_source};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{
-    CodeBlock, Heading, Link, ParsedPage, SearchDocument, SiteTree, SourcePos, code_block_marker,
-};
-use links::LinkTarget;
-use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
-use std::collections::HashSet;
+use crate::model::{CodeBlock, Heading, Link, ParsedPage, SiteTree, SourcePos, code_block_marker};
+use headings::{HeadingIds, OpenHeading};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use search::{SectionCollector, Summary};
 use std::path::Path;
 
 /// Options of the parse stage.
@@ -41,50 +45,47 @@ fn markdown_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_GFM
 }
 
-/// Maps byte offsets in a page body to `path:line:col` in its file.
+/// Maps byte offsets in a page body to `path:line:col` in its file (columns in characters).
 struct Positions<'a> {
     path: &'a Path,
+    body: &'a str,
     first_line: usize,
     line_starts: Vec<usize>,
 }
 
 impl<'a> Positions<'a> {
-    fn new(path: &'a Path, body: &str, first_line: usize) -> Self {
+    fn new(path: &'a Path, body: &'a str, first_line: usize) -> Self {
         let line_starts = std::iter::once(0)
             .chain(body.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         Positions {
             path,
+            body,
             first_line,
             line_starts,
         }
     }
 
-    fn at(&self, body: &str, offset: usize) -> SourcePos {
+    fn at(&self, offset: usize) -> SourcePos {
         let line_index = self
             .line_starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.line_starts[line_index];
-        let col = body.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let col = self
+            .body
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         SourcePos {
             path: self.path.to_path_buf(),
             line: self.first_line + line_index,
             col,
         }
     }
-}
-
-/// A heading whose inline events are being collected until its end tag.
-struct OpenHeading<'a> {
-    level: HeadingLevel,
-    id: Option<String>,
-    classes: Vec<String>,
-    inner: Vec<Event<'a>>,
-    offset: usize,
 }
 
 /// Parse one page. `pages` maps source paths to page indices for `.md` links.
@@ -94,109 +95,111 @@ pub fn parse_page(
     pages: &PageBySource,
     options: ParseOptions,
 ) -> (ParsedPage, Vec<Diagnostic>) {
-    let page = &tree.pages[page_index];
-    let body = page.body.as_str();
-    let positions = Positions::new(&page.source_path, body, page.body_start_line);
-    let mut problems = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut headings = Vec::new();
-    let mut code_blocks = Vec::new();
-    let mut link_list = Vec::new();
-    let mut sections = SectionCollector::new(&page.url, &page.front_matter.title);
-    let mut used_ids = HashSet::new();
-    let mut summary = String::new();
-    let mut in_first_paragraph = false;
-    let mut seen_paragraph = false;
-    let mut starts_with_h1 = false;
-    let mut seen_block = false;
-    // State of the element being collected (heading or code block), if any.
-    let mut heading: Option<OpenHeading> = None;
-    let mut code: Option<(String, String, usize)> = None;
-
+    let body = tree.pages[page_index].body.as_str();
+    let mut builder = PageBuilder::new(tree, page_index, pages, options);
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        if let Some(open) = heading.as_mut() {
+        builder.event(event, range);
+    }
+    builder.finish()
+}
+
+/// A fenced or indented code block being collected until its end tag.
+struct OpenCode {
+    info: String,
+    text: String,
+    offset: usize,
+}
+
+/// The state of one page's parse: the HTML events so far and what each part has collected.
+struct PageBuilder<'a> {
+    tree: &'a SiteTree,
+    page_index: usize,
+    pages: &'a PageBySource,
+    options: ParseOptions,
+    positions: Positions<'a>,
+    events: Vec<Event<'a>>,
+    problems: Vec<Diagnostic>,
+    headings: Vec<Heading>,
+    ids: HeadingIds,
+    code_blocks: Vec<CodeBlock>,
+    links: Vec<Link>,
+    sections: SectionCollector,
+    summary: Summary,
+    /// True once any block was seen, to tell whether the page opens with a level-1 heading.
+    seen_block: bool,
+    starts_with_h1: bool,
+    open_heading: Option<OpenHeading<'a>>,
+    open_code: Option<OpenCode>,
+}
+
+impl<'a> PageBuilder<'a> {
+    fn new(
+        tree: &'a SiteTree,
+        page_index: usize,
+        pages: &'a PageBySource,
+        options: ParseOptions,
+    ) -> Self {
+        let page = &tree.pages[page_index];
+        PageBuilder {
+            tree,
+            page_index,
+            pages,
+            options,
+            positions: Positions::new(&page.source_path, &page.body, page.body_start_line),
+            events: Vec::new(),
+            problems: Vec::new(),
+            headings: Vec::new(),
+            ids: HeadingIds::default(),
+            code_blocks: Vec::new(),
+            links: Vec::new(),
+            sections: SectionCollector::new(&page.url, &page.front_matter.title),
+            summary: Summary::default(),
+            seen_block: false,
+            starts_with_h1: false,
+            open_heading: None,
+            open_code: None,
+        }
+    }
+
+    /// Take one event spanning `range` (bytes) of the body.
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        let offset = range.start;
+        if let Some(open) = self.open_heading.as_mut() {
             match event {
-                Event::End(TagEnd::Heading(_)) => {
-                    let OpenHeading {
-                        level,
-                        id,
-                        classes,
-                        inner,
-                        offset,
-                    } = heading.take().expect("heading state was just matched");
-                    let text = plain_text(&inner);
-                    let id = unique_id(id.unwrap_or_else(|| slug_id(&text)), &mut used_ids);
-                    let level_number = heading_level_number(level);
-                    let class_attr = if classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", classes.join(" "))
-                    };
-                    events.push(Event::Html(
-                        format!("<h{level_number} id=\"{id}\"{class_attr}>").into(),
-                    ));
-                    events.extend(inner);
-                    events.push(Event::Html(
-                        format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level_number}>\n").into(),
-                    ));
-                    sections.start(&id, &text);
-                    headings.push(Heading {
-                        level: level_number,
-                        id,
-                        text,
-                        pos: positions.at(body, offset),
-                    });
-                }
+                Event::End(TagEnd::Heading(_)) => self.close_heading(),
                 other => open.inner.push(other),
             }
-            continue;
+            return;
         }
-        if let Some((_, text, _)) = code.as_mut() {
+        if let Some(open) = self.open_code.as_mut() {
             match event {
-                Event::Text(t) => text.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (info, text, offset) = code.take().expect("code state was just matched");
-                    let (lang, attributes) = parse_info_string(&info);
-                    let pos = positions.at(body, offset);
-                    sections.code(&text);
-                    events.push(Event::Html(
-                        format!("{}\n", code_block_marker(code_blocks.len())).into(),
-                    ));
-                    code_blocks.push(CodeBlock {
-                        lang,
-                        attributes,
-                        code: text,
-                        code_start_line: pos.line + 1,
-                        pos,
-                    });
-                }
+                Event::Text(t) => open.text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.close_code(),
                 _ => {}
             }
-            continue;
+            return;
         }
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
-                if !seen_block && level == HeadingLevel::H1 {
-                    starts_with_h1 = true;
+                if !self.seen_block && level == HeadingLevel::H1 {
+                    self.starts_with_h1 = true;
                 }
-                seen_block = true;
-                heading = Some(OpenHeading {
-                    level,
-                    id: id.map(|s| s.to_string()),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
-                    inner: Vec::new(),
-                    offset: range.start,
-                });
+                self.seen_block = true;
+                self.open_heading = Some(OpenHeading::new(level, id, &classes, offset));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                seen_block = true;
+                self.seen_block = true;
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((info, String::new(), range.start));
+                self.open_code = Some(OpenCode {
+                    info,
+                    text: String::new(),
+                    offset,
+                });
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -204,19 +207,10 @@ pub fn parse_page(
                 title,
                 id,
             }) => {
-                let pos = positions.at(body, range.start);
-                let (src, _) = resolve_link(
-                    tree,
-                    page_index,
-                    &dest_url,
-                    pos,
-                    pages,
-                    options,
-                    &mut problems,
-                );
-                events.push(Event::Start(Tag::Image {
+                let (dest_url, _) = self.rewrite_link(&dest_url, range);
+                self.events.push(Event::Start(Tag::Image {
                     link_type,
-                    dest_url: src,
+                    dest_url,
                     title,
                     id,
                 }));
@@ -227,278 +221,131 @@ pub fn parse_page(
                 title,
                 id,
             }) => {
-                let pos = positions.at(body, range.start);
-                let (href, recorded) = resolve_link(
-                    tree,
-                    page_index,
-                    &dest_url,
-                    pos,
-                    pages,
-                    options,
-                    &mut problems,
-                );
-                if let Some(link) = recorded {
-                    link_list.push(link);
-                }
-                events.push(Event::Start(Tag::Link {
+                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
+                self.links.extend(recorded);
+                self.events.push(Event::Start(Tag::Link {
                     link_type,
-                    dest_url: href,
+                    dest_url,
                     title,
                     id,
                 }));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                seen_block = true;
-                let (class, label) = admonition(kind);
-                events.push(Event::Html(
-                    format!("<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{label}</p>\n").into(),
-                ));
+                self.seen_block = true;
+                self.events
+                    .push(Event::Html(admonitions::open_html(kind).into()));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            Event::End(TagEnd::BlockQuote(Some(_))) => self
+                .events
+                .push(Event::Html(admonitions::CLOSE_HTML.into())),
             Event::Start(Tag::Paragraph) => {
-                seen_block = true;
-                if !seen_paragraph {
-                    seen_paragraph = true;
-                    in_first_paragraph = true;
-                }
-                events.push(Event::Start(Tag::Paragraph));
+                self.seen_block = true;
+                self.summary.paragraph_start();
+                self.events.push(event);
             }
-            // Cells and list items are separate words for search, not glued together.
-            Event::End(TagEnd::TableCell | TagEnd::Item) => {
-                sections.text(" ");
-                events.push(event);
+            // Cells, list items and definition-list parts are separate words for search.
+            Event::End(
+                TagEnd::TableCell
+                | TagEnd::Item
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => {
+                self.sections.text(" ");
+                self.events.push(event);
             }
             Event::End(TagEnd::Paragraph) => {
-                in_first_paragraph = false;
-                sections.text(" ");
-                events.push(Event::End(TagEnd::Paragraph));
+                self.summary.paragraph_end();
+                self.sections.text(" ");
+                self.events.push(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                if in_first_paragraph {
-                    summary.push_str(t);
-                }
-                sections.text(t);
-                events.push(event);
+                self.summary.text(t);
+                self.sections.text(t);
+                self.events.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                if in_first_paragraph {
-                    summary.push(' ');
-                }
-                sections.text(" ");
-                events.push(event);
+                self.summary.text(" ");
+                self.sections.text(" ");
+                self.events.push(event);
             }
             Event::Start(_) => {
-                seen_block = true;
-                events.push(event);
+                self.seen_block = true;
+                self.events.push(event);
             }
-            other => events.push(other),
-        }
-    }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    let parsed = ParsedPage {
-        page: page_index,
-        html,
-        headings,
-        code_blocks,
-        links: link_list,
-        summary: summary.trim().to_owned(),
-        search_sections: sections.finish(&page.front_matter.title),
-        starts_with_h1,
-    };
-    (parsed, problems)
-}
-
-/// Rewrite a link's href and record it for the anchor check; report a missing `.md` target.
-fn resolve_link<'a>(
-    tree: &SiteTree,
-    page_index: usize,
-    dest: &CowStr<'a>,
-    pos: SourcePos,
-    pages: &PageBySource,
-    options: ParseOptions,
-    problems: &mut Vec<Diagnostic>,
-) -> (CowStr<'a>, Option<Link>) {
-    let from = &tree.pages[page_index].source_path;
-    match links::resolve(dest, from, pages, &tree.assets) {
-        LinkTarget::Page { page, anchor } => {
-            let mut href = tree.pages[page].url.clone();
-            if let Some(a) = &anchor {
-                href.push('#');
-                href.push_str(a);
-            }
-            let link = Link {
-                target: dest.to_string(),
-                pos,
-                target_page: Some(page),
-                anchor,
-            };
-            (href.into(), Some(link))
-        }
-        LinkTarget::SameAnchor(anchor) => {
-            let link = Link {
-                target: dest.to_string(),
-                pos,
-                target_page: None,
-                anchor: Some(anchor),
-            };
-            (dest.clone(), Some(link))
-        }
-        LinkTarget::MissingPage(path) => {
-            let mut d = Diagnostic::error(
-                &pos.path,
-                pos.line,
-                pos.col,
-                format!(
-                    "broken link `{dest}`: {} is not a page of the site",
-                    path.display()
-                ),
-            );
-            d.severity = options.link_severity;
-            problems.push(d.with_hint("link to an existing .md file, relative to this page"));
-            (dest.clone(), None)
-        }
-        LinkTarget::Asset(url) => (url.into(), None),
-        LinkTarget::MissingAsset(path) => {
-            let mut d = Diagnostic::error(
-                &pos.path,
-                pos.line,
-                pos.col,
-                format!("broken link `{dest}`: {} does not exist", path.display()),
-            );
-            d.severity = options.link_severity;
-            problems.push(d.with_hint(
-                "put the file next to the page, or fix the path (relative to this page)",
-            ));
-            (dest.clone(), None)
-        }
-        LinkTarget::Other => (dest.clone(), None),
-    }
-}
-
-fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
-    match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
-    }
-}
-
-fn heading_level_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
-fn plain_text(events: &[Event]) -> String {
-    let mut s = String::new();
-    for e in events {
-        if let Event::Text(t) | Event::Code(t) = e {
-            s.push_str(t);
-        }
-    }
-    s.trim().to_owned()
-}
-
-/// GitHub-style heading id: lowercase, letters/digits/`-`/`_` kept, spaces to `-`, other marks dropped.
-pub fn slug_id(text: &str) -> String {
-    let mut id = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
-            id.extend(c.to_lowercase());
-        } else if c.is_whitespace() {
-            id.push('-');
-        }
-    }
-    if id.is_empty() {
-        "section".to_owned()
-    } else {
-        id
-    }
-}
-
-/// De-duplicate ids within a page: `intro`, `intro-1`, `intro-2`, in document order.
-fn unique_id(id: String, used: &mut HashSet<String>) -> String {
-    let mut candidate = id.clone();
-    let mut n = 0;
-    while used.contains(&candidate) {
-        n += 1;
-        candidate = format!("{id}-{n}");
-    }
-    used.insert(candidate.clone());
-    candidate
-}
-
-/// Accumulates the text of each heading section for search.
-struct SectionCollector {
-    page_url: String,
-    done: Vec<SearchDocument>,
-    anchor: String,
-    title: String,
-    body: String,
-    code: String,
-}
-
-impl SectionCollector {
-    fn new(page_url: &str, page_title: &str) -> Self {
-        SectionCollector {
-            page_url: page_url.to_owned(),
-            done: Vec::new(),
-            anchor: String::new(),
-            title: page_title.to_owned(),
-            body: String::new(),
-            code: String::new(),
+            other => self.events.push(other),
         }
     }
 
-    fn text(&mut self, t: &str) {
-        self.body.push_str(t);
-    }
-
-    fn code(&mut self, t: &str) {
-        self.code.push_str(t);
-    }
-
-    fn start(&mut self, anchor: &str, title: &str) {
-        self.flush("");
-        self.anchor = anchor.to_owned();
-        self.title = title.to_owned();
-    }
-
-    fn flush(&mut self, page_title: &str) {
-        let body = squash_whitespace(&std::mem::take(&mut self.body));
-        let code = std::mem::take(&mut self.code);
-        if body.is_empty() && code.is_empty() && self.anchor.is_empty() {
+    fn close_heading(&mut self) {
+        let Some(open) = self.open_heading.take() else {
             return;
-        }
-        self.done.push(SearchDocument {
-            page_url: self.page_url.clone(),
-            anchor: self.anchor.clone(),
-            page_title: page_title.to_owned(),
-            section_title: self.title.clone(),
-            body,
-            code: code.trim_end().to_owned(),
+        };
+        let pos = self.positions.at(open.offset);
+        let closed = open.close(&mut self.ids);
+        self.events.extend(closed.events);
+        self.sections.start(&closed.id, &closed.text);
+        self.headings.push(Heading {
+            level: closed.level,
+            id: closed.id,
+            text: closed.text,
+            pos,
         });
     }
 
-    fn finish(mut self, page_title: &str) -> Vec<SearchDocument> {
-        self.flush("");
-        for d in &mut self.done {
-            d.page_title = page_title.to_owned();
-        }
-        self.done
+    fn close_code(&mut self) {
+        let Some(OpenCode { info, text, offset }) = self.open_code.take() else {
+            return;
+        };
+        let (lang, attributes) = parse_info_string(&info);
+        let pos = self.positions.at(offset);
+        self.sections.code(&text);
+        self.events.push(Event::Html(
+            format!("{}\n", code_block_marker(self.code_blocks.len())).into(),
+        ));
+        self.code_blocks.push(CodeBlock {
+            lang,
+            attributes,
+            code: text,
+            code_start_line: pos.line + 1,
+            pos,
+        });
     }
-}
 
-fn squash_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    fn rewrite_link(
+        &mut self,
+        dest: &pulldown_cmark::CowStr<'a>,
+        range: std::ops::Range<usize>,
+    ) -> (pulldown_cmark::CowStr<'a>, Option<Link>) {
+        // The caret spans the whole link, up to the end of its first line.
+        let source = self.positions.body.get(range.clone()).unwrap_or("");
+        let width = source.lines().next().unwrap_or("").chars().count();
+        links::rewrite_link(
+            self.tree,
+            self.page_index,
+            dest,
+            (self.positions.at(range.start), width),
+            self.pages,
+            self.options.link_severity,
+            &mut self.problems,
+        )
+    }
+
+    fn finish(self) -> (ParsedPage, Vec<Diagnostic>) {
+        let page = &self.tree.pages[self.page_index];
+        let mut html = String::with_capacity(page.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        let parsed = ParsedPage {
+            page: self.page_index,
+            html,
+            headings: self.headings,
+            code_blocks: self.code_blocks,
+            links: self.links,
+            summary: self.summary.finish(),
+            search_sections: self.sections.finish(&page.front_matter.title),
+            starts_with_h1: self.starts_with_h1,
+        };
+        (parsed, self.problems)
+    }
 }
 
 #[cfg(test)]
@@ -524,6 +371,7 @@ mod tests {
                     body_start_line: 5,
                     section: 0,
                     is_section_index: false,
+                    generated: false,
                 })
                 .collect(),
             sections: vec![],
@@ -540,6 +388,27 @@ mod tests {
         let t = tree(&[("content/a.md", "## Usage\n\n## Usage\n\n## Usage-1\n")]);
         let ids: Vec<_> = parse(&t, 0).0.headings.into_iter().map(|h| h.id).collect();
         assert_eq!(ids, ["usage", "usage-1", "usage-1-1"]);
+    }
+
+    #[test]
+    fn twenty_thousand_identical_headings_get_sequential_ids() {
+        let body = "## Same\n\n".repeat(20_000);
+        let t = tree(&[("content/a.md", &body)]);
+        let headings = parse(&t, 0).0.headings;
+        assert_eq!(headings.len(), 20_000);
+        assert_eq!(headings[19_999].id, "same-19999");
+    }
+
+    #[test]
+    fn definition_lists_render_as_dl() {
+        let t = tree(&[("content/a.md", "Term\n: Its definition.\n")]);
+        let p = parse(&t, 0).0;
+        assert!(
+            p.html.contains("<dl>") && p.html.contains("<dt>Term</dt>") && p.html.contains("<dd>"),
+            "{}",
+            p.html
+        );
+        assert_eq!(p.search_sections[0].body, "Term Its definition.");
     }
 
     #[test]

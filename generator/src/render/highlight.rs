@@ -1,6 +1,7 @@
 //! Syntax highlighting with syntect, as CSS classes (`hl-*`) so one stylesheet serves a light and a dark
 //! theme. Input: a code block; output: HTML. Also produces the highlighting CSS for both themes.
 
+use crate::html::escape_html;
 use crate::model::{CodeBlock, MeasuredClaim};
 use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
@@ -29,21 +30,6 @@ fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
         other => other,
     };
     syntaxes().find_syntax_by_token(token)
-}
-
-/// Escape text for HTML element content.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The HTML of one code block: a figure with an optional file caption and a highlighted `<pre>`.

@@ -2,16 +2,15 @@
 //! parallel. Input: config, sources and parsed pages; output: HTML and asset `OutputFile`s plus problems.
 //! Templates see only the view types of `views`; nothing here writes to disk.
 
+mod feeds;
 mod highlight;
 mod seo;
 mod templates;
 mod views;
 
-pub use highlight::escape_html;
-pub use views::permalink;
-
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::html::{output_path, permalink};
 use crate::model::{OutputFile, ParsedPage, SiteSources, code_block_marker};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -37,7 +36,8 @@ pub fn fingerprinted_path(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Render every page plus `404.html` and the fingerprinted static files.
+/// Render every page plus `404.html`, the fingerprinted static files and the site-wide files (sitemap,
+/// robots.txt, feed, alias redirects).
 /// `parsed` holds one entry per page that parsed (in any order); `search_manifest` is the bundle's URL.
 /// `on_page_rendered` is called once per page, from any thread (the CLI's progress bar).
 pub fn render_site(
@@ -57,7 +57,8 @@ pub fn render_site(
     )
 }
 
-/// Render only the pages whose tree indices are in `pages`, plus the static files (no `404.html`): what
+/// Render only the pages whose tree indices are in `pages`, plus the static and site-wide files (no
+/// `404.html`): what
 /// `docgen serve` re-renders after an edit. `parsed` still holds every page, because a section's listing
 /// shows its pages' summaries.
 pub fn render_pages(
@@ -137,6 +138,9 @@ fn render_selected(
             Err(e) => problems.push(e),
         }
     }
+    let (site_files, site_problems) = feeds::site_files(config, tree, &templates, &site);
+    files.extend(site_files);
+    problems.extend(site_problems);
     if selection.is_none() {
         match render_not_found(config, sources, &templates, &site, &roots) {
             Ok(f) => files.push(f),
@@ -163,11 +167,6 @@ fn splice_code_blocks(html: &str, count: usize, render_block: impl Fn(usize) -> 
     }
     out.push_str(rest);
     out
-}
-
-/// Output path of a page URL: `/guide/intro/` → `guide/intro/index.html`.
-pub fn output_path(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
 }
 
 fn render_page(
@@ -216,7 +215,7 @@ fn render_page(
         &parsed.summary,
         &config.description,
     );
-    let permalink = views::permalink(config, &page.url);
+    let permalink = permalink(config, &page.url);
     let json_ld = seo::json_ld(
         config,
         &seo::ArticleMeta {
@@ -247,6 +246,7 @@ fn render_page(
         edit_url: config
             .repo_url
             .as_ref()
+            .filter(|_| !page.generated)
             .map(|r| format!("{r}/{}", page.source_path.display())),
         date: fm.date.clone(),
         updated: fm.updated.clone(),
@@ -280,7 +280,7 @@ fn render_not_found(
         title: "Page not found".into(),
         description: "The page you asked for does not exist.".into(),
         url: "/404.html".into(),
-        permalink: views::permalink(config, "/404.html"),
+        permalink: permalink(config, "/404.html"),
         content: String::new(),
         show_title: true,
         toc: Vec::new(),

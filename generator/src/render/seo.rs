@@ -46,7 +46,7 @@ pub fn json_ld(config: &Config, meta: &ArticleMeta) -> String {
                 "@type": "ListItem",
                 "position": i + 1,
                 "name": c.title,
-                "item": super::views::permalink(config, &c.url),
+                "item": crate::html::permalink(config, &c.url),
             })
         })
         .collect();

@@ -119,7 +119,7 @@ fn find_expression(text: &str, variable: &str) -> Option<usize> {
 }
 
 fn escape_for_templates(text: &str) -> String {
-    super::highlight::escape_html(text)
+    crate::html::escape_html(text)
 }
 
 fn error_chain(e: &tera::Error) -> String {

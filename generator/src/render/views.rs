@@ -1,7 +1,6 @@
 //! View types: the only data templates see, and their construction from the site tree (sidebar nav,
 //! breadcrumbs, prev/next, TOC). Input: the tree, parsed pages and config; output: serialisable views.
 
-use crate::config::Config;
 use crate::model::{Heading, ParsedPage, SiteTree};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -236,9 +235,4 @@ pub fn section_listing(
         })
         .collect();
     (pages, subsections)
-}
-
-/// Absolute URL of a site path.
-pub fn permalink(config: &Config, url: &str) -> String {
-    format!("{}{}", config.base_url, url.trim_start_matches('/'))
 }

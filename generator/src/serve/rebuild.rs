@@ -14,7 +14,7 @@ use super::watch::ChangeSet;
 use crate::build::{self, BuildOptions, BuiltSite};
 use crate::diagnostics::{Diagnostic, has_errors};
 use crate::model::{OutputFile, SiteTree};
-use crate::{index, load, parse, render, write};
+use crate::{index, load, parse, render};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 pub type SiteFiles = BTreeMap<String, Arc<Vec<u8>>>;
 
 /// Output path prefix of the search manifest; its fingerprinted name changes with every content edit.
-pub const SEARCH_MANIFEST_PREFIX: &str = "search/manifest";
+pub use crate::model::SEARCH_MANIFEST_PREFIX;
 
 /// How much of the site a rebuild redid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +197,7 @@ impl Rebuilder {
             &config,
             &load::LoadOptions {
                 include_drafts: self.options.include_drafts,
+                ..Default::default()
             },
         );
         if has_errors(&load_problems) {
@@ -384,11 +385,7 @@ impl Rebuilder {
         }
         let mut files = good.files.clone();
         // Static files are unchanged (the theme is), but `render_pages` returns them with the pages.
-        for file in rendered
-            .files
-            .into_iter()
-            .chain(write::site_files(config, tree))
-        {
+        for file in rendered.files {
             files.insert(file.path, Arc::new(file.bytes));
         }
         outcome.changed_files = changed_paths(&good.files, &files);

@@ -2,10 +2,6 @@
 //! it in, so a failed build never leaves a half-written site. Input: `OutputFile`s; output: the folder.
 //! The only writer of the output folder.
 
-mod feeds;
-
-pub use feeds::site_files;
-
 use crate::diagnostics::Diagnostic;
 use crate::model::OutputFile;
 use rayon::prelude::*;

@@ -1,0 +1,292 @@
+//! Indexing runs: the whole tree (`ax index`) or only the files a watcher saw change (`ax serve`).
+//! Input is the engine's root, settings and plugins; output is one atomic commit and its report.
+//! Both runs share one tail (`apply`): parse in parallel, run `on_index`, commit.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::model::{IndexReport, Language, SkippedFile};
+use crate::{Engine, plugin, scan, store};
+
+/// Files whose change can alter what the walk includes: the targeted run hands them to a full one.
+const WALK_RULE_FILES: [&str; 4] = [".gitignore", ".axignore", ".ignore", "ax.toml"];
+
+/// What a run found before parsing: files to parse, files kept as they were, files to drop.
+struct Plan {
+    files_seen: usize,
+    unchanged: store::FileTable,
+    to_parse: Vec<scan::SourceFile>,
+    removed: BTreeSet<String>,
+    skipped: Vec<SkippedFile>,
+    syntax_errors: Vec<String>,
+}
+
+/// The full run: walk, read and hash everything, parse what changed.
+pub(crate) fn index_tree(
+    engine: &Engine,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<IndexReport> {
+    let _span = tracing::info_span!("ax.index", ax.index.mode = "full").entered();
+    let (walked, skipped) = scan::walk(engine.root(), &engine.config().index)?;
+    let update = engine.store().begin_update()?;
+    let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
+    let read: Vec<_> = walked
+        .par_iter()
+        .map(|file| {
+            scan::read(file)
+                .map(|source| plugin::seam::salt_content_hash(source, fingerprint.as_deref()))
+        })
+        .collect();
+    let mut plan = Plan {
+        files_seen: walked.len(),
+        unchanged: store::FileTable::new(),
+        to_parse: Vec::new(),
+        removed: BTreeSet::new(),
+        skipped,
+        syntax_errors: Vec::new(),
+    };
+    for outcome in read {
+        match outcome {
+            Ok(source) => plan.keep_or_parse(update.previous_files(), source),
+            Err(skip) => plan.skipped.push(skip),
+        }
+    }
+    let parsing: BTreeSet<&str> = plan
+        .to_parse
+        .iter()
+        .map(|source| source.relative_path.as_str())
+        .collect();
+    let removed: BTreeSet<String> = update
+        .previous_files()
+        .keys()
+        .filter(|path| !plan.unchanged.contains_key(*path) && !parsing.contains(path.as_str()))
+        .cloned()
+        .collect();
+    plan.removed = removed;
+    apply(engine, update, plan, progress)
+}
+
+/// The targeted run: re-reads only `changed` (absolute paths under the root). A new file, or a
+/// change to an ignore file or `ax.toml`, can change what the walk includes, so those fall back to
+/// the full run; so does a first run or an index that must be rebuilt.
+pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<IndexReport> {
+    let root = engine.root();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    let relative_paths: Vec<(PathBuf, String)> = changed
+        .iter()
+        .filter_map(|path| {
+            let relative = path
+                .strip_prefix(root)
+                .or_else(|_| path.strip_prefix(&canonical_root))
+                .ok()?;
+            let text = relative
+                .components()
+                .map(|component| component.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (!text.is_empty() && !text.starts_with(".ax/") && text != ".ax")
+                .then(|| (path.clone(), text))
+        })
+        .collect();
+    let touches_rules = relative_paths.iter().any(|(path, _)| {
+        path.file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| WALK_RULE_FILES.contains(&name))
+    });
+    if touches_rules {
+        return index_tree(engine, &|_, _| {});
+    }
+    let update = engine.store().begin_update()?;
+    if update.previous_generation() == 0 || update.rebuilt_reason().is_some() {
+        drop(update);
+        return index_tree(engine, &|_, _| {});
+    }
+    let _span = tracing::info_span!("ax.index", ax.index.mode = "changed").entered();
+    let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
+    let previous = update.previous_files();
+    let mut plan = Plan {
+        files_seen: previous.len(),
+        unchanged: previous.clone(),
+        to_parse: Vec::new(),
+        removed: BTreeSet::new(),
+        skipped: Vec::new(),
+        syntax_errors: Vec::new(),
+    };
+    for (absolute, relative) in &relative_paths {
+        let known = previous.get(relative);
+        // A removed folder: every indexed file under it goes.
+        let prefix = format!("{relative}/");
+        let under: Vec<String> = previous
+            .range(prefix.clone()..)
+            .take_while(|(path, _)| path.starts_with(&prefix))
+            .map(|(path, _)| path.clone())
+            .collect();
+        if !absolute.exists() {
+            for path in under.into_iter().chain(known.map(|_| relative.clone())) {
+                plan.unchanged.remove(&path);
+                plan.removed.insert(path);
+            }
+            continue;
+        }
+        let Some(entry) = known else {
+            let is_source = absolute.is_file() && language_of(engine, absolute).is_some();
+            if is_source || (absolute.is_dir() && !under.is_empty()) {
+                drop(update);
+                return index_tree(engine, &|_, _| {});
+            }
+            continue;
+        };
+        let file = scan::WalkedFile {
+            absolute_path: absolute.clone(),
+            relative_path: relative.clone(),
+            language: entry.language,
+        };
+        plan.unchanged.remove(relative);
+        match scan::read(&file) {
+            Ok(source) => {
+                let source = plugin::seam::salt_content_hash(source, fingerprint.as_deref());
+                plan.keep_or_parse(previous, source);
+            }
+            Err(skip) => {
+                plan.removed.insert(relative.clone());
+                plan.skipped.push(skip);
+            }
+        }
+    }
+    plan.files_seen = plan.unchanged.len() + plan.to_parse.len();
+    // Files kept from the last run keep their recorded syntax errors.
+    plan.syntax_errors = plan
+        .unchanged
+        .iter()
+        .filter(|(_, entry)| entry.syntax_errors)
+        .map(|(path, _)| path.clone())
+        .collect();
+    apply(engine, update, plan, &|_, _| {})
+}
+
+fn language_of(engine: &Engine, path: &Path) -> Option<Language> {
+    let language = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .and_then(Language::from_extension)?;
+    engine
+        .config()
+        .index
+        .languages
+        .contains(&language)
+        .then_some(language)
+}
+
+impl Plan {
+    /// Keeps the file's entry when its hash is unchanged, else queues it for parsing.
+    fn keep_or_parse(&mut self, previous: &store::FileTable, source: scan::SourceFile) {
+        match previous.get(&source.relative_path) {
+            Some(entry) if entry.content_hash == source.content_hash => {
+                if entry.syntax_errors {
+                    self.syntax_errors.push(source.relative_path.clone());
+                }
+                self.unchanged
+                    .insert(source.relative_path.clone(), entry.clone());
+            }
+            _ => self.to_parse.push(source),
+        }
+    }
+}
+
+/// Parses the planned files in parallel, runs `on_index`, and commits (or keeps the generation
+/// when nothing changed).
+fn apply(
+    engine: &Engine,
+    mut update: store::Update,
+    plan: Plan,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<IndexReport> {
+    let Plan {
+        files_seen,
+        unchanged,
+        to_parse,
+        removed,
+        mut skipped,
+        mut syntax_errors,
+    } = plan;
+    let files_unchanged = unchanged.len();
+    let mut files = unchanged;
+    let done = AtomicUsize::new(0);
+    let total = to_parse.len();
+    let parsed: Vec<_> = to_parse
+        .into_par_iter()
+        .map(|source| {
+            let extraction = scan::parse(&source);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            (source, extraction)
+        })
+        .collect();
+
+    let mut report = IndexReport {
+        files_seen,
+        files_unchanged,
+        rebuilt_reason: update.rebuilt_reason().map(str::to_owned),
+        ..IndexReport::default()
+    };
+    for (source, extraction) in parsed {
+        let path = source.relative_path.as_str();
+        if update.previous_files().contains_key(path) {
+            update.remove_file(path);
+        }
+        let mut extraction = match extraction {
+            Ok(extraction) => extraction,
+            Err(skip) => {
+                skipped.push(skip);
+                continue;
+            }
+        };
+        plugin::seam::extend_symbols(
+            engine.plugins(),
+            path,
+            source.language,
+            &source.text,
+            &mut extraction.symbols,
+        );
+        if extraction.has_syntax_errors {
+            syntax_errors.push(source.relative_path.clone());
+        }
+        update.add_file(path, &extraction.symbols, &extraction.references)?;
+        let entry = store::file_entry(
+            &source.content_hash,
+            source.language,
+            &extraction.symbols,
+            extraction.references.len(),
+            extraction.has_syntax_errors,
+        );
+        files.insert(source.relative_path.clone(), entry);
+        report.files_parsed += 1;
+    }
+    for path in &removed {
+        update.remove_file(path);
+    }
+    report.files_removed = removed.len();
+    skipped.sort();
+    skipped.dedup();
+    report.skipped = skipped;
+    syntax_errors.sort();
+    syntax_errors.dedup();
+    report.files_with_syntax_errors = syntax_errors;
+
+    let nothing_changed =
+        report.files_parsed == 0 && removed.is_empty() && report.rebuilt_reason.is_none();
+    let manifest = if nothing_changed && update.previous_generation() > 0 {
+        drop(update);
+        engine.store().manifest()?
+    } else {
+        let _span = tracing::info_span!("ax.commit").entered();
+        update.commit(files)?
+    };
+    report.generation = manifest.generation;
+    report.symbols = manifest.symbols;
+    report.references = manifest.references;
+    Ok(report)
+}

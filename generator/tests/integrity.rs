@@ -1,0 +1,221 @@
+//! docgen on documentation written elsewhere: nothing lost, nothing garbled, no panic. Each test is a
+//! small fixture site reproducing one problem found by building real Zola, Hugo, mdBook and Starlight
+//! trees (issue 12).
+
+mod common;
+
+use common::{TempSite, errors};
+
+fn read(site: &TempSite, path: &str) -> String {
+    std::fs::read_to_string(site.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn warnings(report: &docgen::build::BuildReport) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(|d| d.to_string())
+        .collect()
+}
+
+#[test]
+fn diagnostics_on_wide_and_combining_text_count_characters_and_underline_the_whole_link() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "# A\n\n日本語 e\u{301} 👍🏽 [リンク テキスト](nope.md) after\n",
+    );
+    let report = site.build();
+    assert_eq!(
+        errors(&report),
+        [
+            "content/a.md:3:11: error: broken link `nope.md`: content/nope.md is not a page of the site"
+        ]
+    );
+    let rendered = report.diagnostics[0].render(false);
+    let carets = rendered
+        .lines()
+        .find(|l| l.contains('^'))
+        .expect("a caret line");
+    // Display width of `[リンク テキスト](nope.md)`: 7 wide characters count twice.
+    assert_eq!(carets.matches('^').count(), 26, "{rendered}");
+}
+
+#[test]
+fn front_matter_after_a_bom_and_blank_lines_is_front_matter() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "\u{feff}\n\n+++\ntitle = \"Bommed\"\n+++\nBody text.\n",
+    );
+    site.file("content/b.md", "\n---\ntitle: Blank first\n---\nBody.\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    let a = read(&site, "a/index.html");
+    assert!(a.contains("<title>Bommed"), "{a}");
+    assert!(!a.contains("+++") && !a.contains("title ="), "{a}");
+    assert!(read(&site, "b/index.html").contains("<title>Blank first"));
+}
+
+#[test]
+fn front_matter_errors_after_blank_lines_name_the_files_line_and_column() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "\n\n+++\ntitle = \"A\"\nweight = \"x\n+++\n",
+    );
+    site.file("content/b.md", "\u{feff}\n---\ntitle: B\nweight: [1\n---\n");
+    let errors = errors(&site.build());
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("content/a.md:5:12: error: invalid TOML"),
+        "{errors:?}"
+    );
+    // The file's line, not the parser's line within the front matter.
+    assert_eq!(
+        errors[1],
+        "content/b.md:4:9: error: invalid YAML front matter: expected string scalar"
+    );
+}
+
+#[test]
+fn folders_without_index_get_a_section_page_and_the_site_a_home_page() {
+    let site = TempSite::new();
+    std::fs::remove_file(site.root().join("content/_index.md")).unwrap();
+    site.file("content/user-guide/first.md", "# First page\n\nText.\n");
+    site.file("content/user-guide/deeper/second.md", "# Second page\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    let home = read(&site, "index.html");
+    assert!(home.contains("href=\"/user-guide/\""), "{home}");
+    let section = read(&site, "user-guide/index.html");
+    assert!(section.contains("User guide"), "{section}");
+    assert!(section.contains("href=\"/user-guide/first/\""), "{section}");
+    assert!(
+        section.contains("href=\"/user-guide/deeper/\""),
+        "{section}"
+    );
+    assert!(site.out().join("user-guide/deeper/index.html").exists());
+}
+
+#[test]
+fn folder_index_md_is_the_folders_page() {
+    let site = TempSite::new();
+    site.file(
+        "content/bundle/index.md",
+        "+++\ntitle = \"Bundle\"\n+++\nHere.\n",
+    );
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert!(read(&site, "bundle/index.html").contains("Here."));
+    assert!(!site.out().join("bundle/index/index.html").exists());
+    // Beside an `_index.md`, `index.md` is a page named "index" (the repo's own `ax index` reference).
+    site.file("content/cmd/_index.md", "# Commands\n");
+    site.file("content/cmd/index.md", "# The index command\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert!(read(&site, "cmd/index/index.html").contains("The index command"));
+}
+
+#[test]
+fn unknown_files_are_listed_in_one_warning_and_verbose_names_each() {
+    let site = TempSite::new();
+    site.file("content/a.mdx", "# MDX\n");
+    site.file("content/b.mdx", "# MDX\n");
+    site.file("content/notes.txt", "text\n");
+    let report = site.build();
+    let warnings = warnings(&report);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("3 files") && warnings[0].contains("2 .mdx, 1 .txt"),
+        "{warnings:?}"
+    );
+    let verbose = site.build_with(|o| o.verbose = true);
+    let named: Vec<String> = self::warnings(&verbose);
+    assert_eq!(named.len(), 3, "{named:?}");
+    assert!(named[0].starts_with("content/a.mdx: warning:"), "{named:?}");
+}
+
+#[test]
+fn editor_leftovers_are_skipped_silently() {
+    let site = TempSite::new();
+    site.file("content/x.md~", "+++\ntitle = \"Backup\"\n+++\n");
+    site.file("content/.x.md.swp", "binary");
+    site.file("content/#x.md#", "autosave");
+    std::os::unix::fs::symlink("user@host.123", site.root().join("content/.#x.md")).unwrap();
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert_eq!(warnings(&report), Vec::<String>::new());
+}
+
+#[test]
+fn excluded_folders_are_not_published() {
+    let site = TempSite::new();
+    site.file("docgen.toml", "exclude = [\"content/snippets\"]\n");
+    site.file("content/snippets/part.md", "A snippet.\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert!(!site.out().join("snippets").exists());
+}
+
+#[test]
+fn base_url_must_be_an_absolute_http_url() {
+    let site = TempSite::new();
+    site.file("docgen.toml", "title = \"x\"\nbase_url = \"/docs/\"\n");
+    let errors = errors(&site.build());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("docgen.toml:2:1: error: invalid base_url"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn two_pages_claiming_one_alias_is_an_error_naming_both() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\naliases = [\"old/\"]\n+++\n",
+    );
+    site.file(
+        "content/b.md",
+        "+++\ntitle = \"B\"\naliases = [\"/old\"]\n+++\n",
+    );
+    assert_eq!(
+        errors(&site.build()),
+        ["content/b.md: error: alias `/old` is also claimed by content/a.md"]
+    );
+}
+
+#[test]
+fn an_output_path_escaping_the_output_folder_names_the_markdown() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\naliases = [\"../../etc/x\"]\n+++\n",
+    );
+    site.file("content/b.md", "+++\ntitle = \"B\"\nslug = \"..\"\n+++\n");
+    let errors = errors(&site.build());
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("content/a.md: error: alias `../../etc/x` would be written outside"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("content/b.md: error: URL `/../` would be written outside"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn definition_lists_render_as_dl() {
+    let site = TempSite::new();
+    site.file("content/a.md", "# A\n\nTerm\n: The definition.\n");
+    assert!(site.build().success);
+    let html = read(&site, "a/index.html");
+    assert!(
+        html.contains("<dl>\n<dt>Term</dt>\n<dd>The definition.</dd>"),
+        "{html}"
+    );
+}
