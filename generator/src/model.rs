@@ -264,6 +264,9 @@ pub struct PerfBaseline {
     /// Format version; `PERF_BASELINE_VERSION`.
     pub version: u32,
     pub claims: std::collections::BTreeMap<String, BaselineClaim>,
+    /// How long each tutorial took (ms) when the baseline was recorded: `--partition` balances by it.
+    #[serde(default)]
+    pub durations_ms: std::collections::BTreeMap<String, u64>,
 }
 
 /// Version of `PerfBaseline`'s format.

@@ -87,7 +87,7 @@ pub fn check(claim: &PerfClaim, m: &PerfMeasurement, context: &RunContext) -> Ve
         )),
         _ => {}
     }
-    if let Some(entry) = entry.filter(|e| e.machine == context.machine)
+    if let Some(entry) = entry.filter(|e| context.wall_check && e.machine == context.machine)
         && let Verdict::Regressed(why) = wall_clock(&m.samples_ms, &entry.samples_ms, context)
     {
         problems.push(format!("{why}; {accept}"));
@@ -157,6 +157,11 @@ pub fn update_baseline(root: &Path, run: &TestRun) -> std::io::Result<usize> {
         entry.commit = commit.clone();
         entry.date = date.clone();
         updated += 1;
+    }
+    for tutorial in run.tutorials.iter().filter(|t| t.duration_ms > 0) {
+        baseline
+            .durations_ms
+            .insert(tutorial.path.display().to_string(), tutorial.duration_ms);
     }
     let text = serde_json::to_string_pretty(&baseline).map_err(std::io::Error::other)? + "\n";
     let path = root.join(BASELINE_FILE);

@@ -5,7 +5,7 @@
 //! One job per file: `options` (what to run), `run` (orchestration), `extract` (blocks to steps, a
 //! table lookup), `kinds/` (one file per block kind: its parse and its run), `sandbox` (the only part
 //! that starts processes), `matcher` (expected vs actual output), `results` (plain result data),
-//! `baseline` (perf-baseline.json), `stats` (percentiles, Mann-Whitney), `cache`, `bless` and `report`.
+//! `partition` (CI matrix shares and merged reports), `baseline` (perf-baseline.json), `stats` (percentiles, Mann-Whitney), `cache`, `bless` and `report`.
 
 pub mod baseline;
 pub mod bless;
@@ -14,6 +14,7 @@ pub mod extract;
 pub mod kinds;
 pub mod matcher;
 pub mod options;
+pub mod partition;
 pub mod report;
 pub mod results;
 pub mod run;

@@ -27,6 +27,12 @@ pub struct TestOptions {
     pub wall_alpha: f64,
     /// Fail a claim that has no instruction count or no baseline count (CI sets this).
     pub require_cost: bool,
+    /// Compare wall-clock samples with the baseline's (same machine only). Off by default: on a
+    /// machine whose load changes between runs it can still fail an unchanged tree (measured:
+    /// docs/performance.md); the cost check is the default gate.
+    pub wall_check: bool,
+    /// `--partition K/N`: run only share K of N (1-based), see `partition`.
+    pub partition: Option<(usize, usize)>,
     /// Where the merged crate of rust blocks is generated [default: ROOT/target/docgen-rust-blocks].
     pub rust_crate_dir: Option<PathBuf>,
     /// Cargo target dir for that crate [default: its `target/`]; share it to reuse compiled deps.
@@ -50,6 +56,8 @@ impl TestOptions {
             wall_min_effect: 0.5,
             wall_alpha: 0.001,
             require_cost: false,
+            wall_check: false,
+            partition: None,
             rust_crate_dir: None,
             rust_target_dir: None,
             ax_crate: None,
@@ -64,6 +72,7 @@ pub struct RunContext {
     pub wall_min_effect: f64,
     pub wall_alpha: f64,
     pub require_cost: bool,
+    pub wall_check: bool,
     /// Build profile of the binaries under test (the folder `ax` is in: `debug`, `release`).
     pub profile: String,
     /// `baseline::machine_id()`.

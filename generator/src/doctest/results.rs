@@ -102,6 +102,9 @@ pub struct TutorialResult {
     /// Hash of everything the result depends on (see `cache`).
     #[serde(skip)]
     pub cache_key: String,
+    /// Time spent running it (0 when cached); recorded by `--update-baseline` for `--partition`.
+    #[serde(skip)]
+    pub duration_ms: u64,
 }
 
 /// A whole run.

@@ -8,7 +8,7 @@ use super::kinds::{Phase, Step};
 use super::options::{RunContext, TestOptions, find_ax_binary};
 use super::results::{BlockResult, Outcome, TestRun, TutorialResult};
 use super::sandbox::{self, sandbox_relative};
-use super::{TUTORIALS_DIR, baseline, cache};
+use super::{TUTORIALS_DIR, baseline, cache, partition};
 use crate::diagnostics::Diagnostic;
 use crate::model::{ParsedPage, SourcePage, SourcePos};
 use crate::{build, load, parse};
@@ -92,8 +92,20 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
     );
     let tree = &sources.tree;
     let by_source = parse::page_by_source(tree);
-    let tutorials = select_tutorials(&tree.pages, &options.paths, &options.root);
-    if tutorials.is_empty() && !options.paths.is_empty() {
+    let baseline = baseline::read_baseline(&options.root).unwrap_or_else(|d| {
+        run.diagnostics.push(d);
+        Default::default()
+    });
+    let mut tutorials = select_tutorials(&tree.pages, &options.paths, &options.root);
+    if let Some((k, n)) = options.partition {
+        let all: Vec<PathBuf> = tutorials
+            .iter()
+            .map(|(_, p)| p.source_path.clone())
+            .collect();
+        let share = partition::partition(&all, &baseline.durations_ms, k, n);
+        tutorials.retain(|(_, p)| share.contains(&p.source_path));
+    }
+    if tutorials.is_empty() && !options.paths.is_empty() && options.partition.is_none() {
         let list = options
             .paths
             .iter()
@@ -105,16 +117,13 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
                 .with_hint("pass files or folders under tutorials/"),
         );
     }
-    let baseline = baseline::read_baseline(&options.root).unwrap_or_else(|d| {
-        run.diagnostics.push(d);
-        Default::default()
-    });
     let context = RunContext {
         baseline,
         cost_tolerance: options.cost_tolerance,
         wall_min_effect: options.wall_min_effect,
         wall_alpha: options.wall_alpha,
         require_cost: options.require_cost,
+        wall_check: options.wall_check,
         profile: build_profile(&bin_dirs),
         machine: baseline::machine_id(),
         root: options.root.clone(),
@@ -146,6 +155,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
     run_rust_blocks(options, rust_dependencies, &mut pending);
     for tutorial in &mut pending {
         if let Some(sandbox) = tutorial.sandbox.as_mut() {
+            let started = std::time::Instant::now();
             for step in tutorial
                 .alone
                 .iter()
@@ -153,6 +163,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
             {
                 tutorial.result.blocks.extend(step.run(sandbox, &context));
             }
+            tutorial.result.duration_ms += started.elapsed().as_millis() as u64;
         }
         tutorial.sandbox = None;
         tutorial.result.blocks.sort_by_key(|b| b.line);
@@ -256,6 +267,7 @@ fn start_tutorial(
             cached: false,
             blocks: Vec::new(),
             cache_key: key.clone(),
+            duration_ms: 0,
         },
         sandbox: None,
         alone: Vec::new(),
@@ -308,6 +320,7 @@ fn start_tutorial(
             return pending;
         }
     };
+    let started = std::time::Instant::now();
     let mut steps = steps.into_iter();
     for step in steps.by_ref() {
         match step.phase() {
@@ -323,6 +336,7 @@ fn start_tutorial(
         }
     }
     pending.alone.extend(steps);
+    pending.result.duration_ms = started.elapsed().as_millis() as u64;
     pending.sandbox = Some(sandbox);
     pending
 }
