@@ -2,7 +2,7 @@
 //! node). Skipped with a printed reason when the browser is missing on a developer machine; on CI a
 //! missing browser fails the test instead.
 
-use site_tests::{build_site, repo_root, require_browser, run_node};
+use site_tests::{build_site, repo_root, require_browser, require_browser_and_module, run_node};
 
 #[test]
 fn theme_renders_light_and_dark_on_desktop_and_phone() {
@@ -24,5 +24,59 @@ fn theme_renders_light_and_dark_on_desktop_and_phone() {
             shots.join(format!("{name}.png")).is_file(),
             "{name}.png written"
         );
+    }
+}
+
+/// The real site, built once per test into a temp folder (and, for file://, with relative URLs).
+fn build_repo_site(relative_urls: bool) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let mut options = docgen::build::BuildOptions::new(repo_root());
+    options.out = Some(out.path().join("site"));
+    options.relative_urls = relative_urls;
+    let report = docgen::build::build(&options);
+    assert!(
+        report.success,
+        "{}",
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.render(false))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    out
+}
+
+/// Sidebar, phone drawer, On-this-page menu, scrollspy, copy buttons and file:// browsing, on the real
+/// site (`tests/browser/site_e2e.mjs` says what each step checks).
+#[test]
+fn theme_navigation_drawer_toc_and_file_urls_work_in_chromium() {
+    if !require_browser() {
+        return;
+    }
+    let served = build_repo_site(false);
+    let disk = build_repo_site(true);
+    let script = repo_root().join("tests/browser/site_e2e.mjs");
+    match run_node(
+        &script,
+        &[&served.path().join("site"), &disk.path().join("site")],
+    ) {
+        Ok(stdout) => assert!(stdout.contains("file://"), "{stdout}"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// axe-core finds no violation, of any impact, on any page of the real site, light and dark, desktop
+/// and phone (`tests/browser/a11y.mjs`; about 150 audits, 1-3 minutes on two cores).
+#[test]
+fn every_page_has_zero_axe_violations() {
+    if !require_browser_and_module("axe-core") {
+        return;
+    }
+    let site = build_repo_site(false);
+    let script = repo_root().join("tests/browser/a11y.mjs");
+    match run_node(&script, &[&site.path().join("site")]) {
+        Ok(stdout) => assert!(stdout.contains("0 violations"), "{stdout}"),
+        Err(e) => panic!("{e}"),
     }
 }

@@ -7,7 +7,7 @@
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
 use crate::model::{OutputFile, ParsedPage, SiteSources};
-use crate::{index, load, parse, render, write};
+use crate::{check, index, load, parse, render, write};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Report broken links as warnings instead of errors.
     pub warn_links: bool,
+    /// Force `relative_urls` on (a build meant to be opened from disk).
+    pub relative_urls: bool,
     /// Name every skipped file instead of summarising them in one warning.
     pub verbose: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
@@ -38,6 +40,7 @@ impl BuildOptions {
             include_drafts: false,
             base_url: None,
             warn_links: false,
+            relative_urls: false,
             verbose: false,
             progress: indicatif::ProgressBar::hidden(),
         }
@@ -85,9 +88,10 @@ pub fn read_config(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic>
     }
 }
 
-/// `docgen.toml` with the command line's overrides (`--base-url`) applied.
+/// `docgen.toml` with the command line's overrides (`--base-url`, `--relative-urls`) applied.
 pub fn resolved_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let (mut config, warnings) = read_config(&options.root)?;
+    config.relative_urls |= options.relative_urls;
     if let Some(base_url) = &options.base_url {
         config::check_base_url(base_url).map_err(|problem| {
             Diagnostic::error("--base-url", 0, 0, format!("invalid base_url: {problem}"))
@@ -144,12 +148,40 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         options.progress.inc(1)
     });
     options.progress.finish_and_clear();
+    // Pages that failed to render are missing from the output; checking links to them would only
+    // repeat the render error.
+    let rendered_completely = !has_errors(&problems);
     diagnostics.extend(problems);
 
     let mut files = rendered.files;
     files.extend(search_files);
     files.extend(sources.asset_files.iter().cloned());
     files.sort();
+
+    // Check what would ship: every link of every HTML file. A problem `parse` already reported at the
+    // same place (a missing `.md` target) is not reported twice.
+    let checked = check::check_output(
+        if rendered_completely { &files } else { &[] },
+        &check::CheckInput {
+            config: &config,
+            tree: &sources.tree,
+            parsed: &parsed,
+            theme: &sources.theme,
+            origins: &rendered.origins,
+            severity: link_severity,
+        },
+    );
+    let reported: std::collections::HashSet<(PathBuf, usize, usize)> = diagnostics
+        .iter()
+        .filter(|d| d.line > 0)
+        .map(|d| (d.path.clone(), d.line, d.col))
+        .collect();
+    diagnostics.extend(
+        checked
+            .problems
+            .into_iter()
+            .filter(|d| !reported.contains(&(d.path.clone(), d.line, d.col))),
+    );
     finish_diagnostics(&sources.tree, &mut diagnostics);
     (
         Some(BuiltSite {
@@ -205,9 +237,7 @@ fn attach_source_lines(tree: &crate::model::SiteTree, diagnostics: &mut [Diagnos
         let Some(page) = tree.pages.iter().find(|p| p.source_path == d.path) else {
             continue;
         };
-        if let Some(index) = d.line.checked_sub(page.body_start_line) {
-            d.source_line = page.body.lines().nth(index).map(str::to_owned);
-        }
+        d.source_line = page.source_line(d.line);
     }
 }
 

@@ -37,9 +37,28 @@ enum Command {
         /// Report broken links and anchors as warnings instead of failing the build.
         #[arg(long)]
         warn_links: bool,
+        /// Make every link and asset URL relative, for a site opened from disk (file://);
+        /// the same as `relative_urls = true` in docgen.toml.
+        #[arg(long)]
+        relative_urls: bool,
         /// Name each skipped file (unknown type) instead of one summary warning.
         #[arg(long, short)]
         verbose: bool,
+    },
+    /// Convert a site from another generator into a docgen site.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Start a new site in DIR (default: the current folder) that builds, serves and tests as is.
+    ///
+    /// Writes docgen.toml, a home page, a guide page, one tested tutorial, netlify.toml and
+    /// .gitignore. Refuses a non-empty folder unless --force.
+    Init {
+        /// Folder of the new site (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write into a non-empty folder (the template's files are overwritten, others kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Serve the site on 127.0.0.1 with live reload; rebuild on every save.
     ///
@@ -90,6 +109,25 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Convert an mdBook (book.toml + src/SUMMARY.md) into a docgen site.
+    ///
+    /// Keeps the chapter order and nesting (weights and sections), titles from SUMMARY.md, prefix
+    /// and suffix chapters, part titles and draft chapters; rewrites .html links between chapters;
+    /// keeps {{#include}} directives. Lists what it could not convert with its path:line.
+    Mdbook {
+        /// The book's folder, holding book.toml.
+        book: PathBuf,
+        /// Folder of the new site [default: BOOK-docgen next to the book].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write into a non-empty output folder.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 #[derive(clap::Args)]
 struct ServeArgs {
     /// Site root, the folder holding docgen.toml.
@@ -135,6 +173,7 @@ pub fn run() -> i32 {
             drafts,
             base_url,
             warn_links,
+            relative_urls,
             verbose,
         } => {
             let stderr_is_tty = std::io::stderr().is_terminal();
@@ -143,6 +182,7 @@ pub fn run() -> i32 {
             options.include_drafts = drafts;
             options.base_url = base_url;
             options.warn_links = warn_links;
+            options.relative_urls = relative_urls;
             options.verbose = verbose;
             if stderr_is_tty {
                 options.progress = indicatif::ProgressBar::new(0).with_style(
@@ -173,6 +213,61 @@ pub fn run() -> i32 {
             }
         }
         Command::Serve(args) => serve(args),
+        Command::Import(ImportCommand::Mdbook { book, out, force }) => {
+            import_mdbook(book, out, force)
+        }
+        Command::Init { dir, force } => init(&dir, force),
+    }
+}
+
+fn import_mdbook(book: PathBuf, out: Option<PathBuf>, force: bool) -> i32 {
+    let color = std::io::stderr().is_terminal();
+    let out = out.unwrap_or_else(|| {
+        let name = std::path::absolute(&book)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "book".to_owned());
+        book.with_file_name(format!("{name}-docgen"))
+    });
+    match crate::import::import_mdbook(&book, &out, force) {
+        Ok(report) => {
+            print_diagnostics(&report.notes, color);
+            eprintln!(
+                "imported {} chapters ({} drafts, {} parts) into {}: {} includes kept, {} links rewritten, {} files copied, {} notes",
+                report.chapters,
+                report.drafts,
+                report.parts,
+                out.display(),
+                report.includes,
+                report.links_rewritten,
+                report.files_copied,
+                report.notes.len()
+            );
+            0
+        }
+        Err(e) => {
+            print_diagnostics(std::slice::from_ref(&e), color);
+            1
+        }
+    }
+}
+
+fn init(dir: &std::path::Path, force: bool) -> i32 {
+    match crate::init::init_site(dir, force) {
+        Ok(files) => {
+            for file in &files {
+                eprintln!("  created {}", dir.join(file).display());
+            }
+            eprintln!(
+                "new site in {}: run `docgen serve --root {0}` to see it, `docgen test --root {0}` to test it",
+                dir.display()
+            );
+            0
+        }
+        Err(e) => {
+            print_diagnostics(std::slice::from_ref(&e), std::io::stderr().is_terminal());
+            1
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `docgen.toml`: read the raw file, fill documented defaults, and report unknown keys with `path:line`.
 //! Input: the file's text; output: a resolved `Config` plus warnings (or an error diagnostic).
 //!
-//! Every key and its default is listed in `content/reference/docgen-toml.md`; keep the two in step.
+//! Every key and its default is listed in `content/writing/docgen-toml.md`; keep the two in step.
 
 use crate::diagnostics::{Diagnostic, line_col};
 use serde::Deserialize;
@@ -20,9 +20,15 @@ pub struct Config {
     pub repo_url: Option<String>,
     /// `<html lang>` and `og:locale`. Default: `"en"`.
     pub language: String,
+    /// Authors of the site, named in each page's JSON-LD. Default: none.
+    pub authors: Vec<String>,
     /// Source folders, in nav order; `content` is served at `/`, any other at `/NAME/`.
     /// Default: `["content", "tutorials"]`.
     pub sections: Vec<String>,
+    /// Write every link and asset URL of a page relative to that page (`../static/style.css`,
+    /// `../guide/index.html`) so the output works opened from disk (`file://`). `404.html` keeps
+    /// root-relative URLs, since a server shows it at any depth. Default: `false`.
+    pub relative_urls: bool,
     /// Folders or files (relative to the site root, e.g. `content/snippets`) that are not published:
     /// snippets that other pages include, data files. Default: none.
     pub exclude: Vec<String>,
@@ -106,7 +112,9 @@ impl Default for Config {
             description: String::new(),
             repo_url: None,
             language: "en".into(),
+            authors: Vec::new(),
             sections: vec!["content".into(), "tutorials".into()],
+            relative_urls: false,
             exclude: Vec::new(),
             search: SearchConfig::default(),
             test: TestConfig::default(),
@@ -121,7 +129,9 @@ struct RawConfig {
     description: Option<String>,
     repo_url: Option<String>,
     language: Option<String>,
+    authors: Option<Vec<String>>,
     sections: Option<Vec<String>>,
+    relative_urls: Option<bool>,
     exclude: Option<Vec<String>>,
     search: Option<RawSearch>,
     test: Option<TestConfig>,
@@ -160,7 +170,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
                 format!("unknown key `{key}` in docgen.toml (ignored)"),
             )
             .with_source(text)
-            .with_hint("see content/reference/docgen-toml.md for the keys docgen reads")
+            .with_hint("see content/writing/docgen-toml.md for the keys docgen reads")
         })
         .collect();
     let d = Config::default();
@@ -176,7 +186,9 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
         description: raw.description.unwrap_or(d.description),
         repo_url: raw.repo_url.map(|u| u.trim_end_matches('/').to_owned()),
         language: raw.language.unwrap_or(d.language),
+        authors: raw.authors.unwrap_or(d.authors),
         sections: raw.sections.unwrap_or(d.sections),
+        relative_urls: raw.relative_urls.unwrap_or(d.relative_urls),
         exclude: raw
             .exclude
             .unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Markup and URL rules shared by the stages that produce or read output: escaping text for HTML and
-//! XML, the output file of a page URL, and a page's absolute URL. Input: strings and the config;
-//! output: strings. No I/O, no knowledge of any stage.
+//! XML, the output file of a page URL, a page's absolute URL, alias paths, and a tolerant scan of HTML
+//! for ids and URL attributes (`parse` checks anchors with it, `check` the whole output). Input:
+//! strings and the config; output: strings and scan results. No I/O, no knowledge of any stage.
 
 use crate::config::Config;
 
@@ -55,6 +56,178 @@ pub fn escapes_output(path: &str) -> bool {
         || path.contains("://")
 }
 
+/// One URL-valued attribute in HTML: `href`, `src`, or one candidate of a `srcset`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlAttribute {
+    /// Lowercased tag name, e.g. `a`, `img`, `link`.
+    pub tag: String,
+    /// The URL with `&amp;`-style entities decoded.
+    pub url: String,
+}
+
+/// What a scan of one HTML document found: every `id` (and `<a name>`), every URL attribute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScannedHtml {
+    pub ids: Vec<String>,
+    pub urls: Vec<UrlAttribute>,
+}
+
+/// Scan HTML for ids and URL attributes with a small tag tokenizer: comments, doctype and the text of
+/// `<script>`, `<style>` and `<textarea>` are skipped; text and code are never mistaken for tags because
+/// pages escape `<` in them. Tolerant: malformed markup ends a tag early, never an error.
+pub fn scan(html: &str) -> ScannedHtml {
+    let mut found = ScannedHtml::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(at) = html[i..].find('<') {
+        i += at;
+        let rest = &html[i..];
+        if rest.starts_with("<!--") {
+            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
+            i += rest.find('>').map_or(rest.len(), |e| e + 1);
+            continue;
+        }
+        let name_len = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len() - 1);
+        if name_len == 0 {
+            i += 1;
+            continue;
+        }
+        let tag = rest[1..1 + name_len].to_ascii_lowercase();
+        i += 1 + name_len;
+        i = scan_attributes(html, i, &tag, &mut found);
+        if matches!(tag.as_str(), "script" | "style" | "textarea") {
+            let close = format!("</{tag}");
+            let lower = html[i..].to_ascii_lowercase();
+            i += lower.find(&close).unwrap_or(lower.len());
+        }
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    found
+}
+
+/// Read the attributes of a tag starting at byte `i` (after the tag name); returns the offset after
+/// the tag's `>`.
+fn scan_attributes(html: &str, mut i: usize, tag: &str, found: &mut ScannedHtml) -> usize {
+    let bytes = html.as_bytes();
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return i;
+        }
+        if bytes[i] == b'>' {
+            return i + 1;
+        }
+        let start = i;
+        while i < bytes.len()
+            && !matches!(bytes[i], b'=' | b'>' | b'/')
+            && !bytes[i].is_ascii_whitespace()
+        {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = None;
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                let quote = bytes[i] as char;
+                let end = html[i + 1..].find(quote).map_or(bytes.len(), |e| i + 1 + e);
+                value = Some(&html[i + 1..end]);
+                i = (end + 1).min(bytes.len());
+            } else {
+                let end = html[i..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .map_or(bytes.len(), |e| i + e);
+                value = Some(&html[i..end]);
+                i = end;
+            }
+        }
+        if start == i {
+            // A stray character that is not an attribute: skip it.
+            i += html[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let Some(value) = value.map(decode_entities) else {
+            continue;
+        };
+        match name.as_str() {
+            "id" => found.ids.push(value),
+            "name" if tag == "a" => found.ids.push(value),
+            "href" | "src" => found.urls.push(UrlAttribute {
+                tag: tag.to_owned(),
+                url: value,
+            }),
+            "srcset" => found.urls.extend(value.split(',').filter_map(|candidate| {
+                let url = candidate.split_whitespace().next()?;
+                Some(UrlAttribute {
+                    tag: tag.to_owned(),
+                    url: url.to_owned(),
+                })
+            })),
+            _ => {}
+        }
+    }
+}
+
+/// Decode the entities that appear in attribute values: `&amp;`, `&quot;`, `&lt;`, `&gt;`, `&#39;`,
+/// `&apos;` and numeric ones.
+fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_owned();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +239,33 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;'"
         );
         assert_eq!(escape_xml("it's"), "it&apos;s");
+    }
+
+    #[test]
+    fn scan_finds_ids_and_urls_but_not_in_comments_or_scripts() {
+        let html = "<!doctype html><a id=\"x\" href='/a/?q=1&amp;r=2#f'>t</a><!-- <a href=\"/no/\"> -->\
+            <script>let s = '<a href=\"/no2/\">';</script><img src=/i.png srcset=\"/s1.png 1x, /s2.png 2x\">\
+            <a name=top></a><dl><dt id=\"term\">T</dt></dl><p>x &lt;a href=\"/no3/\"&gt;</p>";
+        let found = scan(html);
+        assert_eq!(found.ids, ["x", "top", "term"]);
+        let urls: Vec<&str> = found.urls.iter().map(|u| u.url.as_str()).collect();
+        assert_eq!(urls, ["/a/?q=1&r=2#f", "/i.png", "/s1.png", "/s2.png"]);
+    }
+
+    #[test]
+    fn scan_survives_malformed_markup() {
+        for html in [
+            "<",
+            "<a",
+            "<a href=",
+            "<a href=\"x",
+            "<a =x>",
+            "<script>",
+            "&#xffffffff;",
+            "<a b=\"&#1114112;\">",
+        ] {
+            let _ = scan(html);
+        }
     }
 
     #[test]

@@ -3,12 +3,15 @@
 //! through the plain types in `model`; `build` runs the stages in order.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod doctest;
 pub mod html;
+pub mod import;
 pub mod index;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -52,6 +52,61 @@ pub struct SourcePage {
     pub is_section_index: bool,
     /// True for a section page `load` made up because the folder has no `_index.md`: no file behind it.
     pub generated: bool,
+    /// Where `{{#include}}` directives put other files' text into `body`, in body order: the line map
+    /// from body lines back to the page's own lines. Empty for a page without includes.
+    pub inclusions: Vec<Inclusion>,
+    /// Every file the body includes (nested includes too), relative to the site root, sorted.
+    pub included_files: Vec<PathBuf>,
+}
+
+/// One expanded `{{#include}}`: body lines `[body_line, body_line + line_count)` hold the included
+/// text, and all of them map back to the directive's position in the page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Inclusion {
+    /// 0-based index in `SourcePage::body` of the first line holding included text.
+    pub body_line: usize,
+    /// Number of body lines the included text spans (its line breaks plus one).
+    pub line_count: usize,
+    /// The directive in the page's file.
+    pub directive: SourcePos,
+    /// The included file, relative to the site root.
+    pub file: PathBuf,
+    /// The page's line holding the directive, as written (for diagnostics' source snippets).
+    pub source_line: String,
+}
+
+impl SourcePage {
+    /// The page-file line of 0-based body line `body_line`, and the inclusion it comes from, if any
+    /// (then the line is the directive's). Every diagnostic about the body goes through here.
+    pub fn file_line(&self, body_line: usize) -> (usize, Option<&Inclusion>) {
+        let mut added = 0;
+        for inclusion in &self.inclusions {
+            if body_line < inclusion.body_line {
+                break;
+            }
+            if body_line < inclusion.body_line + inclusion.line_count {
+                return (inclusion.directive.line, Some(inclusion));
+            }
+            added += inclusion.line_count - 1;
+        }
+        (self.body_start_line + body_line - added, None)
+    }
+
+    /// Page-file line `file_line` as the author wrote it (a directive's line shows the directive, not
+    /// the text it included); `None` outside the body.
+    pub fn source_line(&self, file_line: usize) -> Option<String> {
+        let mut body_line = file_line.checked_sub(self.body_start_line)?;
+        for inclusion in &self.inclusions {
+            if body_line < inclusion.body_line {
+                break;
+            }
+            if body_line == inclusion.body_line {
+                return Some(inclusion.source_line.clone());
+            }
+            body_line += inclusion.line_count - 1;
+        }
+        self.body.lines().nth(body_line).map(str::to_owned)
+    }
 }
 
 /// A folder of pages with its `_index.md` metadata.
@@ -102,6 +157,9 @@ pub struct CodeBlock {
     pub pos: SourcePos,
     /// 1-based file line of the first line of `code`.
     pub code_start_line: usize,
+    /// The file an `{{#include}}` put (some of) `code` from, relative to the site root: its lines are
+    /// not the page's, so `--bless` must not rewrite them.
+    pub included_from: Option<PathBuf>,
 }
 
 impl CodeBlock {
@@ -124,15 +182,18 @@ pub const ASSET_EXTENSIONS: &[&str] = &[
 /// `build` and `serve` find it by this prefix.
 pub const SEARCH_MANIFEST_PREFIX: &str = "search/manifest.";
 
-/// A link found in markdown, kept for the site-wide link check.
+/// A link or image found in markdown, kept for the site-wide link check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Link {
     /// The link as written, e.g. `../reference/ax.md#flags`.
     pub target: String,
+    /// What the page's HTML links to after rewriting, e.g. `/reference/ax/#flags`.
+    pub href: String,
     pub pos: SourcePos,
     /// Characters of the whole link in the source line (`[text](target)`), for the caret.
     pub width: usize,
-    /// The page it points to (index into `SiteTree::pages`); `None` for a same-page `#anchor`.
+    /// The page it points to (index into `SiteTree::pages`); `None` for a same-page `#anchor` and for
+    /// anything that is not a page (assets, external URLs, site-absolute paths).
     pub target_page: Option<usize>,
     /// The `#anchor` part without `#`, if any.
     pub anchor: Option<String>,
@@ -181,6 +242,14 @@ pub struct SearchDocument {
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// Where a rendered HTML file came from: the page (index into `SiteTree::pages`, if any) and the
+/// template that rendered it. `render` records it; the output check names it in errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputOrigin {
+    pub page: Option<usize>,
+    pub template: String,
 }
 
 /// A tera template: its name (`page.html`), where it came from, and its text.

@@ -189,6 +189,26 @@ fn two_pages_claiming_one_alias_is_an_error_naming_both() {
 }
 
 #[test]
+fn an_alias_naming_another_pages_url_is_ignored_with_a_warning() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\naliases = [\"/b/\", \"/a/\"]\n+++\nPage A.\n",
+    );
+    site.file("content/b.md", "+++\ntitle = \"B\"\n+++\nPage B.\n");
+    let report = site.build();
+    assert!(report.success, "{:?}", errors(&report));
+    assert_eq!(
+        warnings(&report),
+        ["content/a.md: warning: alias `/b/` is the URL of content/b.md (ignored)"]
+    );
+    assert!(
+        read(&site, "b/index.html").contains("Page B."),
+        "the page wins over the redirect"
+    );
+}
+
+#[test]
 fn an_output_path_escaping_the_output_folder_names_the_markdown() {
     let site = TempSite::new();
     site.file(
@@ -218,4 +238,88 @@ fn definition_lists_render_as_dl() {
         html.contains("<dl>\n<dt>Term</dt>\n<dd>The definition.</dd>"),
         "{html}"
     );
+}
+
+#[test]
+fn every_link_in_the_output_is_checked_and_reported_at_its_markdown_line() {
+    let site = TempSite::new();
+    site.file("docgen.toml", "base_url = \"https://docs.example.org/\"\n");
+    site.file(
+        "content/a.md",
+        "# A\n\n[abs](/nope/) [html](nope.html) [dir](nope/)\n\n\
+         [perma](https://docs.example.org/gone/) [ok](/) [ok2](https://docs.example.org/a/#a)\n\n\
+         <a href=\"/raw-missing/\">raw</a> [ext](https://example.com/x) [mail](mailto:a@b.c)\n",
+    );
+    let report = site.build();
+    assert_eq!(
+        errors(&report),
+        [
+            "content/a.md:3:1: error: broken link `/nope/` in the output: no file `nope/` in the output",
+            "content/a.md:3:15: error: broken link `nope.html` in the output: no file `a/nope.html` in the output",
+            "content/a.md:3:33: error: broken link `nope/` in the output: no file `a/nope/` in the output",
+            "content/a.md:5:1: error: broken link `https://docs.example.org/gone/` in the output: no file `gone/` in the output",
+            "content/a.md:7:10: error: broken link `/raw-missing/` in the output: no file `raw-missing/` in the output",
+        ]
+    );
+    // --warn-links still downgrades them all.
+    let report = site.build_with(|o| o.warn_links = true);
+    assert!(report.success);
+    assert_eq!(warnings(&report).len(), 5);
+}
+
+#[test]
+fn anchors_defined_by_raw_html_and_definition_terms_are_found() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "# A\n\n<a id=\"raw\"></a>\n\n<dl><dt id=\"term\">Term</dt><dd>D</dd></dl>\n\n\
+         [r](#raw) [t](b.md#term2) [missing](#nowhere)\n",
+    );
+    site.file("content/b.md", "# B\n\n<dt id=\"term2\">x</dt>\n");
+    let errors = errors(&site.build());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("content/a.md:7:"), "{errors:?}");
+    assert!(errors[0].contains("#nowhere"), "{errors:?}");
+}
+
+#[test]
+fn a_broken_link_from_a_template_names_the_template_and_the_pages() {
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        "+++\ntemplate = \"custom.html\"\n+++\n# A\n",
+    );
+    site.file(
+        "content/b.md",
+        "+++\ntemplate = \"custom.html\"\n+++\n# B\n",
+    );
+    site.file(
+        "theme/templates/custom.html",
+        "<html><body>{{ page.content | safe }}<a href=\"/missing-from-template/\">x</a></body></html>",
+    );
+    let errors = errors(&site.build());
+    assert_eq!(
+        errors,
+        [
+            "theme/templates/custom.html: error: broken link `/missing-from-template/` in the output of template `custom.html` for content/a.md and 1 more: no file `missing-from-template/` in the output"
+        ]
+    );
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_inside_it() {
+    let site = TempSite::new();
+    site.file("docgen.toml", "base_url = \"https://example.org/docs/\"\n");
+    site.file("content/guide/_index.md", "# Guide\n");
+    site.file("content/guide/a.md", "# A\n\n[b](b.md) ![img](pic.png)\n");
+    site.file("content/guide/b.md", "# B\n\n[home](../_index.md)\n");
+    site.bytes("content/guide/pic.png", b"png");
+    let report = site.build();
+    // The output check resolves every absolute link against `/docs/`: none may fall outside it.
+    assert!(report.success, "{:?}", errors(&report));
+    let a = read(&site, "guide/a/index.html");
+    assert!(a.contains("href=\"/docs/guide/b/\""), "{a}");
+    assert!(a.contains("src=\"/docs/guide/pic.png\""), "{a}");
+    assert!(!a.contains("href=\"/guide/"), "{a}");
+    assert!(read(&site, "404.html").contains("href=\"/docs/guide/\""));
 }

@@ -36,15 +36,46 @@ fn missing_browser_tools() -> Option<String> {
     None
 }
 
+/// Whether the browser tests can run; a missing tool skips with a printed reason, and fails on CI (`CI`
+/// set), where `.ci/run` installs chromium and playwright-core.
+fn browser_ready(name: &str) -> bool {
+    if !node_available(name) {
+        return false;
+    }
+    match missing_browser_tools() {
+        None => true,
+        Some(reason) if std::env::var_os("CI").is_some() => {
+            panic!("{name} cannot run on CI: {reason}")
+        }
+        Some(reason) => {
+            eprintln!("SKIPPED {name}: {reason}");
+            false
+        }
+    }
+}
+
 /// Build the fixture site with the real binary; the site's theme gets the client from `theme/static/`.
 fn build_fixture_site(root: &Path, out: &Path) {
+    build_fixture_site_with(root, out, "");
+}
+
+/// [`build_fixture_site`] with `config` prepended to the fixture's `docgen.toml`.
+fn build_fixture_site_with(root: &Path, out: &Path, config: &str) {
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search_site"),
         root,
     );
+    let toml = root.join("docgen.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{config}{text}")).unwrap();
     let theme_static = root.join("theme/static");
     std::fs::create_dir_all(&theme_static).unwrap();
-    for asset in ["search.js", "search.css"] {
+    for asset in [
+        "search.js",
+        "search-core.js",
+        "search-stemmer.js",
+        "search.css",
+    ] {
         std::fs::copy(
             repo_root().join("theme/static").join(asset),
             theme_static.join(asset),
@@ -68,11 +99,7 @@ fn build_fixture_site(root: &Path, out: &Path) {
 #[test]
 fn typing_a_query_and_pressing_enter_lands_on_the_heading() {
     let name = "typing_a_query_and_pressing_enter_lands_on_the_heading";
-    if !node_available(name) {
-        return;
-    }
-    if let Some(reason) = missing_browser_tools() {
-        eprintln!("SKIPPED {name}: {reason}");
+    if !browser_ready(name) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -97,6 +124,10 @@ fn typing_a_query_and_pressing_enter_lands_on_the_heading() {
     );
     assert_eq!(report["consoleErrors"], serde_json::json!([]));
 
+    assert_eq!(
+        report["requestsBeforeFocus"], 0,
+        "neither the search core nor the index loads with the page"
+    );
     assert_eq!(
         report["focusedAfterSlash"], "search-input",
         "`/` focuses the search box"
@@ -140,4 +171,65 @@ fn typing_a_query_and_pressing_enter_lands_on_the_heading() {
     );
     let message = report["missingBundleMessage"].as_str().unwrap();
     assert!(message.starts_with("Search is unavailable"), "{message}");
+}
+
+/// Opened from disk, a site built with `relative_urls = true` still searches: the client loads the bundle
+/// through the `.js` twins of its files (script tags work on `file://`, `fetch` does not), and result
+/// links point at the pages' `index.html` files on disk.
+#[test]
+fn search_works_from_file_urls() {
+    let name = "search_works_from_file_urls";
+    if !browser_ready(name) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (root, out) = (dir.path().join("site"), dir.path().join("public"));
+    build_fixture_site_with(&root, &out, "relative_urls = true\n");
+    let home = out.join("plugins/writing/index.html");
+
+    let output = Command::new("node")
+        .arg(repo_root().join("tests/browser/search_file.mjs"))
+        .arg(&home)
+        .arg("pluign")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "search_file.mjs failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report.get("error").is_none(), "{}", report["error"]);
+    assert_eq!(report["protocol"], "file:");
+    assert_eq!(report["consoleErrors"], serde_json::json!([]));
+    assert_eq!(
+        report["coreLoadedBeforeFocus"], false,
+        "the search core loads on demand"
+    );
+    assert_eq!(report["message"], "", "no error message: {report}");
+    let hits = report["hits"].as_array().unwrap();
+    let titles: Vec<&str> = hits.iter().filter_map(|h| h["title"].as_str()).collect();
+    assert_eq!(
+        titles[..2],
+        ["Plugins", "Writing a plugin"],
+        "the misspelt query finds the plugin pages: {report}"
+    );
+    assert!(
+        hits[0]["marks"].as_array().unwrap().iter().any(|m| m
+            .as_str()
+            .is_some_and(|m| m.to_lowercase().starts_with("plugin"))),
+        "the corrected word is highlighted: {report}"
+    );
+    let link = hits[1]["href"].as_str().unwrap();
+    assert!(
+        link.starts_with("file://") && link.contains("/plugins/writing/index.html#"),
+        "results link the page files: {link}"
+    );
+    let requests = report["requests"].as_array().unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|url| url.as_str().is_some_and(|u| u.starts_with("file://"))),
+        "nothing leaves the disk: {requests:?}"
+    );
 }

@@ -3,7 +3,7 @@
 mod search_support;
 
 use docgen::config::SearchConfig;
-use docgen::index::shards::decode_shard;
+use docgen::index::shards::{decode_shard, decode_vocabulary};
 use docgen::index::{build_search_bundle, inflate, manifest_url};
 use docgen::model::OutputFile;
 use search_support::fixture_documents;
@@ -96,7 +96,8 @@ fn every_shard_and_chunk_is_named_in_the_manifest() {
     let manifest: serde_json::Value = serde_json::from_slice(&file(&files, ".json").bytes).unwrap();
     let shards = manifest["shards"].as_array().unwrap().len();
     let chunks = manifest["doc_chunks"].as_u64().unwrap() as usize;
-    assert_eq!(files.len(), 1 + shards + chunks);
+    // Manifest, shards, chunks, page map and vocabulary, each with its `.js` twin.
+    assert_eq!(files.len(), 2 * (1 + shards + chunks + 2));
     let total_postings: usize = (0..shards)
         .map(|i| {
             decode_shard(&inflate(&file(&files, &format!("/t{i}.bin")).bytes).unwrap())
@@ -137,4 +138,56 @@ fn documents_with_nothing_searchable_still_build() {
     let files = build_search_bundle(&documents, &SearchConfig::default()).unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&file(&files, ".json").bytes).unwrap();
     assert_eq!(manifest["shards"].as_array().unwrap().len(), 0);
+}
+
+/// Pages opened from `file://` load each bundle file through its `.js` twin: a call handing the same bytes
+/// (base64) to the client under the file's path inside `search/`.
+#[test]
+fn every_file_has_a_script_twin_with_the_same_bytes() {
+    use base64::Engine as _;
+    let files = build_search_bundle(&fixture_documents(), &small_shards()).unwrap();
+    let (twins, originals): (Vec<&OutputFile>, Vec<&OutputFile>) =
+        files.iter().partition(|f| f.path.ends_with(".js"));
+    assert_eq!(twins.len(), originals.len());
+    for original in originals {
+        let twin = file(&files, &format!("{}.js", original.path));
+        let text = String::from_utf8(twin.bytes.clone()).unwrap();
+        let key = original.path.strip_prefix("search/").unwrap();
+        let prefix = format!("DocgenSearch.receive(\"{key}\",\"");
+        let data = text
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix("\");\n"))
+            .unwrap_or_else(|| panic!("twin of {key} is a receive call: {text}"));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap();
+        assert_eq!(bytes, original.bytes, "{key}");
+    }
+}
+
+#[test]
+fn page_map_and_vocabulary_describe_the_documents() {
+    let documents = fixture_documents();
+    let files = build_search_bundle(&documents, &small_shards()).unwrap();
+    let pages = inflate(&file(&files, "/pages.bin").bytes).unwrap();
+    let mut expected = Vec::new();
+    for document in &documents {
+        match expected.last_mut() {
+            Some((url, count)) if *url == document.page_url => *count += 1,
+            _ => expected.push((document.page_url.clone(), 1u8)),
+        }
+    }
+    let counts: Vec<u8> = expected.iter().map(|(_, count)| *count).collect();
+    assert_eq!(pages, counts, "one byte per page: its section count");
+    let manifest: serde_json::Value = serde_json::from_slice(&file(&files, ".json").bytes).unwrap();
+    assert_eq!(manifest["pages"], expected.len());
+    let vocabulary =
+        decode_vocabulary(&inflate(&file(&files, "/vocabulary.bin").bytes).unwrap()).unwrap();
+    let shard_terms: Vec<(String, u64)> = (0..manifest["shards"].as_array().unwrap().len())
+        .flat_map(|i| {
+            decode_shard(&inflate(&file(&files, &format!("/t{i}.bin")).bytes).unwrap()).unwrap()
+        })
+        .map(|(term, postings)| (term, postings.len() as u64))
+        .collect();
+    assert_eq!(vocabulary, shard_terms, "every term with its frequency");
 }

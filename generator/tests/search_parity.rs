@@ -1,4 +1,4 @@
-//! Parity between the browser client (`theme/static/search.js`, run under node) and the Rust side:
+//! Parity between the browser client (`theme/static/search-core.js`, run under node) and the Rust side:
 //! same stems, same analysis, same top-10 in the same order with the same scores.
 
 mod search_support;
@@ -7,7 +7,7 @@ use docgen::config::SearchConfig;
 use docgen::index::analysis::{analyze, lowercase_words, stem};
 use docgen::index::bm25f::{self, Bm25fParams};
 use docgen::index::build_search_bundle;
-use docgen::index::section_index::SectionIndex;
+use docgen::index::inverter::InvertedIndex;
 use docgen::model::SearchDocument;
 use search_support::*;
 use std::collections::BTreeSet;
@@ -191,31 +191,43 @@ fn assert_same_rankings(
         queries_path.as_os_str(),
     ]);
 
-    let index = SectionIndex::build(documents).unwrap();
+    let index = InvertedIndex::build(documents);
     let params = Bm25fParams::from_config(config);
     let mut non_empty = 0;
     for answer in js.as_array().expect("one answer per query") {
         let query = answer["query"].as_str().unwrap();
         let prefix = answer["prefix"].as_bool().unwrap();
-        let reference = bm25f::search(&index, &params, query, prefix, 10).unwrap();
+        let reference = bm25f::search(&index, &params, query, prefix, 10);
         let expected: Vec<serde_json::Value> = reference
             .iter()
-            .map(|hit| serde_json::json!([hit.ordinal, hit.score]))
+            .map(|page| {
+                let hits: Vec<serde_json::Value> = page
+                    .sections
+                    .iter()
+                    .map(|hit| serde_json::json!([hit.ordinal, hit.score]))
+                    .collect();
+                serde_json::json!([page.page, hits])
+            })
             .collect();
         assert_eq!(
-            answer["hits"].as_array().unwrap(),
+            answer["pages"].as_array().unwrap(),
             &expected,
             "query {query:?} (prefix: {prefix})"
         );
-        let expected_urls: Vec<String> = reference
+        let expected_urls: Vec<Vec<String>> = reference
             .iter()
-            .map(|hit| {
-                let d = &documents[hit.ordinal as usize];
-                if d.anchor.is_empty() {
-                    d.page_url.clone()
-                } else {
-                    format!("{}#{}", d.page_url, d.anchor)
-                }
+            .map(|page| {
+                page.sections
+                    .iter()
+                    .map(|hit| {
+                        let d = &documents[hit.ordinal as usize];
+                        if d.anchor.is_empty() {
+                            d.page_url.clone()
+                        } else {
+                            format!("{}#{}", d.page_url, d.anchor)
+                        }
+                    })
+                    .collect()
             })
             .collect();
         assert_eq!(
@@ -310,7 +322,7 @@ fn js_client_rejects_damaged_bundles_with_a_clear_error() {
             |path, bytes| {
                 if path.contains("manifest.") {
                     *bytes = String::from_utf8_lossy(bytes)
-                        .replace("\"version\":1", "\"version\":99")
+                        .replace("\"version\":2", "\"version\":99")
                         .into_bytes();
                 }
             },
@@ -366,16 +378,19 @@ fn js_client_rejects_damaged_bundles_with_a_clear_error() {
 #[test]
 fn prefix_search_finds_words_being_typed() {
     let documents = fixture_documents();
-    let index = SectionIndex::build(&documents).unwrap();
+    let index = InvertedIndex::build(&documents);
     let params = Bm25fParams::from_config(&SearchConfig::default());
-    let hits = bm25f::search(&index, &params, "plugin hot rel", true, 3).unwrap();
-    assert_eq!(documents[hits[0].ordinal as usize].anchor, "hot-reload");
-    let exact = bm25f::search(&index, &params, "plugin hot rel", false, 3).unwrap();
-    assert_ne!(exact[0].ordinal, u32::MAX);
+    let hits = bm25f::search(&index, &params, "plugin hot rel", true, 3);
+    assert_eq!(
+        documents[hits[0].sections[0].ordinal as usize].anchor,
+        "hot-reload"
+    );
+    let exact = bm25f::search(&index, &params, "plugin hot rel", false, 3);
+    assert!(!exact.is_empty());
     assert!(
         bm25f::search(&index, &params, "HTMLPa", true, 3)
-            .unwrap()
             .iter()
+            .flat_map(|page| &page.sections)
             .any(|h| documents[h.ordinal as usize].anchor == "tokenizer")
     );
 }
@@ -383,14 +398,14 @@ fn prefix_search_finds_words_being_typed() {
 #[test]
 fn title_boost_ranks_the_page_about_a_word_first() {
     let documents = fixture_documents();
-    let index = SectionIndex::build(&documents).unwrap();
+    let index = InvertedIndex::build(&documents);
     let params = Bm25fParams::from_config(&SearchConfig::default());
-    let hits = bm25f::search(&index, &params, "plugin", false, 10).unwrap();
-    let top = &documents[hits[0].ordinal as usize];
+    let hits = bm25f::search(&index, &params, "plugin", false, 10);
+    let top = &documents[hits[0].sections[0].ordinal as usize];
     assert_eq!(top.page_title, "Writing a plugin");
-    let hits = bm25f::search(&index, &params, "indexing", false, 1).unwrap();
+    let hits = bm25f::search(&index, &params, "indexing", false, 1);
     assert_eq!(
-        documents[hits[0].ordinal as usize].section_title,
+        documents[hits[0].sections[0].ordinal as usize].section_title,
         "Incremental indexing"
     );
 }

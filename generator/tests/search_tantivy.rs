@@ -1,12 +1,14 @@
 //! The BM25F reference against tantivy's own BM25: when BM25F reduces to BM25 (one field with boost 1,
 //! lengths under tantivy's exact fieldnorm range), both must rank the same sections with the same scores.
-//! This ties the reference the JS client is tested against to tantivy's scoring on the same index.
+//! This ties the reference the JS client is tested against to tantivy's scoring on the same index, and the
+//! inverted index the bundle is exported from (`index::inverter`) to tantivy's postings and fieldnorms.
 
 mod search_support;
 
 use docgen::config::SearchConfig;
 use docgen::index::analysis::analyze;
 use docgen::index::bm25f::{self, Bm25fParams};
+use docgen::index::inverter::InvertedIndex;
 use docgen::index::section_index::SectionIndex;
 use search_support::synthetic_documents;
 use tantivy::Term;
@@ -30,6 +32,7 @@ fn reference_ranks_like_tantivys_bm25_when_bm25f_reduces_to_it() {
         document.code.clear();
     }
     let index = SectionIndex::build(&documents).unwrap();
+    let inverted = InvertedIndex::build(&documents);
     assert_eq!(
         index.searcher().segment_readers().len(),
         1,
@@ -52,7 +55,8 @@ fn reference_ranks_like_tantivys_bm25_when_bm25f_reduces_to_it() {
         "indexing queries",
         "generously connection",
     ] {
-        let ours = bm25f::search(&index, &params, query, false, 10).unwrap();
+        let mut ours = bm25f::scores_only(&inverted, &params, query, false);
+        ours.truncate(10);
         let clauses: Vec<(Occur, Box<dyn Query>)> = analyze(query)
             .into_iter()
             .map(|term| {
@@ -88,4 +92,24 @@ fn reference_ranks_like_tantivys_bm25_when_bm25f_reduces_to_it() {
             }
         }
     }
+}
+
+/// The bundle is exported from `inverter`, not from tantivy: both must hold the same postings, term
+/// frequencies and quantized field lengths, for real text (the fixture) and long synthetic sections.
+#[test]
+fn inverter_postings_equal_tantivys() {
+    let mut documents = search_support::fixture_documents();
+    documents.extend(synthetic_documents(700));
+    let tantivy_index = SectionIndex::build(&documents).unwrap();
+    let expected = tantivy_index.all_postings().unwrap();
+    let inverted = InvertedIndex::build(&documents);
+    assert_eq!(inverted.terms().len(), expected.len());
+    for ((term, postings), (expected_term, expected_postings)) in
+        inverted.terms().iter().zip(&expected)
+    {
+        assert_eq!(term, expected_term);
+        assert_eq!(postings, expected_postings, "postings of {term}");
+    }
+    let averages = tantivy_index.average_field_lengths().unwrap();
+    assert_eq!(inverted.average_field_lengths(), averages);
 }

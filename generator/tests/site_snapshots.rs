@@ -59,6 +59,41 @@ fn not_found_html() {
     snapshot("not_found", &file(&built_files(), "404.html"));
 }
 
+/// The `<nav id="sidebar">` element of a built page.
+fn sidebar(html: &str) -> String {
+    let start = html
+        .find("<nav id=\"sidebar\"")
+        .expect("page has a sidebar");
+    let end = start + html[start..].find("</nav>").expect("sidebar closes") + "</nav>".len();
+    html[start..end].to_string()
+}
+
+/// One stable tree on every page: the same entries in the same order, only `aria-current` and which
+/// sections start open change, for a page in each section of the fixture.
+#[test]
+fn sidebar_html_per_section() {
+    let files = built_files();
+    for (name, path) in [
+        ("sidebar_home", "index.html"),
+        ("sidebar_guide_section", "guide/index.html"),
+        ("sidebar_guide_page", "guide/setup/index.html"),
+        ("sidebar_tutorial_page", "tutorials/second/index.html"),
+    ] {
+        snapshot(name, &sidebar(&file(&files, path)));
+    }
+    let strip = |html: &str| {
+        sidebar(html)
+            .replace(" aria-current=\"page\"", "")
+            .replace("\"true\"", "\"false\"")
+            .replace(" hidden>", ">")
+    };
+    assert_eq!(
+        strip(&file(&files, "guide/setup/index.html")),
+        strip(&file(&files, "tutorials/second/index.html")),
+        "the tree is the same on every page"
+    );
+}
+
 #[test]
 fn sitemap_xml() {
     snapshot("sitemap", &file(&built_files(), "sitemap.xml"));

@@ -29,8 +29,19 @@ fn allowed_imports(module: &str) -> Option<Vec<&'static str>> {
         "doctest" => with(&["build", "load", "parse"]),
         // `docgen serve` reruns the build's stages incrementally and re-runs saved tutorials.
         "serve" => with(&[STAGES, &["build", "doctest"]].concat()),
-        "cli" => with(&[STAGES, &["build", "doctest", "serve"]].concat()),
-        "lib" | "main" => with(&[STAGES, &["build", "doctest", "serve", "cli"]].concat()),
+        // `docgen import mdbook` reads the book's directives and info strings with load's and
+        // parse's own rules (so the site it writes reads the same way); it builds nothing.
+        "import" => with(&["load", "parse"]),
+        // `docgen init` writes template files; it uses no stage.
+        "init" => with(&[]),
+        "cli" => with(&[STAGES, &["build", "doctest", "serve", "import", "init"]].concat()),
+        "lib" | "main" => with(
+            &[
+                STAGES,
+                &["build", "doctest", "serve", "cli", "import", "init"],
+            ]
+            .concat(),
+        ),
         _ => None,
     }
 }

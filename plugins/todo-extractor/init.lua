@@ -33,6 +33,7 @@ local function todo_in_line(line)
   return nil
 end
 
+-- ANCHOR: on_index
 local function on_index(file, symbols)
   local found = {}
   local number = 0
@@ -52,5 +53,6 @@ local function on_index(file, symbols)
   end
   return found
 end
+-- ANCHOR_END: on_index
 
 return { on_index = on_index }

@@ -1,18 +1,21 @@
-// Runs theme/static/search.js under node for the Rust parity tests (generator/tests/search_parity.rs) and
+// Runs theme/static/search-core.js under node for the Rust parity tests (generator/tests/search_parity.rs) and
 // the search bench. Prints JSON on stdout.
 //   node search_node.mjs stem WORDS.json            -> ["stem", ...] for each word
 //   node search_node.mjs analyze TEXTS.json         -> [["term", ...], ...] for each text
 //   node search_node.mjs fieldnorms                 -> field length of each fieldnorm id 0..255
-//   node search_node.mjs rank MANIFEST QUERIES.json -> [{query, prefix, hits: [[ordinal, score], ...],
+//   node search_node.mjs rank MANIFEST QUERIES.json -> [{query, prefix, pages: [[page, [[ordinal, score],
+//                                                       ...]], ...], urls: [[url, ...], ...],
 //                                                       fetched: [[file, bytes], ...]}, ...]
 //     QUERIES.json is [{"query": "...", "prefix": false}, ...]; each query runs on a fresh index load so
-//     `fetched` is what a first query costs (manifest, shards, and the document chunks of the top 10).
+//     `fetched` is what a first query costs (manifest, shards, page map, and the document chunks shown).
+//   node search_node.mjs excerpt CASES.json         -> [{text, marks}, ...] for each
+//                                                       {text, query, length}
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { pathToFileURL, fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
-const search = require("../../theme/static/search.js");
+const search = require("../../theme/static/search-core.js");
 const [command, first, second] = process.argv.slice(2);
 
 async function readJson(path) {
@@ -39,18 +42,27 @@ if (command === "stem") {
       return bytes;
     };
     const index = await search.SearchIndex.load(manifestUrl, fetchBytes);
-    const hits = await index.search(query, { prefix, limit: 10 });
-    const docs = await index.documents(hits.map((h) => h.ordinal));
+    const pages = await index.search(query, { prefix, limit: 10 });
+    const urls = [];
+    for (const page of pages) {
+      const docs = await index.documents(page.sections.map((h) => h.ordinal));
+      urls.push(docs.map((d) => (d.anchor ? `${d.url}#${d.anchor}` : d.url)));
+    }
     out.push({
       query,
       prefix,
-      hits: hits.map((h) => [h.ordinal, h.score]),
-      urls: docs.map((d) => (d.anchor ? `${d.url}#${d.anchor}` : d.url)),
+      pages: pages.map((p) => [p.page, p.sections.map((h) => [h.ordinal, h.score])]),
+      urls,
       fetched,
     });
   }
   process.stdout.write(JSON.stringify(out));
+} else if (command === "excerpt") {
+  const cases = await readJson(first);
+  const stop = new Set(["the", "a", "for", "on", "of", "and"].map(search.stem));
+  process.stdout.write(JSON.stringify(cases.map((c) =>
+    search.excerpt(c.text, new Set(search.analyze(c.query)), stop, c.length))));
 } else {
-  process.stderr.write(`unknown command ${command}; use stem, analyze or rank\n`);
+  process.stderr.write(`unknown command ${command}; use stem, analyze, rank or excerpt\n`);
   process.exit(2);
 }

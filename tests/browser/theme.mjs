@@ -49,11 +49,17 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
   const page = await context.newPage();
   await page.goto(server.url + page_path);
-  await page.click(".theme-toggle");
+  await page.click(".site-header [data-theme-choice=dark]");
   check(await page.evaluate(() => document.documentElement.dataset.theme) === "dark", "toggle switches to dark");
+  check(await page.getAttribute(".site-header [data-theme-choice=dark]", "aria-pressed") === "true", "the Dark button is pressed");
+  check(await page.getAttribute(".site-header [data-theme-choice=system]", "aria-pressed") === "false", "System is no longer pressed");
   await page.reload();
   check(await background(page) === results["desktop-dark"], "dark choice persists after reload");
+  check(await page.getAttribute(".site-header [data-theme-choice=dark]", "aria-pressed") === "true", "the pressed button survives a reload");
   await page.screenshot({ path: path.join(shotDir, "desktop-toggled-dark.png") });
+  await page.click(".site-header [data-theme-choice=system]");
+  check(await page.evaluate(() => document.documentElement.dataset.theme) === undefined, "System follows the system preference again");
+  check(await background(page) === results["desktop-light"], "System on a light system is light");
   await context.close();
   console.log(JSON.stringify(results));
 } finally {

@@ -90,3 +90,19 @@ pub fn build_site(root: &Path, out: &Path) -> docgen::build::BuildReport {
     );
     report
 }
+
+/// Like `require_browser`, plus an npm package the test needs in `node_modules/` (e.g. `axe-core`).
+pub fn require_browser_and_module(module: &str) -> bool {
+    if !require_browser() {
+        return false;
+    }
+    if repo_root().join("node_modules").join(module).is_dir() {
+        return true;
+    }
+    let why = format!("node_modules/{module} is missing (run `npm ci`)");
+    if std::env::var_os("CI").is_some() {
+        panic!("browser test cannot run on CI: {why}");
+    }
+    eprintln!("SKIPPED browser test: {why}");
+    false
+}

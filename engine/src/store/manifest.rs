@@ -84,8 +84,14 @@ pub fn read_file_table(path: &Path) -> Result<FileTable> {
 }
 
 /// Writes JSON to a temporary sibling and renames it over `path`, so readers never see half a file.
-pub fn write_json_atomically<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let bytes = serde_json::to_vec_pretty(value).map_err(|error| Error::Store {
+/// `pretty` for the small files people read; the file table (megabytes on a large tree) is compact.
+pub fn write_json_atomically<T: Serialize>(path: &Path, value: &T, pretty: bool) -> Result<()> {
+    let encoded = if pretty {
+        serde_json::to_vec_pretty(value)
+    } else {
+        serde_json::to_vec(value)
+    };
+    let bytes = encoded.map_err(|error| Error::Store {
         path: path.to_owned(),
         message: error.to_string(),
     })?;

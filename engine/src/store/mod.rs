@@ -31,7 +31,7 @@ const LEGACY_FILE_TABLE_FILE: &str = "files.json";
 const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
 /// More segments than this after a commit are merged into one: every query opens every segment, so
 /// the count (not the size) sets the fixed cost of an uncached `ax find`.
-const MAX_SEGMENTS_AFTER_COMMIT: usize = 2;
+const MAX_SEGMENTS_AFTER_COMMIT: usize = 3;
 
 /// The store of one root. Opening it reads nothing; each method reads what it needs.
 #[derive(Debug, Clone)]
@@ -433,7 +433,11 @@ impl Update {
             symbols: files.values().map(|entry| entry.symbols).sum(),
             references: files.values().map(|entry| entry.references).sum(),
         };
-        manifest::write_json_atomically(&self.dir.join(file_table_name(generation)), &files)?;
+        manifest::write_json_atomically(
+            &self.dir.join(file_table_name(generation)),
+            &files,
+            false,
+        )?;
         let payload = serde_json::to_string(&manifest)
             .map_err(|error| self.store_error(error.to_string()))?;
         let dir = self.dir.clone();
@@ -452,29 +456,39 @@ impl Update {
         if cache.exists() {
             std::fs::remove_dir_all(&cache).map_err(|error| Error::io(&cache, error))?;
         }
-        manifest::write_json_atomically(&self.dir.join(MANIFEST_FILE), &manifest)?;
+        manifest::write_json_atomically(&self.dir.join(MANIFEST_FILE), &manifest, true)?;
         Store::new_in(self.dir.clone()).remove_file_tables_except(Some(generation))?;
         Ok(manifest)
     }
 }
 
 /// Which segments to merge after a commit, if any. Every query opens every segment, so their count
-/// is kept at [`MAX_SEGMENTS_AFTER_COMMIT`]; but rewriting the whole index after a one-file edit
-/// costs seconds on a large tree, so only the small segments are merged together, and the largest
-/// joins them when the others have grown to a quarter of it or a quarter of it is deleted.
+/// is kept at [`MAX_SEGMENTS_AFTER_COMMIT`]; but rewriting a large segment after a one-file edit costs
+/// seconds on a large tree. So merges are tiered: the two smallest segments merge, and a larger one
+/// joins only while it is under four times what is being merged (so each document is rewritten a
+/// logarithmic number of times). A largest segment with a quarter of its documents deleted is
+/// rewritten with everything else.
 fn segments_to_merge(index: &Index) -> tantivy::Result<Option<Vec<tantivy::index::SegmentId>>> {
     let mut segments = index.searchable_segment_metas()?;
     if segments.len() <= MAX_SEGMENTS_AFTER_COMMIT {
         return Ok(None);
     }
-    segments.sort_by_key(|segment| std::cmp::Reverse(segment.max_doc()));
+    segments.sort_by_key(|segment| (std::cmp::Reverse(segment.max_doc()), segment.id()));
     let largest = &segments[0];
-    let others: u32 = segments[1..].iter().map(|segment| segment.max_doc()).sum();
-    let merge_all =
-        others >= largest.max_doc() / 4 || largest.num_deleted_docs() >= largest.max_doc() / 4;
-    let skip = usize::from(!merge_all);
+    if largest.num_deleted_docs() >= largest.max_doc() / 4 {
+        return Ok(Some(segments.iter().map(|segment| segment.id()).collect()));
+    }
+    let mut chosen = segments.len() - 2;
+    let mut merged_docs: u64 = segments[chosen..]
+        .iter()
+        .map(|segment| u64::from(segment.max_doc()))
+        .sum();
+    while chosen > 0 && u64::from(segments[chosen - 1].max_doc()) < merged_docs * 4 {
+        chosen -= 1;
+        merged_docs += u64::from(segments[chosen].max_doc());
+    }
     Ok(Some(
-        segments[skip..]
+        segments[chosen..]
             .iter()
             .map(|segment| segment.id())
             .collect(),

@@ -42,14 +42,18 @@ fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// Key of everything a tutorial's result depends on: its markdown, its fixtures' files (paths and
-/// bytes), the `ax` binary and this docgen version.
+/// Key of everything a tutorial's result depends on: its markdown, the files it `{{#include}}`s, its
+/// fixtures' files (paths and bytes), the `ax` binary and this docgen version.
 pub fn tutorial_key(root: &Path, page: &SourcePage, ax_hash: &str) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(ax_hash.as_bytes());
     hasher.update(page.source_path.to_string_lossy().as_bytes());
     hasher.update(&std::fs::read(root.join(&page.source_path)).unwrap_or_default());
+    for included in &page.included_files {
+        hasher.update(included.to_string_lossy().as_bytes());
+        hasher.update(&std::fs::read(root.join(included)).unwrap_or_default());
+    }
     let fixtures = page
         .front_matter
         .fixtures

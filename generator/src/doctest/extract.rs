@@ -65,6 +65,7 @@ pub(crate) mod tests {
                 col: 1,
             },
             code_start_line: 11,
+            included_from: None,
         }
     }
 

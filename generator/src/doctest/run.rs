@@ -15,7 +15,8 @@ use crate::{build, load, parse};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// The tutorials to run: pages under `tutorials/` (not section indexes), filtered by `paths`.
+/// The pages to run: by default those under `tutorials/` (not section indexes); with `paths`, every
+/// page under them.
 fn select_tutorials<'a>(
     pages: &'a [SourcePage],
     paths: &[PathBuf],
@@ -41,8 +42,15 @@ fn select_tutorials<'a>(
     pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.source_path.starts_with(TUTORIALS_DIR) && !p.is_section_index)
-        .filter(|(_, p)| wanted.is_empty() || wanted.iter().any(|w| p.source_path.starts_with(w)))
+        // By default the tutorials; named files or folders may be any pages (an imported book's
+        // chapters, section pages included), so their blocks are tested too.
+        .filter(|(_, p)| {
+            if wanted.is_empty() {
+                p.source_path.starts_with(TUTORIALS_DIR) && !p.is_section_index
+            } else {
+                wanted.iter().any(|w| p.source_path.starts_with(w))
+            }
+        })
         .collect()
 }
 
@@ -114,7 +122,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
             .join(", ");
         run.diagnostics.push(
             Diagnostic::error("", 0, 0, format!("no tutorial matches {list}"))
-                .with_hint("pass files or folders under tutorials/"),
+                .with_hint("pass markdown files or folders of the site (by default: tutorials/)"),
         );
     }
     let context = RunContext {

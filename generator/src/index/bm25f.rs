@@ -1,22 +1,24 @@
-//! BM25F ranking and query planning, the Rust reference the browser client must match hit for hit.
-//! Input: a query string and the tantivy section index; output: the top sections, scored with the `[search]`
-//! parameters. `theme/static/search.js` implements the same arithmetic in the same order.
+//! BM25F ranking and grouping by page, the Rust reference the browser client must match hit for hit.
+//! Input: a query string and the inverted index; output: the top pages with their best sections, scored
+//! with the `[search]` parameters. `theme/static/search-core.js` implements the same arithmetic in the
+//! same order.
 //!
 //! For a query term `t` and a section `d` with fields `f`:
 //! `w = Σ_f boost_f · tf_f / (1 − b + b · len_f / avglen_f)`, `score = idf(t) · w · (k1 + 1) / (k1 + w)`,
 //! `idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5))` where `df` counts sections containing `t` in any field and
 //! `len_f` is tantivy's quantized fieldnorm. Scores are rounded to 1e-6 so that the last-bit differences
-//! between Rust's and JavaScript's `ln` cannot reorder hits; ties go to the earlier section.
+//! between Rust's and JavaScript's `ln` cannot reorder hits.
+//!
+//! Sections rank by, in order: how many non-stop query words they contain (coverage), the sum over those
+//! words of the best field each was found in (`FIELD_CLASSES`: title and heading above prose above code),
+//! the BM25F score, and the earlier section. A page ranks at its best section and lists at most
+//! `SECTIONS_PER_PAGE` sections.
 
-use super::analysis::{MAX_TOKEN_BYTES, analyze, last_typed_part, stem};
-use super::section_index::{FIELD_COUNT, Posting, SectionIndex};
+use super::inverter::InvertedIndex;
+use super::query_plan::{Dictionary, plan_query};
+use super::section_index::{FIELD_COUNT, Posting};
 use crate::config::SearchConfig;
 use std::collections::BTreeMap;
-
-/// A prefix shorter than this (in characters) is matched exactly only: one letter would fetch every shard.
-pub const MIN_PREFIX_CHARS: usize = 2;
-/// At most this many dictionary terms stand in for the word being typed (most frequent first).
-pub const MAX_PREFIX_EXPANSIONS: usize = 16;
 
 /// The BM25F parameters as both scorers see them (f64, written to the manifest as is).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -84,56 +86,6 @@ pub fn round_score(score: f64) -> f64 {
     (score * 1e6).round() / 1e6
 }
 
-/// One query term slot: the terms that stand for one query word (several while its prefix is typed).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuerySlot {
-    pub terms: Vec<String>,
-}
-
-/// The lowercased last word of `query` when it is still being typed (no separator after it), if long enough
-/// to expand.
-pub fn typed_prefix(query: &str) -> Option<String> {
-    let word = last_typed_part(query)?;
-    (word.chars().count() >= MIN_PREFIX_CHARS && word.len() <= MAX_TOKEN_BYTES).then_some(word)
-}
-
-/// Plan a query: one slot per distinct analysed term; with `prefix`, the slot of the typed word also holds
-/// the dictionary terms starting with it (`dictionary` lists them with their document frequency).
-pub fn plan_query(
-    query: &str,
-    prefix: bool,
-    dictionary: impl FnOnce(&str) -> Vec<(String, u32)>,
-) -> Vec<QuerySlot> {
-    let mut slots: Vec<QuerySlot> = Vec::new();
-    for term in analyze(query) {
-        if !slots.iter().any(|slot| slot.terms[0] == term) {
-            slots.push(QuerySlot { terms: vec![term] });
-        }
-    }
-    if !prefix {
-        return slots;
-    }
-    let Some(typed) = typed_prefix(query) else {
-        return slots;
-    };
-    let stemmed = stem(&typed);
-    let Some(slot) = slots.iter_mut().rev().find(|slot| slot.terms[0] == stemmed) else {
-        return slots;
-    };
-    let mut candidates: Vec<(String, u32)> = dictionary(&typed)
-        .into_iter()
-        .filter(|(term, _)| *term != stemmed)
-        .collect();
-    candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    slot.terms.extend(
-        candidates
-            .into_iter()
-            .take(MAX_PREFIX_EXPANSIONS)
-            .map(|(term, _)| term),
-    );
-    slots
-}
-
 /// One ranked section.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Hit {
@@ -141,101 +93,214 @@ pub struct Hit {
     pub score: f64,
 }
 
-/// Rank sections for `query` straight from the tantivy index: the reference the client is tested against.
+/// One ranked page: its best sections, best first (the first is the page's entry, the rest sub-results).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PageHit {
+    /// Position of the page among the pages of the bundle (`InvertedIndex::page_starts`).
+    pub page: u32,
+    pub sections: Vec<Hit>,
+}
+
+/// A section's rank: more matched words first, then better fields, then the BM25F score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SectionRank {
+    ordinal: u32,
+    /// Non-stop query words found in the section.
+    coverage: u32,
+    /// Sum over those words of the best field class they were found in ([`field_class`]).
+    tier: u32,
+    score: f64,
+}
+
+impl SectionRank {
+    fn before(&self, other: &SectionRank) -> std::cmp::Ordering {
+        other
+            .coverage
+            .cmp(&self.coverage)
+            .then(other.tier.cmp(&self.tier))
+            .then(other.score.total_cmp(&self.score))
+            .then(self.ordinal.cmp(&other.ordinal))
+    }
+}
+
+/// How much a match in field `field` (in `FIELD_NAMES` order) says about a section: page title and
+/// heading 2, prose 1, code 0, so a heading match outranks prose and prose outranks a code sample.
+pub const FIELD_CLASSES: [u32; FIELD_COUNT] = [2, 2, 1, 0];
+
+impl Dictionary for InvertedIndex {
+    fn frequency(&self, term: &str) -> u32 {
+        u32::try_from(self.postings(term).len()).unwrap_or(u32::MAX)
+    }
+    fn with_prefix(&self, prefix: &str) -> Vec<(String, u32)> {
+        self.terms_with_prefix(prefix)
+            .map(|(term, postings)| {
+                (
+                    term.to_owned(),
+                    u32::try_from(postings.len()).unwrap_or(u32::MAX),
+                )
+            })
+            .collect()
+    }
+    fn all_terms(&self) -> Vec<(String, u32)> {
+        self.terms()
+            .iter()
+            .map(|(term, postings)| {
+                (
+                    term.clone(),
+                    u32::try_from(postings.len()).unwrap_or(u32::MAX),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Rank pages for `query` straight from the inverted index: the reference the client is tested against.
+/// At most `limit` pages, each with at most [`SECTIONS_PER_PAGE`] sections.
 pub fn search(
-    index: &SectionIndex,
+    index: &InvertedIndex,
     params: &Bm25fParams,
     query: &str,
     prefix: bool,
     limit: usize,
-) -> tantivy::Result<Vec<Hit>> {
-    let average_lengths = index.average_field_lengths()?;
-    let mut lookup_error = None;
-    let slots = plan_query(query, prefix, |typed: &str| {
-        let terms = index.terms_with_prefix(typed).unwrap_or_else(|e| {
-            lookup_error = Some(e);
-            Vec::new()
-        });
-        terms
-            .into_iter()
-            .map(|term| {
-                let df = index
-                    .postings(&term)
-                    .map_or(0, |p| u32::try_from(p.len()).unwrap_or(u32::MAX));
-                (term, df)
-            })
-            .collect()
-    });
-    if let Some(error) = lookup_error {
-        return Err(error);
-    }
-    let mut scores: BTreeMap<u32, f64> = BTreeMap::new();
-    for slot in &slots {
-        let mut slot_scores: BTreeMap<u32, f64> = BTreeMap::new();
-        for term in &slot.terms {
-            let postings = index.postings(term)?;
-            let term_idf = idf(
-                index.document_count(),
-                u32::try_from(postings.len()).unwrap_or(u32::MAX),
-            );
-            for posting in &postings {
-                let score = term_score(params, &average_lengths, term_idf, posting);
-                let best = slot_scores.entry(posting.ordinal).or_insert(0.0);
-                if score > *best {
-                    *best = score;
-                }
-            }
-        }
-        for (ordinal, score) in slot_scores {
-            *scores.entry(ordinal).or_insert(0.0) += score;
-        }
-    }
-    Ok(rank(scores, limit))
+) -> Vec<PageHit> {
+    let ranks = section_ranks(index, params, query, prefix);
+    group_by_page(ranks.into_values(), index.page_starts(), limit)
 }
 
-/// Sort by rounded score (highest first), then by ordinal, and keep `limit`. Sections scoring 0 (matched
-/// only in fields with boost 0) are not hits.
-pub fn rank(scores: BTreeMap<u32, f64>, limit: usize) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = scores
-        .into_iter()
-        .map(|(ordinal, score)| Hit {
-            ordinal,
-            score: round_score(score),
+/// Every matching section with its rounded BM25F score alone, best first (ties: the earlier section):
+/// the part of the ranking that `tests/search_tantivy.rs` checks against tantivy's BM25.
+pub fn scores_only(
+    index: &InvertedIndex,
+    params: &Bm25fParams,
+    query: &str,
+    prefix: bool,
+) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = section_ranks(index, params, query, prefix)
+        .into_values()
+        .map(|rank| Hit {
+            ordinal: rank.ordinal,
+            score: round_score(rank.score),
         })
         .filter(|hit| hit.score > 0.0)
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.ordinal.cmp(&b.ordinal)));
-    hits.truncate(limit);
     hits
+}
+
+/// Coverage, tier and unrounded BM25F score of every section matching `query`.
+fn section_ranks(
+    index: &InvertedIndex,
+    params: &Bm25fParams,
+    query: &str,
+    prefix: bool,
+) -> BTreeMap<u32, SectionRank> {
+    let average_lengths = index.average_field_lengths();
+    let slots = plan_query(query, prefix, index);
+    let mut ranks: BTreeMap<u32, SectionRank> = BTreeMap::new();
+    for slot in &slots {
+        // Per section: the best score and the best field class of the slot's terms.
+        let mut slot_best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
+        for term in &slot.terms {
+            let postings = index.postings(term);
+            let term_idf = idf(
+                index.document_count(),
+                u32::try_from(postings.len()).unwrap_or(u32::MAX),
+            );
+            for posting in postings {
+                let score = term_score(params, &average_lengths, term_idf, posting);
+                let class = best_field_class(params, posting);
+                let best = slot_best.entry(posting.ordinal).or_insert((0.0, 0));
+                if score > best.0 {
+                    best.0 = score;
+                }
+                if class > best.1 {
+                    best.1 = class;
+                }
+            }
+        }
+        for (ordinal, (score, class)) in slot_best {
+            let rank = ranks.entry(ordinal).or_insert(SectionRank {
+                ordinal,
+                coverage: 0,
+                tier: 0,
+                score: 0.0,
+            });
+            rank.score += score;
+            if !slot.stop && score > 0.0 {
+                rank.coverage += 1;
+                rank.tier += class;
+            }
+        }
+    }
+    ranks
+}
+
+/// At most this many sections of one page are shown: the entry and two sub-results.
+pub const SECTIONS_PER_PAGE: usize = 3;
+
+/// The best field class (+1, so 0 means no boosted field) among the fields of `posting` with boost > 0.
+fn best_field_class(params: &Bm25fParams, posting: &Posting) -> u32 {
+    posting
+        .fields
+        .iter()
+        .zip(params.boosts)
+        .zip(FIELD_CLASSES)
+        .filter(|((occurrence, boost), _)| occurrence.term_frequency > 0 && *boost > 0.0)
+        .map(|(_, class)| class + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Round scores, drop sections scoring 0 (matched only in fields with boost 0), rank sections, and keep
+/// each page once, at the rank of its best section, with its best [`SECTIONS_PER_PAGE`] sections.
+fn group_by_page(
+    ranks: impl Iterator<Item = SectionRank>,
+    page_starts: &[u32],
+    limit: usize,
+) -> Vec<PageHit> {
+    let mut sections: Vec<SectionRank> = ranks
+        .map(|rank| SectionRank {
+            score: round_score(rank.score),
+            ..rank
+        })
+        .filter(|rank| rank.score > 0.0)
+        .collect();
+    sections.sort_by(SectionRank::before);
+    let mut pages: Vec<PageHit> = Vec::new();
+    let mut page_slot: BTreeMap<u32, usize> = BTreeMap::new();
+    for section in sections {
+        let page = page_of(page_starts, section.ordinal);
+        let hit = Hit {
+            ordinal: section.ordinal,
+            score: section.score,
+        };
+        match page_slot.get(&page) {
+            Some(&i) if pages[i].sections.len() < SECTIONS_PER_PAGE => {
+                pages[i].sections.push(hit);
+            }
+            Some(_) => {}
+            None if pages.len() < limit => {
+                page_slot.insert(page, pages.len());
+                pages.push(PageHit {
+                    page,
+                    sections: vec![hit],
+                });
+            }
+            None => {}
+        }
+    }
+    pages
+}
+
+/// The page holding section `ordinal`: the last page starting at or before it.
+pub fn page_of(page_starts: &[u32], ordinal: u32) -> u32 {
+    let after = page_starts.partition_point(|&start| start <= ordinal);
+    u32::try_from(after.saturating_sub(1)).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn typed_prefix_is_the_last_unfinished_word() {
-        assert_eq!(typed_prefix("tantivy ind").as_deref(), Some("ind"));
-        assert_eq!(typed_prefix("tantivy ind ").as_deref(), None);
-        assert_eq!(typed_prefix("parseUr").as_deref(), Some("ur"));
-        assert_eq!(typed_prefix("x").as_deref(), None);
-    }
-
-    #[test]
-    fn prefix_slot_keeps_the_most_frequent_expansions() {
-        let dictionary = |typed: &str| {
-            assert_eq!(typed, "sea");
-            vec![
-                ("sea".to_owned(), 1),
-                ("search".to_owned(), 9),
-                ("seal".to_owned(), 9),
-                ("seam".to_owned(), 2),
-            ]
-        };
-        let slots = plan_query("tantivy sea", true, dictionary);
-        assert_eq!(slots[0].terms, ["tantivi"]);
-        assert_eq!(slots[1].terms, ["sea", "seal", "search", "seam"]);
-    }
 
     #[test]
     fn idf_falls_as_terms_get_common() {
@@ -257,7 +322,7 @@ mod tests {
             document("prose", "tokenizer notes", ""),
             document("sample", "example", "tokenizer()"),
         ];
-        let index = SectionIndex::build(&documents).unwrap();
+        let index = InvertedIndex::build(&documents);
         let config = SearchConfig {
             boost_code: 0.0,
             ..SearchConfig::default()
@@ -268,18 +333,21 @@ mod tests {
             "tokenizer",
             false,
             10,
-        )
-        .unwrap();
-        assert_eq!(hits.iter().map(|h| h.ordinal).collect::<Vec<_>>(), [0]);
+        );
+        let ordinals = |hits: &[PageHit]| -> Vec<Vec<u32>> {
+            hits.iter()
+                .map(|p| p.sections.iter().map(|h| h.ordinal).collect())
+                .collect()
+        };
+        assert_eq!(ordinals(&hits), [[0]]);
         let hits = search(
             &index,
             &Bm25fParams::from_config(&SearchConfig::default()),
             "tokenizer",
             false,
             10,
-        )
-        .unwrap();
-        assert_eq!(hits.len(), 2);
+        );
+        assert_eq!(ordinals(&hits), [[0, 1]], "one page, prose before code");
     }
 
     #[test]

@@ -1,11 +1,16 @@
-//! Document chunks: what the client shows for a hit (URL, anchor, titles, excerpt), in files of a fixed number
-//! of sections so a result list fetches only the chunks of its hits. Input: the sections in ordinal order;
-//! output: one JSON array per chunk, `[[page_url, anchor, page_title, section_title, excerpt], ...]`.
+//! Document chunks: what the client shows for a hit (URL, anchor, titles, and the text it cuts the excerpt
+//! around the matched words from), in files of a fixed number of sections so a result list fetches only the
+//! chunks of its hits; and the page map (`pages.bin`: each page's section count, varints).
+//! Input: the sections in ordinal order; output: one JSON array per chunk,
+//! `[[page_url, anchor, page_title, section_title, text], ...]`.
 
 use crate::model::SearchDocument;
 
-/// The excerpt of a section: its prose (or its code when it has none), whitespace collapsed, cut at a word
-/// boundary to at most `max_chars` characters, with `…` when cut.
+/// The client cuts excerpts from the first `STORED_TEXT_FACTOR × excerpt_length` characters of a section.
+pub const STORED_TEXT_FACTOR: usize = 2;
+
+/// The stored text of a section: its prose (or its code when it has none), whitespace collapsed, cut at a
+/// word boundary to at most `max_chars` characters, with `…` when cut.
 pub fn excerpt(document: &SearchDocument, max_chars: usize) -> String {
     let source = if document.body.trim().is_empty() {
         &document.code
@@ -38,12 +43,30 @@ pub fn encode_chunk(documents: &[SearchDocument], excerpt_chars: usize) -> Vec<u
                 d.anchor.clone(),
                 d.page_title.clone(),
                 d.section_title.clone(),
-                excerpt(d, excerpt_chars),
+                excerpt(d, excerpt_chars * STORED_TEXT_FACTOR),
             ]
         })
         .collect();
     // Serialising strings cannot fail; an empty array is the harmless fallback.
     serde_json::to_vec(&rows).unwrap_or_else(|_| b"[]".to_vec())
+}
+
+/// `pages.bin` before compression: the section count of each page, in page order, as varints.
+pub fn encode_page_map(page_starts: &[u32], document_count: u32) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(page_starts.len());
+    let ends = page_starts
+        .iter()
+        .skip(1)
+        .chain(std::iter::once(&document_count));
+    for (start, end) in page_starts.iter().zip(ends) {
+        let mut count = end.saturating_sub(*start);
+        while count >= 0x80 {
+            bytes.push((count as u8 & 0x7f) | 0x80);
+            count >>= 7;
+        }
+        bytes.push(count as u8);
+    }
+    bytes
 }
 
 #[cfg(test)]
@@ -68,6 +91,14 @@ mod tests {
             "one two…"
         );
         assert_eq!(excerpt(&document("short", ""), 11), "short");
+    }
+
+    #[test]
+    fn page_map_counts_sections_per_page() {
+        assert_eq!(
+            encode_page_map(&[0, 3, 4], 200),
+            [3, 1, 196 & 0x7f | 0x80, 1]
+        );
     }
 
     #[test]

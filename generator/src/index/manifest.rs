@@ -3,11 +3,24 @@
 //! carries a fingerprint of the whole bundle, so every file can be cached forever.
 
 use super::analysis::{MAX_TOKEN_BYTES, TOKENIZER_NAME};
-use super::bm25f::{Bm25fParams, MAX_PREFIX_EXPANSIONS, MIN_PREFIX_CHARS};
+use super::bm25f::{Bm25fParams, FIELD_CLASSES, SECTIONS_PER_PAGE};
+use super::query_plan::{
+    MAX_PREFIX_EXPANSIONS, MAX_TYPO_CANDIDATES, MIN_PREFIX_CHARS, STOP_WORDS, TYPO_MAX_HITS,
+    TYPO_MIN_CHARS,
+};
 use super::section_index::{FIELD_COUNT, FIELD_NAMES};
 
 /// Bumped whenever the bytes of any bundle file change meaning; the client refuses other versions.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The bundle's files besides the manifest and the numbered shards (`t<i>.bin`) and chunks (`d<i>.bin`),
+/// inside the fingerprinted folder.
+pub const PAGE_MAP_FILE: &str = "pages.bin";
+/// The term dictionary for typo correction, fetched only when a word is (almost) not found.
+pub const VOCABULARY_FILE: &str = "vocabulary.bin";
+/// Each `.bin` file (and the manifest) also exists with this extension as a script that hands its
+/// base64 bytes to `DocgenSearch.receive`, for pages opened from `file://` where `fetch` is refused.
+pub const SCRIPT_TWIN_EXTENSION: &str = "js";
 
 /// How the bundle analysed text, so a client can tell it applies the same rules.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -15,6 +28,24 @@ pub struct AnalysisInfo {
     pub tokenizer: &'static str,
     pub stemmer: &'static str,
     pub max_token_bytes: usize,
+}
+
+/// When a word counts as misspelt and how it is corrected (`query_plan`), shared by both scorers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TypoInfo {
+    pub min_chars: usize,
+    pub max_hits: u32,
+    pub max_candidates: usize,
+}
+
+/// How ranked sections become results (`bm25f`), shared by both scorers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RankingInfo {
+    pub field_classes: [u32; FIELD_COUNT],
+    pub sections_per_page: usize,
+    pub stop_words: &'static [&'static str],
+    /// Characters of text around the matched words the client shows per result.
+    pub excerpt_length: usize,
 }
 
 /// How the typed last word expands, shared by both scorers.
@@ -37,6 +68,10 @@ pub struct Manifest {
     pub bm25f: Bm25fParams,
     pub analysis: AnalysisInfo,
     pub prefix: PrefixInfo,
+    pub typo: TypoInfo,
+    pub ranking: RankingInfo,
+    /// Number of pages; `pages.bin` holds each page's section count.
+    pub pages: u32,
     /// Folder of the shards and chunks, relative to the manifest (`<fingerprint>/`).
     pub files: String,
     /// The separator opening each term shard `t<i>.bin`: a term belongs to the last shard whose separator
@@ -72,6 +107,18 @@ impl Manifest {
                 min_chars: MIN_PREFIX_CHARS,
                 max_expansions: MAX_PREFIX_EXPANSIONS,
             },
+            typo: TypoInfo {
+                min_chars: TYPO_MIN_CHARS,
+                max_hits: TYPO_MAX_HITS,
+                max_candidates: MAX_TYPO_CANDIDATES,
+            },
+            ranking: RankingInfo {
+                field_classes: FIELD_CLASSES,
+                sections_per_page: SECTIONS_PER_PAGE,
+                stop_words: STOP_WORDS,
+                excerpt_length: 0,
+            },
+            pages: 0,
             files: String::new(),
             shards,
             doc_chunk_sections,

@@ -2,14 +2,17 @@
 //! `search/`. Input: `SearchDocument`s and `[search]` config; output: `OutputFile`s whose bytes depend only
 //! on the input.
 //!
-//! Steps, one file each: `analysis` (tokenizer and stemmer shared with the client), `section_index` (the
-//! tantivy index), `bm25f` (ranking, the reference for the client), `shards` (term shards), `doc_chunks`
-//! (what a hit shows), `manifest` (the fingerprinted entry point).
+//! Steps, one file each: `analysis` (tokenizer and stemmer shared with the client), `inverter` (the
+//! parallel inverted index the bundle is exported from), `bm25f` (ranking, the reference for the client),
+//! `shards` (term shards), `doc_chunks` (what a hit shows), `manifest` (the fingerprinted entry point).
+//! `section_index` is the same sections in a tantivy index: the oracle tests hold `inverter` to.
 
 pub mod analysis;
 pub mod bm25f;
 pub mod doc_chunks;
+pub mod inverter;
 pub mod manifest;
+pub mod query_plan;
 pub mod section_index;
 pub mod shards;
 
@@ -17,8 +20,9 @@ use crate::config::SearchConfig;
 use crate::diagnostics::Diagnostic;
 use crate::model::{OutputFile, SEARCH_MANIFEST_PREFIX, SearchDocument};
 use bm25f::Bm25fParams;
+use inverter::InvertedIndex;
 use manifest::Manifest;
-use section_index::SectionIndex;
+use rayon::prelude::*;
 use std::io::Write;
 
 /// Folder of the bundle inside the output directory.
@@ -27,8 +31,6 @@ pub const SEARCH_DIR: &str = "search";
 /// Why the bundle could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchBundleError {
-    #[error("building the tantivy search index failed: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
     #[error("compressing a search shard failed: {0}")]
     Compress(#[from] std::io::Error),
     #[error("the site has {0} searchable sections; the search bundle holds at most {max}", max = u32::MAX)]
@@ -49,41 +51,58 @@ pub fn build_search_bundle(
     if !config.enable || documents.is_empty() {
         return Ok(Vec::new());
     }
-    let index = SectionIndex::build(documents).map_err(SearchBundleError::from)?;
+    let index = InvertedIndex::build(documents);
     Ok(export_bundle(&index, documents, config)?)
 }
 
 /// Export `index` (built from `documents`) as the bundle's files: manifest, term shards, document chunks.
 pub fn export_bundle(
-    index: &SectionIndex,
+    index: &InvertedIndex,
     documents: &[SearchDocument],
     config: &SearchConfig,
 ) -> Result<Vec<OutputFile>, SearchBundleError> {
     let document_count = u32::try_from(documents.len())
         .map_err(|_| SearchBundleError::TooManySections(documents.len()))?;
-    let terms = index.all_postings()?;
-    let shards = shards::encode_shards(&terms, config.shard_size_bytes.max(1));
+    let shards = shards::encode_shards(index.terms(), config.shard_size_bytes.max(1));
     let chunk_sections = config.doc_chunk_sections.max(1);
-    let chunks: Vec<Vec<u8>> = documents
-        .chunks(chunk_sections)
-        .map(|chunk| doc_chunks::encode_chunk(chunk, config.excerpt_length))
-        .collect();
+    let chunk_count = documents.len().div_ceil(chunk_sections);
 
-    let mut named: Vec<(String, Vec<u8>)> = Vec::new();
-    for (i, shard) in shards.iter().enumerate() {
-        named.push((format!("t{i}.bin"), deflate(&shard.bytes)?));
-    }
-    for (i, chunk) in chunks.iter().enumerate() {
-        named.push((format!("d{i}.bin"), deflate(chunk)?));
-    }
+    // Compression is most of the export: every file is deflated on its own, on all cores.
+    let shard_files = shards
+        .par_iter()
+        .enumerate()
+        .map(|(i, shard)| Ok((format!("t{i}.bin"), deflate(&shard.bytes)?)));
+    let chunk_files = documents
+        .par_chunks(chunk_sections)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let encoded = doc_chunks::encode_chunk(chunk, config.excerpt_length);
+            Ok((format!("d{i}.bin"), deflate(&encoded)?))
+        });
+    let side_files = rayon::iter::once(manifest::PAGE_MAP_FILE)
+        .chain(rayon::iter::once(manifest::VOCABULARY_FILE))
+        .map(|name| {
+            let raw = if name == manifest::PAGE_MAP_FILE {
+                doc_chunks::encode_page_map(index.page_starts(), document_count)
+            } else {
+                shards::encode_vocabulary(index.terms())
+            };
+            Ok((name.to_owned(), deflate(&raw)?))
+        });
+    let named: Vec<(String, Vec<u8>)> = shard_files
+        .chain(chunk_files)
+        .chain(side_files)
+        .collect::<Result<_, std::io::Error>>()?;
     let mut manifest = Manifest::new(
         document_count,
-        index.average_field_lengths()?,
+        index.average_field_lengths(),
         Bm25fParams::from_config(config),
         shards.into_iter().map(|s| s.separator).collect(),
         u32::try_from(chunk_sections).unwrap_or(u32::MAX),
-        u32::try_from(chunks.len()).unwrap_or(u32::MAX),
+        u32::try_from(chunk_count).unwrap_or(u32::MAX),
     );
+    manifest.pages = u32::try_from(index.page_starts().len()).unwrap_or(u32::MAX);
+    manifest.ranking.excerpt_length = config.excerpt_length;
     let unnamed_manifest = manifest.to_json();
     let hash = manifest::fingerprint(
         std::iter::once(unnamed_manifest.as_slice())
@@ -99,7 +118,24 @@ pub fn export_bundle(
         path: format!("{SEARCH_DIR}/{hash}/{name}"),
         bytes,
     }));
+    let twins: Vec<OutputFile> = files.par_iter().map(script_twin).collect();
+    files.extend(twins);
     Ok(files)
+}
+
+/// The `file://` twin of a bundle file: a script handing its bytes (base64) to the client, named like the
+/// file plus `.js`; the key is the file's path inside `search/`.
+fn script_twin(file: &OutputFile) -> OutputFile {
+    use base64::Engine as _;
+    let key = file
+        .path
+        .strip_prefix(&format!("{SEARCH_DIR}/"))
+        .unwrap_or(&file.path);
+    let data = base64::engine::general_purpose::STANDARD.encode(&file.bytes);
+    OutputFile {
+        path: format!("{}.{}", file.path, manifest::SCRIPT_TWIN_EXTENSION),
+        bytes: format!("DocgenSearch.receive(\"{key}\",\"{data}\");\n").into_bytes(),
+    }
 }
 
 /// The site path of the manifest among the bundle's files (`/search/manifest.<hash>.json`), for templates.

@@ -8,7 +8,6 @@
 //! `varint term_frequency`, `u8 field_norm_id` (tantivy's one-byte code of the quantized field length).
 
 use super::section_index::{FIELD_COUNT, FieldOccurrence, Posting};
-use std::collections::BTreeMap;
 use tantivy::fieldnorm::FieldNormReader;
 
 /// One encoded shard and the smallest string that sorts at or before its first term and after every term
@@ -31,10 +30,7 @@ pub enum ShardDecodeError {
 }
 
 /// Cut `terms` into shards of about `target_bytes` each (a term with larger postings gets a shard alone).
-pub fn encode_shards(
-    terms: &BTreeMap<String, Vec<Posting>>,
-    target_bytes: usize,
-) -> Vec<EncodedShard> {
+pub fn encode_shards(terms: &[(String, Vec<Posting>)], target_bytes: usize) -> Vec<EncodedShard> {
     let mut shards = Vec::new();
     let mut current: Vec<u8> = Vec::new();
     let mut count = 0u64;
@@ -118,6 +114,23 @@ fn encode_term(out: &mut Vec<u8>, previous: &str, term: &str, postings: &[Postin
     }
 }
 
+/// `vocabulary.bin` before compression: `varint term_count`, then per term (byte order) `varint
+/// shared_prefix_bytes`, `varint suffix_bytes`, the suffix and `varint document_frequency`.
+pub fn encode_vocabulary(terms: &[(String, Vec<Posting>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_varint(&mut out, terms.len() as u64);
+    let mut previous = "";
+    for (term, postings) in terms {
+        let shared = shared_prefix_bytes(previous, term);
+        write_varint(&mut out, shared as u64);
+        write_varint(&mut out, (term.len() - shared) as u64);
+        out.extend_from_slice(&term.as_bytes()[shared..]);
+        write_varint(&mut out, postings.len() as u64);
+        previous = term;
+    }
+    out
+}
+
 /// Shared prefix length in bytes, on a character boundary so suffixes stay valid UTF-8.
 fn shared_prefix_bytes(a: &str, b: &str) -> usize {
     a.char_indices()
@@ -165,6 +178,35 @@ impl Reader<'_> {
         let at = self.at;
         u32::try_from(self.varint()?).map_err(|_| ShardDecodeError::Truncated(at))
     }
+}
+
+/// Read an (inflated) vocabulary back into terms and document frequencies, for tests and tools.
+pub fn decode_vocabulary(bytes: &[u8]) -> Result<Vec<(String, u64)>, ShardDecodeError> {
+    let mut reader = Reader { bytes, at: 0 };
+    let count = reader.varint()?;
+    let mut terms = Vec::new();
+    let mut previous: Vec<u8> = Vec::new();
+    for _ in 0..count {
+        let shared = usize::try_from(reader.varint()?).unwrap_or(usize::MAX);
+        let suffix_len = usize::try_from(reader.varint()?).unwrap_or(usize::MAX);
+        let start = reader.at;
+        let end = start
+            .checked_add(suffix_len)
+            .filter(|&end| end <= bytes.len());
+        let (Some(end), true) = (end, shared <= previous.len()) else {
+            return Err(ShardDecodeError::Truncated(start));
+        };
+        previous.truncate(shared);
+        previous.extend_from_slice(&bytes[start..end]);
+        reader.at = end;
+        let term =
+            String::from_utf8(previous.clone()).map_err(|_| ShardDecodeError::NotUtf8(start))?;
+        terms.push((term, reader.varint()?));
+    }
+    if reader.at != bytes.len() {
+        return Err(ShardDecodeError::TrailingBytes(bytes.len() - reader.at));
+    }
+    Ok(terms)
 }
 
 /// Read an (inflated) shard back into terms and postings.
@@ -227,7 +269,7 @@ mod tests {
         Posting { ordinal, fields }
     }
 
-    fn sample() -> BTreeMap<String, Vec<Posting>> {
+    fn sample() -> Vec<(String, Vec<Posting>)> {
         ["alpha", "alphabet", "beta", "bundl", "zeta", "éclair"]
             .iter()
             .enumerate()
@@ -240,6 +282,8 @@ mod tests {
             .collect()
     }
 
+    use std::collections::BTreeMap;
+
     #[test]
     fn shards_round_trip() {
         let terms = sample();
@@ -248,7 +292,7 @@ mod tests {
             .iter()
             .flat_map(|s| decode_shard(&s.bytes).unwrap())
             .collect();
-        assert_eq!(decoded, terms);
+        assert_eq!(decoded, terms.into_iter().collect());
     }
 
     #[test]

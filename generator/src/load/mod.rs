@@ -3,10 +3,12 @@
 //! The only stage that reads source files; it produces no HTML.
 
 mod front_matter;
+mod include;
 mod theme;
 mod tree;
 
 pub use front_matter::split_front_matter;
+pub use include::{Directive, find_directive};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -96,8 +98,6 @@ pub fn load_site(
             }
         }
     }
-    problems.extend(unknown_files_warnings(&unknown, options.verbose));
-
     let theme = theme::load_theme(root, &mut problems);
     let templates: Vec<&str> = theme.templates.iter().map(|t| t.name.as_str()).collect();
     let read: Vec<Result<(SourcePage, Vec<Diagnostic>), Diagnostic>> = files
@@ -105,10 +105,13 @@ pub fn load_site(
         .map(|(section_root, relative)| read_page(root, section_root, relative, &templates))
         .collect();
     let mut pages = Vec::new();
+    let mut included = std::collections::BTreeSet::new();
     for result in read {
         match result {
             Ok((page, warnings)) => {
                 problems.extend(warnings);
+                // A file a page includes (a listing, a config example) is a source, not a stray.
+                included.extend(page.included_files.iter().cloned());
                 if options.include_drafts || !page.front_matter.draft {
                     pages.push(page);
                 }
@@ -116,6 +119,8 @@ pub fn load_site(
             Err(e) => problems.push(e),
         }
     }
+    unknown.retain(|path| !included.contains(path));
+    problems.extend(unknown_files_warnings(&unknown, options.verbose));
     let mut tree = tree::build_tree(config, pages, &mut problems);
     let mut asset_files = Vec::new();
     for (section_root, relative) in assets {
@@ -308,17 +313,22 @@ fn read_page(
         url.push_str(c);
         url.push('/');
     }
+    let expanded = include::expand_includes(root, relative, split.body, split.body_start_line);
+    let mut problems = split.warnings;
+    problems.extend(expanded.problems);
     let page = SourcePage {
         source_path: relative.to_path_buf(),
         url,
         front_matter,
-        body: split.body.to_owned(),
+        body: expanded.body,
         body_start_line: split.body_start_line,
         section: 0,
         is_section_index,
         generated: false,
+        inclusions: expanded.inclusions,
+        included_files: expanded.files,
     };
-    Ok((page, split.warnings))
+    Ok((page, problems))
 }
 
 /// Read a page's file as UTF-8; errors name the file (and the line of the first invalid byte).
@@ -338,9 +348,12 @@ fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
 /// A page's new body after an edit that left its front matter alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyUpdate {
+    /// The body with its includes expanded, and the line map and files of those includes.
     pub body: String,
     pub body_start_line: usize,
-    /// Front-matter warnings (unknown keys), as `load_site` reports them.
+    pub inclusions: Vec<crate::model::Inclusion>,
+    pub included_files: Vec<PathBuf>,
+    /// Front-matter warnings (unknown keys) and include problems, as `load_site` reports them.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -354,10 +367,16 @@ pub fn reread_page_body(root: &Path, page: &SourcePage) -> Result<Option<BodyUpd
     if split.front_matter != page.front_matter {
         return Ok(None);
     }
+    let expanded =
+        include::expand_includes(root, &page.source_path, split.body, split.body_start_line);
+    let mut warnings = split.warnings;
+    warnings.extend(expanded.problems);
     Ok(Some(BodyUpdate {
-        body: split.body.to_owned(),
+        body: expanded.body,
         body_start_line: split.body_start_line,
-        warnings: split.warnings,
+        inclusions: expanded.inclusions,
+        included_files: expanded.files,
+        warnings,
     }))
 }
 

@@ -65,6 +65,14 @@ const BUILT_IN_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../../theme/static/search.js"),
     ),
     (
+        "search-core.js",
+        include_bytes!("../../../theme/static/search-core.js"),
+    ),
+    (
+        "search-stemmer.js",
+        include_bytes!("../../../theme/static/search-stemmer.js"),
+    ),
+    (
         "search.css",
         include_bytes!("../../../theme/static/search.css"),
     ),

@@ -33,6 +33,15 @@ pub fn build_tree(
     }
 
     check_aliases_and_paths(&pages, problems);
+    // Reported above; kept out of the site so nothing downstream writes or links outside the output.
+    pages.retain(|p| !escapes_output(&p.url));
+    let urls: std::collections::HashSet<String> = pages.iter().map(|p| p.url.clone()).collect();
+    for page in &mut pages {
+        page.front_matter.aliases.retain(|a| {
+            let path = alias_path(a);
+            !escapes_output(&path) && !urls.contains(&path)
+        });
+    }
 
     // Every folder holding a page, plus its ancestors up to the source root, is a section.
     let mut dirs: BTreeMap<PathBuf, usize> = BTreeMap::new();
@@ -132,12 +141,22 @@ fn check_aliases_and_paths(pages: &[SourcePage], problems: &mut Vec<Diagnostic>)
                     .with_hint("aliases are site paths like `/old/page/`, without `..`"),
                 );
             } else if let Some(owner) = urls.get(path.as_str()) {
-                problems.push(Diagnostic::error(
-                    &page.source_path,
-                    0,
-                    0,
-                    format!("alias `{alias}` is the URL of {}", owner.display()),
-                ));
+                // The page at that URL wins (a redirect never replaces a page); an alias naming the
+                // page's own URL is a no-op.
+                if *owner != page.source_path {
+                    problems.push(
+                        Diagnostic::warning(
+                            &page.source_path,
+                            0,
+                            0,
+                            format!(
+                                "alias `{alias}` is the URL of {} (ignored)",
+                                owner.display()
+                            ),
+                        )
+                        .with_hint("remove the alias, or move the page it would shadow"),
+                    );
+                }
             } else if let Some(other) = claimed.insert(path.clone(), &page.source_path)
                 && other != page.source_path
             {
@@ -188,6 +207,8 @@ fn add_generated_section_pages(
             section: index,
             is_section_index: true,
             generated: true,
+            inclusions: Vec::new(),
+            included_files: Vec::new(),
         });
     }
 }

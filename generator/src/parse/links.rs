@@ -2,6 +2,7 @@
 //! site-wide once all pages are parsed. Input: the site tree and parsed pages; output: problems.
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::html::scan;
 use crate::model::{Link, ParsedPage, SiteTree, SourcePos};
 use pulldown_cmark::CowStr;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -57,7 +58,17 @@ pub fn resolve(
         None => (target, None),
     };
     let path_part = path_part.split('?').next().unwrap_or(path_part);
-    let joined = normalize(&from.parent().unwrap_or(Path::new("")).join(path_part));
+    // Zola's `@/guide/intro.md` is relative to the source folder the page is in (`content/`).
+    let joined = match path_part.strip_prefix("@/") {
+        Some(inside) => {
+            let source_root = from
+                .components()
+                .next()
+                .map_or(Path::new(""), |c| Path::new(c.as_os_str()));
+            normalize(&source_root.join(inside))
+        }
+        None => normalize(&from.parent().unwrap_or(Path::new("")).join(path_part)),
+    };
     if !path_part.ends_with(".md") {
         let is_asset_type = Path::new(path_part).extension().is_some_and(|x| {
             crate::model::ASSET_EXTENSIONS
@@ -75,7 +86,8 @@ pub fn resolve(
     }
 }
 
-/// Rewrite a link's (or image's) href for the page at `page_index` and record it for the anchor check;
+/// Rewrite a link's (or image's) href for the page at `page_index` and record it (for the anchor check,
+/// and so the output check can point at its source);
 /// report a missing `.md` or asset target with `severity`.
 pub fn rewrite_link<'a>(
     tree: &SiteTree,
@@ -92,52 +104,46 @@ pub fn rewrite_link<'a>(
         d.severity = severity;
         d.with_hint(hint)
     };
-    match resolve(dest, from, pages, &tree.assets) {
-        LinkTarget::Page { page, anchor } => {
-            let mut href = tree.pages[page].url.clone();
-            if let Some(a) = &anchor {
-                href.push('#');
-                href.push_str(a);
+    let (href, target_page, anchor): (CowStr<'a>, Option<usize>, Option<String>) =
+        match resolve(dest, from, pages, &tree.assets) {
+            LinkTarget::Page { page, anchor } => {
+                let mut href = tree.pages[page].url.clone();
+                if let Some(a) = &anchor {
+                    href.push('#');
+                    href.push_str(a);
+                }
+                (href.into(), Some(page), anchor)
             }
-            let link = Link {
-                target: dest.to_string(),
-                pos,
-                width,
-                target_page: Some(page),
-                anchor,
-            };
-            (href.into(), Some(link))
-        }
-        LinkTarget::SameAnchor(anchor) => {
-            let link = Link {
-                target: dest.to_string(),
-                pos,
-                width,
-                target_page: None,
-                anchor: Some(anchor),
-            };
-            (dest.clone(), Some(link))
-        }
-        LinkTarget::MissingPage(path) => {
-            problems.push(broken(
-                format!(
-                    "broken link `{dest}`: {} is not a page of the site",
-                    path.display()
-                ),
-                "link to an existing .md file, relative to this page",
-            ));
-            (dest.clone(), None)
-        }
-        LinkTarget::Asset(url) => (url.into(), None),
-        LinkTarget::MissingAsset(path) => {
-            problems.push(broken(
-                format!("broken link `{dest}`: {} does not exist", path.display()),
-                "put the file next to the page, or fix the path (relative to this page)",
-            ));
-            (dest.clone(), None)
-        }
-        LinkTarget::Other => (dest.clone(), None),
-    }
+            LinkTarget::SameAnchor(anchor) => (dest.clone(), None, Some(anchor)),
+            LinkTarget::MissingPage(path) => {
+                problems.push(broken(
+                    format!(
+                        "broken link `{dest}`: {} is not a page of the site",
+                        path.display()
+                    ),
+                    "link to an existing .md file, relative to this page",
+                ));
+                (dest.clone(), None, None)
+            }
+            LinkTarget::Asset(url) => (url.into(), None, None),
+            LinkTarget::MissingAsset(path) => {
+                problems.push(broken(
+                    format!("broken link `{dest}`: {} does not exist", path.display()),
+                    "put the file next to the page, or fix the path (relative to this page)",
+                ));
+                (dest.clone(), None, None)
+            }
+            LinkTarget::Other => (dest.clone(), None, None),
+        };
+    let link = Link {
+        target: dest.to_string(),
+        href: href.to_string(),
+        pos,
+        width,
+        target_page,
+        anchor,
+    };
+    (href, Some(link))
 }
 
 /// Lexically resolve `.` and `..` (the target may not exist, so no canonicalize).
@@ -155,16 +161,25 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Check that every `#anchor` points to a heading (or footnote) of its target page.
-/// `severity` is `Warning` with `--warn-links`.
+/// Check that every `#anchor` points to a heading (or footnote, or an element with that `id` in the
+/// page's HTML) of its target page. `severity` is `Warning` with `--warn-links`.
 pub fn check_anchors(
     tree: &SiteTree,
     parsed: &[ParsedPage],
     severity: Severity,
 ) -> Vec<Diagnostic> {
+    // Heading ids, plus any id the page's HTML defines (raw `<a id>`, `<dt id>`, footnotes).
+    let scanned: Vec<Vec<String>> = parsed.iter().map(|p| scan(&p.html).ids).collect();
     let ids: Vec<HashSet<&str>> = parsed
         .iter()
-        .map(|p| p.headings.iter().map(|h| h.id.as_str()).collect())
+        .zip(&scanned)
+        .map(|(p, raw)| {
+            p.headings
+                .iter()
+                .map(|h| h.id.as_str())
+                .chain(raw.iter().map(String::as_str))
+                .collect()
+        })
         .collect();
     let by_page: HashMap<usize, usize> = parsed
         .iter()
@@ -232,6 +247,19 @@ mod tests {
             }
             _ => panic!("expected a page"),
         }
+    }
+
+    #[test]
+    fn zola_at_links_resolve_from_the_source_folder() {
+        assert!(matches!(
+            resolve(
+                "@/a.md#x",
+                Path::new("content/guide/b.md"),
+                &pages(),
+                &BTreeMap::new()
+            ),
+            LinkTarget::Page { page: 0, .. }
+        ));
     }
 
     #[test]

@@ -18,11 +18,13 @@ pub use headings::slug_id;
 pub use links::{PageBySource, check_anchors, page_by_source};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{CodeBlock, Heading, Link, ParsedPage, SiteTree, SourcePos, code_block_marker};
+use crate::model::{
+    CodeBlock, Heading, Link, ParsedPage, SiteTree, SourcePage, SourcePos, code_block_marker,
+};
 use headings::{HeadingIds, OpenHeading};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use search::{SectionCollector, Summary};
-use std::path::Path;
+use std::path::PathBuf;
 
 /// Options of the parse stage.
 #[derive(Debug, Clone, Copy)]
@@ -49,42 +51,55 @@ fn markdown_options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// Maps byte offsets in a page body to `path:line:col` in its file (columns in characters).
+/// Maps byte offsets in a page body to `path:line:col` in its file (columns in characters), through
+/// the page's include line map: text an `{{#include}}` put in is reported at the directive.
 struct Positions<'a> {
-    path: &'a Path,
-    body: &'a str,
-    first_line: usize,
+    page: &'a SourcePage,
     line_starts: Vec<usize>,
 }
 
 impl<'a> Positions<'a> {
-    fn new(path: &'a Path, body: &'a str, first_line: usize) -> Self {
+    fn new(page: &'a SourcePage) -> Self {
         let line_starts = std::iter::once(0)
-            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(page.body.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Positions {
-            path,
-            body,
-            first_line,
-            line_starts,
-        }
+        Positions { page, line_starts }
+    }
+
+    fn body_line(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 
     fn at(&self, offset: usize) -> SourcePos {
-        let line_index = self
-            .line_starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
+        let line_index = self.body_line(offset);
         let start = self.line_starts[line_index];
-        let col = self
-            .body
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let (line, inclusion) = self.page.file_line(line_index);
+        let col = match inclusion {
+            Some(inclusion) => inclusion.directive.col,
+            None => self
+                .page
+                .body
+                .get(start..offset)
+                .map_or(1, |s| s.chars().count() + 1),
+        };
         SourcePos {
-            path: self.path.to_path_buf(),
-            line: self.first_line + line_index,
+            path: self.page.source_path.clone(),
+            line,
             col,
         }
+    }
+
+    /// For a fenced block opening at `offset` with `code`: the file line of its first code line, and
+    /// the file an include put any of its lines in from.
+    fn code_lines(&self, offset: usize, code: &str) -> (usize, Option<PathBuf>) {
+        let first = self.body_line(offset) + 1;
+        let last = first + code.lines().count();
+        let included = (first..=last)
+            .find_map(|l| self.page.file_line(l).1)
+            .map(|i| i.file.clone());
+        (self.page.file_line(first).0, included)
     }
 }
 
@@ -145,7 +160,7 @@ impl<'a> PageBuilder<'a> {
             page_index,
             pages,
             options,
-            positions: Positions::new(&page.source_path, &page.body, page.body_start_line),
+            positions: Positions::new(page),
             events: Vec::new(),
             problems: Vec::new(),
             headings: Vec::new(),
@@ -207,7 +222,8 @@ impl<'a> PageBuilder<'a> {
                 title,
                 id,
             }) => {
-                let (dest_url, _) = self.rewrite_link(&dest_url, range);
+                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
+                self.links.extend(recorded);
                 self.events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -298,6 +314,7 @@ impl<'a> PageBuilder<'a> {
         };
         let (lang, attributes) = parse_info_string(&info);
         let pos = self.positions.at(offset);
+        let (code_start_line, included_from) = self.positions.code_lines(offset, &text);
         self.sections.code(&text);
         self.events.push(Event::Html(
             format!("{}\n", code_block_marker(self.code_blocks.len())).into(),
@@ -306,7 +323,8 @@ impl<'a> PageBuilder<'a> {
             lang,
             attributes,
             code: text,
-            code_start_line: pos.line + 1,
+            code_start_line,
+            included_from,
             pos,
         });
     }
@@ -317,7 +335,7 @@ impl<'a> PageBuilder<'a> {
         range: std::ops::Range<usize>,
     ) -> (pulldown_cmark::CowStr<'a>, Option<Link>) {
         // The caret spans the whole link, up to the end of its first line.
-        let source = self.positions.body.get(range.clone()).unwrap_or("");
+        let source = self.positions.page.body.get(range.clone()).unwrap_or("");
         let width = source.lines().next().unwrap_or("").chars().count();
         links::rewrite_link(
             self.tree,
@@ -352,6 +370,7 @@ impl<'a> PageBuilder<'a> {
 mod tests {
     use super::*;
     use crate::model::{FrontMatter, SourcePage};
+    use std::path::Path;
 
     fn tree(pages: &[(&str, &str)]) -> SiteTree {
         SiteTree {
@@ -372,6 +391,8 @@ mod tests {
                     section: 0,
                     is_section_index: false,
                     generated: false,
+                    inclusions: vec![],
+                    included_files: vec![],
                 })
                 .collect(),
             sections: vec![],

@@ -132,23 +132,107 @@ fn highlight_console(code: &str) -> String {
     out
 }
 
+/// An sRGB colour as the CSS writes it.
+type Rgb = (u8, u8, u8);
+
+/// `--code-bg` of `theme/static/style.css` in the light and the dark theme: the background every
+/// highlighted token is read against.
+const LIGHT_CODE_BACKGROUND: Rgb = (0xf6, 0xf8, 0xfa);
+const DARK_CODE_BACKGROUND: Rgb = (0x15, 0x1b, 0x23);
+
+/// WCAG AA for normal text, with a little room for rounding in the browser's blending.
+const MIN_CONTRAST: f64 = 4.6;
+
+/// WCAG relative luminance of an sRGB colour.
+fn luminance((r, g, b): Rgb) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+}
+
+/// WCAG contrast ratio between two colours (1 to 21).
+fn contrast(a: Rgb, b: Rgb) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `colour` moved towards black (on a light background) or white (on a dark one) in small steps until
+/// it reads at `MIN_CONTRAST` against `background`; colours that already do are returned unchanged, so
+/// the theme keeps its hues.
+fn readable_on(colour: Rgb, background: Rgb) -> Rgb {
+    let target = if luminance(background) > 0.18 {
+        0.0
+    } else {
+        255.0
+    };
+    let mut out = colour;
+    for step in 1..=20 {
+        if contrast(out, background) >= MIN_CONTRAST {
+            break;
+        }
+        let mix = |c: u8| {
+            let t = f64::from(step) / 20.0;
+            (f64::from(c) * (1.0 - t) + target * t).round() as u8
+        };
+        out = (mix(colour.0), mix(colour.1), mix(colour.2));
+    }
+    out
+}
+
+/// A copy of `theme` whose foreground colours all read at AA contrast on `background`.
+fn with_contrast(
+    theme: &syntect::highlighting::Theme,
+    background: Rgb,
+) -> syntect::highlighting::Theme {
+    use syntect::highlighting::Color;
+    let fix = |c: &mut Color| {
+        let (r, g, b) = readable_on((c.r, c.g, c.b), background);
+        *c = Color { r, g, b, a: 0xff };
+    };
+    let mut theme = theme.clone();
+    if let Some(c) = theme.settings.foreground.as_mut() {
+        fix(c);
+    }
+    for item in &mut theme.scopes {
+        if let Some(c) = item.style.foreground.as_mut() {
+            fix(c);
+        }
+        // Token backgrounds would change what the colour is read against; the page's code background wins.
+        item.style.background = None;
+    }
+    theme
+}
+
 /// CSS for both themes: light by default, dark under `prefers-color-scheme: dark` unless the reader chose
 /// light, and dark whenever `<html data-theme="dark">`.
+/// Each theme's colours are first pushed to WCAG AA contrast (4.5:1) against the theme's code background.
 pub fn highlight_css() -> String {
     let themes = ThemeSet::load_defaults();
-    let css = |name: &str| {
+    let css = |name: &str, background: Rgb| {
         themes
             .themes
             .get(name)
-            .and_then(|t| css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .map(|t| with_contrast(t, background))
+            .and_then(|t| css_for_theme_with_class_style(&t, CLASS_STYLE).ok())
             .unwrap_or_default()
     };
-    let dark = css(DARK_THEME);
+    let light = css(LIGHT_THEME, LIGHT_CODE_BACKGROUND);
+    // Scopes only the light theme colours would keep their light colour in dark mode: the light theme
+    // re-read against the dark background comes first, the dark theme's own rules then win.
+    let dark = format!(
+        "{}\n{}",
+        css(LIGHT_THEME, DARK_CODE_BACKGROUND),
+        css(DARK_THEME, DARK_CODE_BACKGROUND)
+    );
     format!(
         "/* syntax highlighting: {LIGHT_THEME} (light), {DARK_THEME} (dark) */\n{}\n@media (prefers-color-scheme: dark) {{\n:root:not([data-theme=light]) {{\n{}\n}}\n}}\n:root[data-theme=dark] {{\n{}\n}}\n",
-        css(LIGHT_THEME),
-        dark,
-        dark
+        light, dark, dark
     )
 }
 
@@ -164,7 +248,35 @@ mod tests {
             code: code.into(),
             pos: SourcePos::default(),
             code_start_line: 1,
+            included_from: None,
         }
+    }
+
+    #[test]
+    fn every_highlight_colour_meets_wcag_aa_on_its_code_background() {
+        let themes = ThemeSet::load_defaults();
+        for (name, background) in [
+            (LIGHT_THEME, LIGHT_CODE_BACKGROUND),
+            (DARK_THEME, DARK_CODE_BACKGROUND),
+        ] {
+            let theme = with_contrast(&themes.themes[name], background);
+            for item in &theme.scopes {
+                if let Some(c) = item.style.foreground {
+                    let ratio = contrast((c.r, c.g, c.b), background);
+                    assert!(ratio >= 4.5, "{name} {:?}: {ratio:.2}", item.scope);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn readable_colours_keep_their_value() {
+        assert_eq!(readable_on((0, 0, 0), LIGHT_CODE_BACKGROUND), (0, 0, 0));
+        // The light theme's pale TOML key colour is darkened, the dark theme's red is lightened.
+        let pale = readable_on((0x99, 0x99, 0x99), LIGHT_CODE_BACKGROUND);
+        assert!(contrast(pale, LIGHT_CODE_BACKGROUND) >= MIN_CONTRAST && pale.0 < 0x99);
+        let red = readable_on((0xbf, 0x61, 0x6a), DARK_CODE_BACKGROUND);
+        assert!(contrast(red, DARK_CODE_BACKGROUND) >= MIN_CONTRAST && red.0 > 0xbf);
     }
 
     #[test]

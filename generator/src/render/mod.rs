@@ -4,6 +4,8 @@
 
 mod feeds;
 mod highlight;
+mod llms;
+mod relative;
 mod seo;
 mod templates;
 mod views;
@@ -11,16 +13,18 @@ mod views;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::html::{output_path, permalink};
-use crate::model::{OutputFile, ParsedPage, SiteSources, code_block_marker};
+use crate::model::{OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use templates::Templates;
-use views::{LinkView, PageView, SiteView};
+use views::{LinkView, NavItem, PageView, SiteView};
 
 /// The site's rendered files and the URLs templates used for fingerprinted assets.
 pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     pub asset_urls: BTreeMap<String, String>,
+    /// For each rendered HTML file, the page and template it came from (for the output check).
+    pub origins: BTreeMap<String, OutputOrigin>,
 }
 
 /// Length of the content hash in fingerprinted file names (hex digits of blake3).
@@ -102,7 +106,14 @@ fn render_selected(
         Ok(t) => t,
         Err(e) => {
             problems.push(e);
-            return (RenderedSite { files, asset_urls }, problems);
+            return (
+                RenderedSite {
+                    files,
+                    asset_urls,
+                    origins: BTreeMap::new(),
+                },
+                problems,
+            );
         }
     };
     let site = SiteView {
@@ -119,38 +130,74 @@ fn render_selected(
     for p in parsed {
         by_page[p.page] = Some(p);
     }
-    let roots: Vec<usize> = (0..tree.sections.len())
-        .filter(|&s| tree.sections[s].parent.is_none())
-        .collect();
+    let nav = SiteNav::new(tree);
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = parsed
+    let results: Vec<Result<(OutputFile, OutputOrigin), Diagnostic>> = parsed
         .par_iter()
         .filter(|p| selection.is_none_or(|pages| pages.contains(&p.page)))
         .map(|p| {
-            let result = render_page(config, sources, &templates, &site, &roots, &by_page, p);
+            let result = render_page(config, sources, &templates, &site, &nav, &by_page, p);
             on_page_rendered();
             result
         })
         .collect();
+    let mut origins = BTreeMap::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((f, origin)) => {
+                origins.insert(f.path.clone(), origin);
+                files.push(f);
+            }
             Err(e) => problems.push(e),
         }
     }
     let (site_files, site_problems) = feeds::site_files(config, tree, &templates, &site);
+    for f in site_files.iter().filter(|f| f.path.ends_with(".html")) {
+        let origin = OutputOrigin {
+            page: None,
+            template: "redirect.html".into(),
+        };
+        origins.insert(f.path.clone(), origin);
+    }
     files.extend(site_files);
+    files.extend(llms::llms_files(config, tree, parsed));
     problems.extend(site_problems);
     if selection.is_none() {
-        match render_not_found(config, sources, &templates, &site, &roots) {
-            Ok(f) => files.push(f),
+        match render_not_found(config, &templates, &site, &nav) {
+            Ok(f) => {
+                let origin = OutputOrigin {
+                    page: None,
+                    template: "404.html".into(),
+                };
+                origins.insert(f.path.clone(), origin);
+                files.push(f);
+            }
             Err(e) => problems.push(e),
         }
     }
     // The same template error fails every page; report it once.
     problems.sort();
     problems.dedup();
-    (RenderedSite { files, asset_urls }, problems)
+    let rendered = RenderedSite {
+        files,
+        asset_urls,
+        origins,
+    };
+    (rendered, problems)
+}
+
+/// The sidebar tree and its reading order, computed once per build and shared by every page.
+struct SiteNav {
+    tree: Vec<NavItem>,
+    order: Vec<LinkView>,
+}
+
+impl SiteNav {
+    fn new(tree: &crate::model::SiteTree) -> SiteNav {
+        let nav = views::nav_tree(tree);
+        let order = views::reading_order(&nav);
+        SiteNav { tree: nav, order }
+    }
 }
 
 /// Replace the markers `parse` left for code blocks 0..count with their HTML, in one pass over the
@@ -169,15 +216,31 @@ fn splice_code_blocks(html: &str, count: usize, render_block: impl Fn(usize) -> 
     out
 }
 
+/// Task-list checkboxes (`- [x] item`) get an accessible name, "Done" or "Not done": pulldown-cmark
+/// writes them as bare disabled inputs, which screen readers announce as an unlabelled checkbox.
+fn label_task_checkboxes(html: &str) -> String {
+    if !html.contains("type=\"checkbox\"") {
+        return html.to_string();
+    }
+    html.replace(
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"Done\"/>",
+    )
+    .replace(
+        "<input disabled=\"\" type=\"checkbox\"/>",
+        "<input disabled=\"\" type=\"checkbox\" aria-label=\"Not done\"/>",
+    )
+}
+
 fn render_page(
     config: &Config,
     sources: &SiteSources,
     templates: &Templates,
     site: &SiteView,
-    roots: &[usize],
+    nav: &SiteNav,
     by_page: &[Option<&ParsedPage>],
     parsed: &ParsedPage,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<(OutputFile, OutputOrigin), Diagnostic> {
     let tree = &sources.tree;
     let page = &tree.pages[parsed.page];
     let fm = &page.front_matter;
@@ -204,11 +267,12 @@ fn render_page(
             highlight::render_code_block(block)
         }
     });
+    let content = label_task_checkboxes(&content);
     let breadcrumbs = views::breadcrumbs(tree, parsed.page);
-    let (prev, next) = if page.is_section_index {
+    let (prev, next) = if is_home {
         (None, None)
     } else {
-        views::prev_next(tree, parsed.page)
+        views::prev_next(&nav.order, &page.url)
     };
     let description = seo::meta_description(
         fm.description.as_deref(),
@@ -227,7 +291,9 @@ fn render_page(
             breadcrumbs: &breadcrumbs,
         },
     );
-    let (pages, subsections) = if page.is_section_index {
+    let (pages, subsections) = if is_home {
+        (Vec::new(), views::home_listing(tree, by_page, &nav.tree))
+    } else if page.is_section_index {
         views::section_listing(tree, by_page, page.section)
     } else {
         (Vec::new(), Vec::new())
@@ -256,25 +322,42 @@ fn render_page(
         json_ld,
         og_type: "article".into(),
     };
-    let chain = views::section_chain(tree, page.section);
-    let nav = views::nav_for(tree, roots, &chain, &page.url);
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav);
-    let html = templates.render(template, &context)?;
-    Ok(OutputFile {
+    context.insert("nav", &views::nav_for(&nav.tree, &page.url));
+    let mut html = templates.render(template, &context)?;
+    if config.relative_urls {
+        html = relative::relativize(&html, &page.url);
+    } else {
+        html = relative::prefix_root_urls(&html, &site_path(&config.base_url));
+    }
+    let file = OutputFile {
         path: output_path(&page.url),
         bytes: html.into_bytes(),
-    })
+    };
+    let origin = OutputOrigin {
+        page: Some(parsed.page),
+        template: template.to_owned(),
+    };
+    Ok((file, origin))
+}
+
+/// The path part of `base_url`: `https://example.org/docs/` → `/docs/`.
+fn site_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or_else(|| "/".to_owned(), |i| after_scheme[i..].to_owned())
 }
 
 fn render_not_found(
     config: &Config,
-    sources: &SiteSources,
     templates: &Templates,
     site: &SiteView,
-    roots: &[usize],
+    nav: &SiteNav,
 ) -> Result<OutputFile, Diagnostic> {
     let view = PageView {
         title: "Page not found".into(),
@@ -300,12 +383,15 @@ fn render_not_found(
         json_ld: String::new(),
         og_type: "website".into(),
     };
-    let nav = views::nav_for(&sources.tree, roots, &[], "");
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav);
-    let html = templates.render("404.html", &context)?;
+    context.insert("nav", &nav.tree);
+    // Served at any missing path, 404.html cannot use relative URLs; it links under base_url's path.
+    let html = relative::prefix_root_urls(
+        &templates.render("404.html", &context)?,
+        &site_path(&config.base_url),
+    );
     Ok(OutputFile {
         path: "404.html".into(),
         bytes: html.into_bytes(),
@@ -331,4 +417,18 @@ fn recorded_claim<'a>(
                 .lines()
                 .any(|l| l.trim_start().starts_with("command") && l.trim_end().ends_with(&setting))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn task_checkboxes_are_labelled() {
+        let html = "<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nship</li><li><input disabled=\"\" type=\"checkbox\"/>\ntest</li>";
+        let out = super::label_task_checkboxes(html);
+        assert!(out.contains("checked=\"\" aria-label=\"Done\"/>"), "{out}");
+        assert!(
+            out.contains("type=\"checkbox\" aria-label=\"Not done\"/>"),
+            "{out}"
+        );
+    }
 }

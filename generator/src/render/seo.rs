@@ -58,6 +58,14 @@ pub fn json_ld(config: &Config, meta: &ArticleMeta) -> String {
         "inLanguage": config.language,
         "isPartOf": { "@type": "WebSite", "name": config.title, "url": config.base_url },
     });
+    if !config.authors.is_empty() {
+        let authors: Vec<_> = config
+            .authors
+            .iter()
+            .map(|name| json!({ "@type": "Person", "name": name }))
+            .collect();
+        article["author"] = json!(authors);
+    }
     if let Some(date) = meta.date {
         article["datePublished"] = json!(date);
     }

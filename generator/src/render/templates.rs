@@ -88,7 +88,7 @@ impl Templates {
                 )
                 .with_source(&template.text)
                 .with_hint(
-                    "the variables templates can use are listed in content/reference/templates.md",
+                    "the variables templates can use are listed in content/writing/templates.md",
                 );
             }
         }

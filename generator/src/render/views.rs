@@ -27,15 +27,19 @@ pub struct LinkView {
     pub active: bool,
 }
 
-/// A section in the sidebar; pages are listed only for sections on the path to the current page.
-#[derive(Debug, Clone, Serialize)]
-pub struct NavSection {
+/// One entry of the sidebar tree: a page, or a section with its pages and subsections.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NavItem {
     pub title: String,
     pub url: String,
-    pub active: bool,
+    /// Stable HTML id of the item's child list (`nav-guides-search`), also the key under which the
+    /// theme remembers whether the reader expanded it.
+    pub id: String,
+    /// This entry is the page being rendered (`aria-current="page"`).
+    pub current: bool,
+    /// A section on the way to the current page (or the current section itself): rendered expanded.
     pub open: bool,
-    pub pages: Vec<LinkView>,
-    pub children: Vec<NavSection>,
+    pub children: Vec<NavItem>,
 }
 
 /// One TOC entry (levels 2 and 3).
@@ -81,56 +85,120 @@ pub struct PageSummary {
     pub description: String,
 }
 
-/// Sidebar for the page at `current_url`, whose section chain is `open_sections`.
-pub fn nav_for(
-    tree: &SiteTree,
-    roots: &[usize],
-    open_sections: &[usize],
-    current_url: &str,
-) -> Vec<NavSection> {
-    roots
-        .iter()
-        .map(|&s| nav_section(tree, s, open_sections, current_url))
-        .collect()
-}
-
-fn nav_section(
-    tree: &SiteTree,
-    index: usize,
-    open_sections: &[usize],
-    current_url: &str,
-) -> NavSection {
-    let section = &tree.sections[index];
-    let open = open_sections.contains(&index);
-    NavSection {
-        title: section.title.clone(),
-        url: section.url.clone(),
-        active: section.url == current_url,
-        open,
-        pages: if open {
-            section
-                .pages
-                .iter()
-                .map(|&p| link(tree, p, current_url))
-                .collect()
+/// The site's navigation tree, the same on every page: the pages and subsections of the section
+/// served at `/` and every other root section, merged by weight (ties keep that order), each section
+/// holding its own pages and subsections the same way. No entry is marked current or open.
+pub fn nav_tree(tree: &SiteTree) -> Vec<NavItem> {
+    let mut top: Vec<(i64, NavItem)> = Vec::new();
+    for (s, section) in tree.sections.iter().enumerate() {
+        if section.parent.is_some() {
+            continue;
+        }
+        if section.url == "/" {
+            top.extend(section_entries(tree, s));
         } else {
-            Vec::new()
-        },
-        children: section
-            .children
-            .iter()
-            .map(|&c| nav_section(tree, c, open_sections, current_url))
-            .collect(),
+            top.push((section.weight, section_item(tree, s)));
+        }
+    }
+    top.sort_by_key(|(weight, _)| *weight);
+    top.into_iter().map(|(_, item)| item).collect()
+}
+
+/// A section's pages and subsections, merged by weight (pages first on a tie).
+fn section_entries(tree: &SiteTree, section: usize) -> Vec<(i64, NavItem)> {
+    let s = &tree.sections[section];
+    let mut entries: Vec<(i64, NavItem)> = s
+        .pages
+        .iter()
+        .map(|&p| {
+            let page = &tree.pages[p];
+            (
+                page.front_matter.weight,
+                leaf(&page.front_matter.title, &page.url),
+            )
+        })
+        .chain(
+            s.children
+                .iter()
+                .map(|&c| (tree.sections[c].weight, section_item(tree, c))),
+        )
+        .collect();
+    entries.sort_by_key(|(weight, _)| *weight);
+    entries
+}
+
+fn section_item(tree: &SiteTree, section: usize) -> NavItem {
+    let s = &tree.sections[section];
+    let mut item = leaf(&s.title, &s.url);
+    item.children = section_entries(tree, section)
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect();
+    item
+}
+
+fn leaf(title: &str, url: &str) -> NavItem {
+    NavItem {
+        title: title.to_string(),
+        url: url.to_string(),
+        id: nav_id(url),
+        current: false,
+        open: false,
+        children: Vec::new(),
     }
 }
 
-fn link(tree: &SiteTree, page: usize, current_url: &str) -> LinkView {
-    let p = &tree.pages[page];
-    LinkView {
-        title: p.front_matter.title.clone(),
-        url: p.url.clone(),
-        active: p.url == current_url,
+/// `/guides/search/` → `nav-guides-search`: unique because URLs are.
+fn nav_id(url: &str) -> String {
+    let slug: String = url
+        .trim_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("nav-{slug}")
+}
+
+/// The tree as the page at `current_url` shows it: that entry marked current, the sections on the
+/// way to it open.
+pub fn nav_for(tree: &[NavItem], current_url: &str) -> Vec<NavItem> {
+    let mut items = tree.to_vec();
+    mark_current(&mut items, current_url);
+    items
+}
+
+/// Marks the entry at `url` and opens its ancestors; true when it is in `items`.
+fn mark_current(items: &mut [NavItem], url: &str) -> bool {
+    let mut found = false;
+    for item in items {
+        item.current = item.url == url;
+        let below = mark_current(&mut item.children, url);
+        item.open = !item.children.is_empty() && (item.current || below);
+        found |= item.current || below;
     }
+    found
+}
+
+/// Every entry of the tree in reading order: a section, then its entries, depth first.
+pub fn reading_order(tree: &[NavItem]) -> Vec<LinkView> {
+    let mut out = Vec::new();
+    fn walk(items: &[NavItem], out: &mut Vec<LinkView>) {
+        for item in items {
+            out.push(LinkView {
+                title: item.title.clone(),
+                url: item.url.clone(),
+                active: false,
+            });
+            walk(&item.children, out);
+        }
+    }
+    walk(tree, &mut out);
+    out
 }
 
 /// The section and its ancestors, innermost first.
@@ -142,40 +210,46 @@ pub fn section_chain(tree: &SiteTree, section: usize) -> Vec<usize> {
     chain
 }
 
-/// Ancestor sections, outermost first, then the page itself (unless it is the section's index).
+/// "Home", then the sections on the way to the page as the sidebar nests them (the section served
+/// at `/` is Home itself), then the page unless it is the section's index. The last crumb is active.
 pub fn breadcrumbs(tree: &SiteTree, page: usize) -> Vec<LinkView> {
     let p = &tree.pages[page];
-    let mut crumbs: Vec<LinkView> = section_chain(tree, p.section)
-        .into_iter()
-        .rev()
-        .map(|s| LinkView {
-            title: tree.sections[s].title.clone(),
-            url: tree.sections[s].url.clone(),
-            active: false,
-        })
-        .collect();
-    if p.is_section_index {
-        if let Some(last) = crumbs.last_mut() {
-            last.active = true;
-        }
-    } else {
+    let mut crumbs = vec![LinkView {
+        title: "Home".into(),
+        url: "/".into(),
+        active: false,
+    }];
+    crumbs.extend(
+        section_chain(tree, p.section)
+            .into_iter()
+            .rev()
+            .filter(|&s| tree.sections[s].url != "/")
+            .map(|s| LinkView {
+                title: tree.sections[s].title.clone(),
+                url: tree.sections[s].url.clone(),
+                active: false,
+            }),
+    );
+    if !p.is_section_index {
         crumbs.push(LinkView {
             title: p.front_matter.title.clone(),
             url: p.url.clone(),
-            active: true,
+            active: false,
         });
+    }
+    if let Some(last) = crumbs.last_mut() {
+        last.active = true;
     }
     crumbs
 }
 
-/// Previous and next page in the page's section, in reading order.
-pub fn prev_next(tree: &SiteTree, page: usize) -> (Option<LinkView>, Option<LinkView>) {
-    let pages = &tree.sections[tree.pages[page].section].pages;
-    let Some(at) = pages.iter().position(|&p| p == page) else {
+/// Previous and next entry of the sidebar in reading order (`reading_order`), across sections.
+pub fn prev_next(order: &[LinkView], url: &str) -> (Option<LinkView>, Option<LinkView>) {
+    let Some(at) = order.iter().position(|l| l.url == url) else {
         return (None, None);
     };
-    let prev = at.checked_sub(1).map(|i| link(tree, pages[i], ""));
-    let next = pages.get(at + 1).map(|&i| link(tree, i, ""));
+    let prev = at.checked_sub(1).map(|i| order[i].clone());
+    let next = order.get(at + 1).cloned();
     (prev, next)
 }
 
@@ -191,6 +265,42 @@ pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
         .collect()
 }
 
+/// What the home page lists: the sidebar's top-level entries, in the same order, described by their
+/// front matter (or the page summary).
+pub fn home_listing(
+    tree: &SiteTree,
+    parsed: &[Option<&ParsedPage>],
+    nav: &[NavItem],
+) -> Vec<PageSummary> {
+    nav.iter()
+        .map(|item| {
+            let page = tree.pages.iter().position(|p| p.url == item.url);
+            PageSummary {
+                title: item.title.clone(),
+                url: item.url.clone(),
+                description: page
+                    .map(|p| page_description(tree, parsed, p))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn page_description(tree: &SiteTree, parsed: &[Option<&ParsedPage>], page: usize) -> String {
+    tree.pages[page]
+        .front_matter
+        .description
+        .clone()
+        .or_else(|| {
+            parsed
+                .get(page)
+                .copied()
+                .flatten()
+                .map(|pp| pp.summary.clone())
+        })
+        .unwrap_or_default()
+}
+
 /// Pages and subsections listed by a section page.
 pub fn section_listing(
     tree: &SiteTree,
@@ -200,22 +310,10 @@ pub fn section_listing(
     let s = &tree.sections[section];
     let summary = |page: usize| {
         let p = &tree.pages[page];
-        let description = p
-            .front_matter
-            .description
-            .clone()
-            .or_else(|| {
-                parsed
-                    .get(page)
-                    .copied()
-                    .flatten()
-                    .map(|pp| pp.summary.clone())
-            })
-            .unwrap_or_default();
         PageSummary {
             title: p.front_matter.title.clone(),
             url: p.url.clone(),
-            description,
+            description: page_description(tree, parsed, page),
         }
     };
     let pages = s.pages.iter().map(|&p| summary(p)).collect();

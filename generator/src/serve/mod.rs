@@ -99,7 +99,7 @@ pub fn run(
         .map(|(config, _)| config.sections)
         .unwrap_or_else(|_| vec!["content".into(), "tutorials".into()]);
     let (event_sender, events) = mpsc::channel();
-    let _watcher = watch::watch_sources(&options.build.root, &sections, options.debounce, {
+    let mut watcher = watch::watch_sources(&options.build.root, &sections, options.debounce, {
         let event_sender = event_sender.clone();
         move |change| {
             // The receiver only goes away when the server shuts down.
@@ -109,6 +109,7 @@ pub fn run(
     let mut rebuilder = Rebuilder::new(options.build.clone());
     let first = rebuild_and_search(&mut rebuilder, &watch::ChangeSet::everything());
     report(ServeEvent::Rebuilt(&first));
+    watcher.watch_included(&rebuilder.included_files());
     let (site_sender, site) = state_watch::channel(Arc::new(ServedSite {
         files: rebuilder.files(),
         status: status_of(&first),
@@ -147,6 +148,7 @@ pub fn run(
         move || {
             rebuild_loop(
                 rebuilder,
+                watcher,
                 &events,
                 &event_sender,
                 &site_sender,
@@ -190,8 +192,10 @@ enum LoopEvent {
 
 /// Wait for changes, rebuild, publish the new site and tell the browsers. The search bundle (hundreds of
 /// milliseconds on a large site) is built on its own thread so it never delays the next save's reload.
+#[allow(clippy::too_many_arguments)]
 fn rebuild_loop(
     mut rebuilder: Rebuilder,
+    mut watcher: watch::SourceWatcher,
     events: &mpsc::Receiver<LoopEvent>,
     event_sender: &mpsc::Sender<LoopEvent>,
     site: &state_watch::Sender<Arc<ServedSite>>,
@@ -218,6 +222,8 @@ fn rebuild_loop(
                 }
                 let outcome = rebuilder.rebuild(&change);
                 report(ServeEvent::Rebuilt(&outcome));
+                // An edit may have added an include from a folder nobody watches yet.
+                watcher.watch_included(&rebuilder.included_files());
                 if let Some(runner) = tutorial_runner {
                     let saved = tutorials::saved_tutorials(&change);
                     if !saved.is_empty() {

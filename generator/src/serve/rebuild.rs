@@ -107,6 +107,19 @@ impl Rebuilder {
             .unwrap_or_default()
     }
 
+    /// Every file the last good build's pages include, relative to the root, sorted.
+    pub fn included_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self
+            .last_good
+            .iter()
+            .flat_map(|g| &g.site.sources.tree.pages)
+            .flat_map(|p| p.included_files.iter().cloned())
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+    }
+
     /// Rebuild after `change`: incrementally when only page bodies changed, fully otherwise.
     pub fn rebuild(&mut self, change: &ChangeSet) -> RebuildOutcome {
         let started = Instant::now();
@@ -266,9 +279,15 @@ impl Rebuilder {
         for (index, update) in updates {
             let page = &mut sources.tree.pages[index];
             warnings.extend(update.warnings);
-            if page.body != update.body || page.body_start_line != update.body_start_line {
+            if page.body != update.body
+                || page.body_start_line != update.body_start_line
+                || page.inclusions != update.inclusions
+                || page.included_files != update.included_files
+            {
                 page.body = update.body;
                 page.body_start_line = update.body_start_line;
+                page.inclusions = update.inclusions;
+                page.included_files = update.included_files;
                 edited.push(index);
             }
         }
@@ -430,7 +449,11 @@ fn edited_bodies(old: &SiteTree, new: &SiteTree) -> Option<Vec<usize>> {
         if !same_place {
             return None;
         }
-        if a.body != b.body || a.body_start_line != b.body_start_line {
+        if a.body != b.body
+            || a.body_start_line != b.body_start_line
+            || a.inclusions != b.inclusions
+            || a.included_files != b.included_files
+        {
             edited.push(i);
         }
     }

@@ -1,5 +1,5 @@
-//! Watch the site's sources (section folders, `theme/`, `plugins/`, `docgen.toml`) and report debounced
-//! batches of changed paths. Input: the site root and its section folders; output: `ChangeSet`s sent to a
+//! Watch the site's sources (section folders, `theme/`, `plugins/`, `docgen.toml`, and the folders of
+//! files pages include from elsewhere) and report debounced batches of changed paths. Input: the site root and its section folders; output: `ChangeSet`s sent to a
 //! callback, paths relative to the root.
 //!
 //! The watcher only says *what* moved; `rebuild` reloads the sources and decides what to re-render, so an
@@ -7,7 +7,9 @@
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Folders at the site root, besides the section folders, whose changes rebuild the site.
@@ -39,10 +41,24 @@ impl ChangeSet {
         sections: &[String],
         paths: impl IntoIterator<Item = PathBuf>,
     ) -> Option<ChangeSet> {
+        Self::from_paths_with_includes(root, sections, &BTreeSet::new(), paths)
+    }
+
+    /// `from_paths`, also keeping files in `include_dirs` (folders, relative to the root, holding files
+    /// that pages include from outside the watched folders).
+    pub fn from_paths_with_includes(
+        root: &Path,
+        sections: &[String],
+        include_dirs: &BTreeSet<PathBuf>,
+        paths: impl IntoIterator<Item = PathBuf>,
+    ) -> Option<ChangeSet> {
         let mut relevant: Vec<PathBuf> = paths
             .into_iter()
             .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
-            .filter(|p| is_site_source(p, sections))
+            .filter(|p| {
+                is_site_source(p, sections)
+                    || (p.parent().is_some_and(|d| include_dirs.contains(d)) && !is_editor_noise(p))
+            })
             .collect();
         relevant.sort();
         relevant.dedup();
@@ -69,17 +85,7 @@ impl ChangeSet {
 
 /// True for a path (relative to the root) the site is built from; editor swap and backup files are not.
 fn is_site_source(relative: &Path, sections: &[String]) -> bool {
-    let Some(name) = relative.file_name().map(|n| n.to_string_lossy()) else {
-        return false;
-    };
-    // vim's `.x.swp` and `4913` probe, emacs' `#x#` and `.#x`, and `x~` backups.
-    let editor_noise = name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913";
-    if editor_noise {
+    if is_editor_noise(relative) {
         return false;
     }
     relative == Path::new("docgen.toml")
@@ -87,9 +93,53 @@ fn is_site_source(relative: &Path, sections: &[String]) -> bool {
         || sections.iter().any(|s| relative.starts_with(s))
 }
 
+/// vim's `.x.swp` and `4913` probe, emacs' `#x#` and `.#x`, and `x~` backups (or a path without a name).
+fn is_editor_noise(relative: &Path) -> bool {
+    let Some(name) = relative.file_name().map(|n| n.to_string_lossy()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+}
+
 /// A running watcher; dropping it stops watching.
 pub struct SourceWatcher {
-    _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    root: PathBuf,
+    sections: Vec<String>,
+    /// Folders (relative to the root) watched because pages include files from them.
+    include_dirs: Arc<Mutex<BTreeSet<PathBuf>>>,
+}
+
+impl SourceWatcher {
+    /// Also watch the folders of `included` files (relative to the root) that no watched folder
+    /// covers, so saving an included file rebuilds the pages that include it. Folders already
+    /// watched are skipped; one that cannot be watched is skipped too (the file still builds).
+    pub fn watch_included<'a>(&mut self, included: impl IntoIterator<Item = &'a PathBuf>) {
+        let Ok(mut dirs) = self.include_dirs.lock() else {
+            return;
+        };
+        for file in included {
+            let covered = is_site_source(file, &self.sections);
+            let Some(dir) = file.parent().filter(|_| !covered) else {
+                continue;
+            };
+            if dirs.contains(dir) {
+                continue;
+            }
+            if self
+                .debouncer
+                .watch(self.root.join(dir), RecursiveMode::NonRecursive)
+                .is_ok()
+            {
+                dirs.insert(dir.to_path_buf());
+            }
+        }
+    }
 }
 
 /// Start watching `root`. `on_change` is called from the watcher's thread with each debounced batch.
@@ -103,12 +153,19 @@ pub fn watch_sources(
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let handler_root = root.clone();
     let handler_sections = sections.to_vec();
+    let include_dirs: Arc<Mutex<BTreeSet<PathBuf>>> = Arc::default();
+    let handler_include_dirs = Arc::clone(&include_dirs);
     let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
+        let include_dirs = handler_include_dirs
+            .lock()
+            .map(|d| d.clone())
+            .unwrap_or_default();
         // Watcher errors (e.g. a queue overflow) lose events; a full rebuild catches up on whatever moved.
         let change = match result {
-            Ok(events) => ChangeSet::from_paths(
+            Ok(events) => ChangeSet::from_paths_with_includes(
                 &handler_root,
                 &handler_sections,
+                &include_dirs,
                 events
                     .into_iter()
                     // Reading a file (as every rebuild does) is an access event; only writes matter.
@@ -135,7 +192,10 @@ pub fn watch_sources(
         }
     }
     Ok(SourceWatcher {
-        _debouncer: debouncer,
+        debouncer,
+        root,
+        sections: sections.to_vec(),
+        include_dirs,
     })
 }
 
@@ -166,6 +226,28 @@ mod tests {
                 .expect("relevant");
             assert!(change.full_rebuild, "{path}");
         }
+    }
+
+    #[test]
+    fn included_files_outside_the_sections_are_relevant_once_watched() {
+        let dirs: BTreeSet<PathBuf> = [PathBuf::from("listings/ch01")].into();
+        let change = ChangeSet::from_paths_with_includes(
+            Path::new("/site"),
+            &sections(),
+            &dirs,
+            [PathBuf::from("/site/listings/ch01/main.rs")],
+        )
+        .expect("an included file is a site source");
+        assert_eq!(change.paths, [PathBuf::from("listings/ch01/main.rs")]);
+        assert!(!change.full_rebuild);
+        assert_eq!(
+            ChangeSet::from_paths(
+                Path::new("/site"),
+                &sections(),
+                [PathBuf::from("/site/listings/ch01/main.rs")]
+            ),
+            None
+        );
     }
 
     #[test]

@@ -144,17 +144,21 @@ pub fn write_bundle(dir: &Path, files: &[OutputFile]) -> PathBuf {
         std::fs::create_dir_all(path.parent().expect("bundle files live in search/"))
             .expect("temp dir is writable");
         std::fs::write(&path, &file.bytes).expect("temp dir is writable");
-        if file.path.starts_with("search/manifest.") {
+        if file.path.starts_with("search/manifest.") && file.path.ends_with(".json") {
             manifest = Some(path);
         }
     }
     manifest.expect("a bundle has a manifest")
 }
 
-/// `node --version` works; otherwise prints why the calling test is skipped.
+/// `node --version` works; otherwise prints why the calling test is skipped, or fails it on CI (`CI`
+/// set), where node is always installed by `.ci/run`.
 pub fn node_available(test: &str) -> bool {
     match Command::new("node").arg("--version").output() {
         Ok(output) if output.status.success() => true,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("{test} cannot run on CI: `node` is not on PATH")
+        }
         _ => {
             eprintln!(
                 "SKIPPED {test}: `node` is not on PATH (install Node.js 20+ to run the JS client tests)"

@@ -21,6 +21,9 @@ pub const KIND: Kind = Kind {
 pub struct ConsoleBlock {
     pub pos: SourcePos,
     pub commands: Vec<ConsoleCommand>,
+    /// The file an `{{#include}}` put the block's text in from: `--bless` leaves such a block alone,
+    /// since its lines are not the tutorial's.
+    pub included_from: Option<std::path::PathBuf>,
 }
 
 /// `$ command` with the output the tutorial promises.
@@ -124,6 +127,7 @@ pub fn parse_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
     Ok(ConsoleBlock {
         pos: block.pos.clone(),
         commands,
+        included_from: block.included_from.clone(),
     })
 }
 
@@ -212,7 +216,16 @@ fn run_block(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
             diff = Some(d);
             blessed_output = redacted_actual;
         }
-        let bless = (!problems.is_empty() && !output.timed_out).then(|| {
+        if let Some(file) = &block.included_from
+            && !problems.is_empty()
+        {
+            problems.push(format!(
+                "the block's text comes from `{}`: --bless does not rewrite included files, edit it there",
+                file.display()
+            ));
+        }
+        let blessable = block.included_from.is_none();
+        let bless = (blessable && !problems.is_empty() && !output.timed_out).then(|| {
             let status_line = match output.status {
                 Some(0) | None => String::new(),
                 Some(status) => format!("? {status}\n"),

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Load test of `ax serve` on loopback with wrk: throughput and latency percentiles at 1, 8 and 64
+# concurrent connections, the same at 8 while files are being re-indexed, a soak with memory
+# samples, and the CLI's per-process cost of the same queries in the same run (hyperfine).
+#
+# Usage: benches/serve_load.sh [CORPUS_DIR]
+#   CORPUS_DIR: as benches/ax_bench.sh (the cargo registry sources on tmpfs, 300k+ symbols).
+# Environment: AX (default target/release/ax), DURATION (seconds per wrk run, default 15),
+#   SOAK (seconds, default 600), CLI_RUNS (default 100). Needs wrk (Debian), hyperfine, python3.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "$0")/.." && pwd)"
+work="/dev/shm/${USER:-$(id -un)}-ax-bench"
+ax="${AX:-$repo_root/target/release/ax}"
+duration="${DURATION:-15}"
+soak="${SOAK:-600}"
+cli_runs="${CLI_RUNS:-100}"
+for tool in wrk hyperfine python3 curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk hyperfine)"; exit 2; }
+done
+[[ -x "$ax" ]] || (cd "$repo_root" && cargo build --release -p ax)
+mkdir -p "$work"
+corpus="${1:-$work/corpus}"
+if [[ ! -d "$corpus" ]]; then
+  registry=$(ls -d "$HOME"/.cargo/registry/src/*/ | head -1)
+  cp -r "$registry" "$corpus"
+  rm -rf "$corpus"/linux-raw-sys-* "$corpus"/windows-sys-* "$corpus"/winapi-* "$corpus"/libc-*
+fi
+"$ax" index "$corpus" >/dev/null
+"$ax" -C "$corpus" stats | head -1
+
+# wrk cycles through a fixed mix of editor-sized queries (find, def, refs; answers of 1-40 KB), so
+# no one answer is hot.
+cat >"$work/mix.lua" <<'LUA'
+local paths = {
+  "/v1/find?q=parse%20request", "/v1/find?q=serialize", "/v1/find?q=spawn%20task",
+  "/v1/find?q=read%20file&limit=5", "/v1/def?name=parse_request", "/v1/def?name=Runtime::new",
+  "/v1/refs?name=dispatch", "/v1/find?q=hash%20map&kind=struct", "/v1/def?name=spawn_blocking",
+  "/v1/find?q=tokenizer",
+}
+local next_index = 0
+request = function()
+  next_index = next_index % #paths + 1
+  return wrk.format("GET", paths[next_index])
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, errors))
+end
+LUA
+
+"$ax" -C "$corpus" serve --bind 127.0.0.1:0 >"$work/load-serve.out" 2>"$work/load-serve.err" &
+server_pid=$!
+editor_pid=0
+target=$(find "$corpus" -name '*.rs' -size +8k -size -40k | sort | awk 'NR==1')
+cp "$target" "$work/load-edited.orig"
+trap 'cp "$work/load-edited.orig" "$target"; kill $server_pid $editor_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q listening "$work/load-serve.out" 2>/dev/null && break; sleep 0.1; done
+address=$(sed -n 's/^listening on http:\/\///p' "$work/load-serve.out")
+until curl -sf "http://$address/readyz" >/dev/null; do sleep 0.1; done
+sleep 2
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+
+run_wrk() { # label connections seconds
+  local threads=$(( $2 < 2 ? 1 : 2 ))
+  local line
+  line=$(wrk -t"$threads" -c"$2" -d"$3s" --timeout 5s -s "$work/mix.lua" "http://$address" | grep '^RESULT')
+  printf '%-28s %s\n' "$1" "${line#RESULT }"
+}
+
+echo "== throughput and latency (wrk, ${duration}s per row, 2 wrk threads on the same 2 cores)"
+run_wrk "warm-up, 8 connections" 8 5 >/dev/null
+for connections in 1 8 64; do
+  run_wrk "$connections connection(s)" "$connections" "$duration"
+done
+
+echo "== 8 connections while a file is re-indexed every 500 ms"
+( i=0; while true; do i=$((i+1)); echo "pub fn load_edit_$i() {}" >> "$target"; sleep 0.5; done ) &
+editor_pid=$!
+before=$(grep -c "indexed:" "$work/load-serve.err" || true)
+run_wrk "8 connections + re-index" 8 "$duration"
+kill $editor_pid; editor_pid=0
+after=$(grep -c "indexed:" "$work/load-serve.err" || true)
+echo "re-index commits during the run: $((after - before))"
+
+echo "== CLI per-process cost of the same kind of query (hyperfine, $cli_runs runs)"
+hyperfine -N --warmup 3 --runs "$cli_runs" --export-json "$work/load-cli.json" \
+  -n "ax find (process, no cache)" "$ax -C $corpus --no-cache find parse request" >/dev/null
+python3 - "$work/load-cli.json" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))["results"][0]
+times = sorted(result["times"])
+print(f"{result['command']:<28} median {result['median']*1000:.2f} ms  p99 {times[int(len(times)*0.99)-1]*1000:.2f} ms  "
+      f"(a served query is one HTTP round trip on an open index)")
+PY
+
+echo "== soak: ${soak}s at 8 connections, resident memory every 60 s"
+echo "rss at start: $(rss_kib) KiB"
+wrk -t2 -c8 -d"${soak}s" --timeout 5s -s "$work/mix.lua" "http://$address" >"$work/soak.txt" &
+wrk_pid=$!
+elapsed=0
+while kill -0 $wrk_pid 2>/dev/null; do
+  sleep 60; elapsed=$((elapsed + 60))
+  kill -0 $wrk_pid 2>/dev/null && echo "rss after ${elapsed}s: $(rss_kib) KiB"
+done
+grep '^RESULT' "$work/soak.txt" | sed 's/^RESULT/soak:/'
+echo "rss at end: $(rss_kib) KiB"
+echo "== the server's own count of answers by endpoint and status code"
+curl -s "http://$address/metrics" | grep '^ax_http_requests_total' || true
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,527 @@
+//! One mdBook chapter to a docgen page body: include paths re-pointed from the chapter's new place,
+//! `{{#title}}` removed with a note (the SUMMARY title stays), `{{#playground}}` turned into a rust block with an include,
+//! `.html` and `.md` links between chapters rewritten to the pages' new paths, links to other book
+//! files re-pointed, and rustdoc info strings (`rust,ignore`) made docgen's (`ignore="..."`).
+//! Input: the chapter's text, its old and new paths and a resolver; output: `Converted`. Pure.
+
+use crate::diagnostics::Diagnostic;
+use crate::load::find_directive;
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
+use std::path::{Component, Path, PathBuf};
+
+/// What a book path (relative to the book folder, e.g. `src/ch01.md`) became in the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A chapter, now the page at this site path (e.g. `content/getting-started/_index.md`).
+    Chapter(PathBuf),
+    /// Another file of the book, copied to this site path.
+    File(PathBuf),
+    /// Nothing in the book.
+    Missing,
+}
+
+/// A converted chapter.
+#[derive(Debug, Default)]
+pub struct Converted {
+    pub body: String,
+    /// The browser title `{{#title}}` named, if any (reported, not used: pages keep SUMMARY titles).
+    pub title: Option<String>,
+    pub includes: usize,
+    pub links_rewritten: usize,
+    /// Book files the site needs (included or linked), relative to the book folder.
+    pub needs: Vec<PathBuf>,
+    /// What could not be converted, at the chapter's `path:line`.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reason written into `ignore="..."` for blocks mdBook marked `ignore`.
+const IGNORED_IN_BOOK: &str = "marked ignore in the mdBook";
+/// Reason for shell sessions: docgen would run them, mdBook only showed them.
+const SESSION_NOT_RUN: &str =
+    "shell session imported from the mdBook, not yet a tested tutorial step";
+
+/// rustdoc and mdBook flags docgen has no use for: dropped from info strings.
+const DROPPED_FLAGS: &[&str] = &[
+    "noplayground",
+    "noplaypen",
+    "editable",
+    "mdbook-runnable",
+    "edition2015",
+    "edition2018",
+    "edition2021",
+    "edition2024",
+];
+
+/// What the conversion reads: where a book path went, and a book file's text (for includes).
+pub struct Book<'a> {
+    pub resolve: &'a dyn Fn(&Path) -> Target,
+    pub read: &'a dyn Fn(&Path) -> Option<String>,
+}
+
+/// Convert `text`, the chapter at book path `from`, written to site path `to`.
+pub fn convert_chapter(text: &str, from: &Path, to: &Path, book: &Book) -> Converted {
+    let resolve = book.resolve;
+    let mut out = Converted::default();
+    let with_directives = rewrite_lines(text, from, to, book, &mut out);
+    out.body = rewrite_links(&with_directives, from, to, resolve, &mut out);
+    out.needs.sort();
+    out.needs.dedup();
+    out
+}
+
+fn note(path: &Path, line: usize, message: String) -> Diagnostic {
+    Diagnostic::warning(path, line, 1, message)
+}
+
+/// Directives and fence info strings, line by line.
+fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Converted) -> String {
+    let resolve = book.resolve;
+    let mut result = String::with_capacity(text.len());
+    let mut fence: Option<(char, usize)> = None;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let number = i + 1;
+        if let Some(rewritten) = fence_line(line, &mut fence) {
+            result.push_str(&rewritten);
+            continue;
+        }
+        let mut rest = 0;
+        let mut new_line = String::with_capacity(line.len());
+        while let Some(d) = find_directive(line, rest) {
+            new_line.push_str(&line[rest..d.start]);
+            rest = d.end;
+            let whole = &line[d.start..d.end];
+            let escaped = d.start > 0 && line.as_bytes()[d.start - 1] == b'\\';
+            if escaped {
+                new_line.push_str(whole);
+                continue;
+            }
+            match d.kind {
+                "include" | "rustdoc_include" => {
+                    let (target, selection) = split_target(d.argument);
+                    match repoint(target, from, to, resolve) {
+                        Some((new_path, book_path)) => {
+                            out.includes += 1;
+                            let selection = match (book.read)(&book_path) {
+                                Some(file) => mdbook_selection(selection, &file, |m| {
+                                    out.problems
+                                        .push(note(from, number, format!("`{whole}`: {m}")))
+                                }),
+                                None => selection.to_owned(),
+                            };
+                            out.needs.push(book_path);
+                            new_line
+                                .push_str(&format!("{{{{#{} {new_path}{selection}}}}}", d.kind));
+                        }
+                        None => {
+                            out.problems.push(note(
+                                from,
+                                number,
+                                format!("`{whole}`: the included file is not in the book; kept as written"),
+                            ));
+                            new_line.push_str(whole);
+                        }
+                    }
+                }
+                "title" => {
+                    // mdBook's `{{#title}}` names the browser tab only; the page keeps its
+                    // SUMMARY.md title, which the navigation shows.
+                    out.title = Some(d.argument.to_owned());
+                    out.problems.push(note(
+                        from,
+                        number,
+                        format!("`{whole}` sets only the browser title in mdBook; the page keeps its SUMMARY.md title (removed)"),
+                    ));
+                }
+                "playground" | "playpen" => {
+                    let (target, selection) = split_target(d.argument);
+                    match repoint(target, from, to, resolve) {
+                        Some((new_path, book_path)) => {
+                            out.includes += 1;
+                            out.needs.push(book_path);
+                            new_line.push_str(&format!(
+                                "\n```rust\n{{{{#include {new_path}{selection}}}}}\n```\n"
+                            ));
+                        }
+                        None => {
+                            out.problems.push(note(
+                                from,
+                                number,
+                                format!("`{whole}`: the file is not in the book; kept as written"),
+                            ));
+                            new_line.push_str(whole);
+                        }
+                    }
+                }
+                other => {
+                    out.problems.push(note(
+                        from,
+                        number,
+                        format!("`{{{{#{other}}}}}` is not an mdBook directive docgen knows; kept as written"),
+                    ));
+                    new_line.push_str(whole);
+                }
+            }
+        }
+        new_line.push_str(&line[rest..]);
+        result.push_str(&new_line);
+    }
+    result
+}
+
+/// mdBook is lenient where docgen is strict: a region without `ANCHOR_END` runs to the end of the
+/// file, a range past the end stops there. Such selections are written as the explicit line range
+/// mdBook showed, with a note, so the site builds and shows the same lines.
+fn mdbook_selection(selection: &str, file: &str, mut note: impl FnMut(String)) -> String {
+    let lines: Vec<&str> = file.lines().collect();
+    let Some(rest) = selection.strip_prefix(':') else {
+        return selection.to_owned();
+    };
+    let first = rest.split(':').next().unwrap_or("");
+    if first.is_empty() || first.chars().all(|c| c.is_ascii_digit()) {
+        let mut parts = rest.splitn(2, ':');
+        let start = parts.next().and_then(|a| a.parse::<usize>().ok());
+        let end = parts.next().and_then(|b| b.parse::<usize>().ok());
+        if let Some(end) = end.filter(|&e| e > lines.len()) {
+            note(format!(
+                "line {end} is past the end of the file ({} lines); mdBook stops there, so does the import",
+                lines.len()
+            ));
+            let start = start.map_or(String::new(), |s| s.to_string());
+            return format!(":{start}:{}", lines.len());
+        }
+        return selection.to_owned();
+    }
+    let marker = |line: &str, what: &str| {
+        line.find(what).is_some_and(|at| {
+            let after = line[at + what.len()..].trim_start();
+            after.starts_with(rest)
+                && !after[rest.len()..]
+                    .starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
+        })
+    };
+    let Some(begin) = lines.iter().position(|l| marker(l, "ANCHOR:")) else {
+        note(format!(
+            "no `ANCHOR: {rest}` in the file; mdBook shows nothing there"
+        ));
+        return selection.to_owned();
+    };
+    if !lines[begin + 1..].iter().any(|l| marker(l, "ANCHOR_END:")) {
+        note(format!(
+            "region `{rest}` has no `ANCHOR_END: {rest}`; mdBook takes the rest of the file, written as a line range"
+        ));
+        return format!(":{}:", begin + 2);
+    }
+    selection.to_owned()
+}
+
+/// `path:selection words` → (`path`, `:selection`).
+fn split_target(argument: &str) -> (&str, &str) {
+    let target = argument.split_whitespace().next().unwrap_or("");
+    match target.find(':') {
+        Some(i) => (&target[..i], &target[i..]),
+        None => (target, ""),
+    }
+}
+
+/// An include path relative to the chapter's new place, and the book path it names.
+fn repoint(
+    target: &str,
+    from: &Path,
+    to: &Path,
+    resolve: &dyn Fn(&Path) -> Target,
+) -> Option<(String, PathBuf)> {
+    let book_path = normalize(&from.parent()?.join(target))?;
+    let site_path = match resolve(&book_path) {
+        Target::Chapter(p) | Target::File(p) => p,
+        Target::Missing => return None,
+    };
+    Some((relative(to.parent()?, &site_path), book_path))
+}
+
+/// A fence line with its info string converted (and the fence state updated); `None` for other lines.
+fn fence_line(line: &str, fence: &mut Option<(char, usize)>) -> Option<String> {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let run = trimmed.chars().take_while(|c| *c == marker).count();
+    if indent > 3 || run < 3 {
+        return None;
+    }
+    if let Some((open, len)) = *fence {
+        if open == marker && run >= len && trimmed[run..].trim().is_empty() {
+            *fence = None;
+        }
+        return Some(line.to_owned());
+    }
+    *fence = Some((marker, run));
+    let info = trimmed[run..].trim_end_matches(['\n', '\r']);
+    let converted = convert_info(info.trim());
+    let end = &line[line.trim_end_matches(['\n', '\r']).len()..];
+    Some(format!(
+        "{}{}{converted}{end}",
+        &line[..indent],
+        &trimmed[..run]
+    ))
+}
+
+/// `rust,ignore,edition2021` → `rust ignore="marked ignore in the mdBook"`; `console` sessions are
+/// not run; other languages keep their info string.
+fn convert_info(info: &str) -> String {
+    let (lang, attributes) = crate::parse::parse_info_string(info);
+    match lang.as_str() {
+        "rust" => {
+            let mut parts = vec![lang.clone()];
+            for (key, value) in attributes {
+                if DROPPED_FLAGS.contains(&key.as_str()) {
+                    continue;
+                }
+                parts.push(match (key.as_str(), value) {
+                    ("ignore", None) => format!("ignore=\"{IGNORED_IN_BOOK}\""),
+                    (_, Some(v)) => format!("{key}=\"{v}\""),
+                    (_, None) => key,
+                });
+            }
+            parts.join(" ")
+        }
+        "console" if !attributes.iter().any(|(k, _)| k == "ignore") => {
+            format!("{info} ignore=\"{SESSION_NOT_RUN}\"")
+        }
+        _ => info.to_owned(),
+    }
+}
+
+/// Rewrite relative link destinations (inline links and images, and reference definitions).
+fn rewrite_links(
+    text: &str,
+    from: &Path,
+    to: &Path,
+    resolve: &dyn Fn(&Path) -> Target,
+    out: &mut Converted,
+) -> String {
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    // (byte range of the destination in `text`, new destination)
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let parser = Parser::new_ext(text, Options::all());
+    let definitions: Vec<(String, std::ops::Range<usize>)> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| (def.dest.to_string(), def.span.clone()))
+        .collect();
+    for (event, range) in parser.into_offset_iter() {
+        let (link_type, dest) = match &event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => (*link_type, dest_url.to_string()),
+            _ => continue,
+        };
+        if !matches!(link_type, LinkType::Inline) {
+            continue;
+        }
+        // The destination follows the last `](` of the link's source text.
+        let source = &text[range.clone()];
+        let Some(open) = source.rfind("](") else {
+            continue;
+        };
+        let Some(at) = source[open..].find(dest.as_str()) else {
+            continue;
+        };
+        let start = range.start + open + at;
+        edits.push((start..start + dest.len(), dest));
+    }
+    for (dest, span) in definitions {
+        let source = &text[span.clone()];
+        if let Some(at) = source.find(dest.as_str()) {
+            let start = span.start + at;
+            edits.push((start..start + dest.len(), dest));
+        }
+    }
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut result = text.to_owned();
+    for (range, dest) in edits {
+        match new_destination(&dest, from, to, resolve) {
+            Rewrite::Keep => {}
+            Rewrite::To(new, need) => {
+                if let Some(need) = need {
+                    out.needs.push(need);
+                }
+                out.links_rewritten += 1;
+                result.replace_range(range, &new);
+            }
+            Rewrite::Broken(message) => {
+                out.problems.push(note(from, line_of(range.start), message))
+            }
+        }
+    }
+    result
+}
+
+enum Rewrite {
+    Keep,
+    /// The new destination, and the book file it needs copied (for links to non-chapter files).
+    To(String, Option<PathBuf>),
+    Broken(String),
+}
+
+fn new_destination(
+    dest: &str,
+    from: &Path,
+    to: &Path,
+    resolve: &dyn Fn(&Path) -> Target,
+) -> Rewrite {
+    let external = dest.contains("://")
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.starts_with("mailto:")
+        || dest.is_empty();
+    if external {
+        return Rewrite::Keep;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let as_markdown = decoded
+        .strip_suffix(".html")
+        .map(|stem| format!("{stem}.md"))
+        .unwrap_or_else(|| decoded.clone().into_owned());
+    let Some(book_path) = from.parent().and_then(|d| normalize(&d.join(&as_markdown))) else {
+        return Rewrite::Broken(format!("link `{dest}` leaves the book"));
+    };
+    let Some(to_dir) = to.parent() else {
+        return Rewrite::Keep;
+    };
+    let with_anchor = |p: String| match anchor {
+        Some(a) => format!("{p}#{a}"),
+        None => p,
+    };
+    match resolve(&book_path) {
+        Target::Chapter(site) => Rewrite::To(with_anchor(relative(to_dir, &site)), None),
+        Target::File(site) => Rewrite::To(with_anchor(relative(to_dir, &site)), Some(book_path)),
+        Target::Missing => Rewrite::Broken(format!(
+            "link `{dest}` points to no chapter or file of the book; kept as written"
+        )),
+    }
+}
+
+/// `a/./b/../c` → `a/c`; `None` when it climbs above its start or is absolute.
+pub fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(p) => parts.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+/// `to` relative to folder `from_dir` (both relative to the same root), `/`-separated.
+pub fn relative(from_dir: &Path, to: &Path) -> String {
+    let from: Vec<_> = from_dir.components().collect();
+    let target: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        target[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolver(book_path: &Path) -> Target {
+        match book_path.to_str().unwrap_or("") {
+            "src/ch02.md" => Target::Chapter("content/part-one/ch02.md".into()),
+            "src/img/logo.png" => Target::File("content/img/logo.png".into()),
+            "listings/main.rs" => Target::File("listings/main.rs".into()),
+            _ => Target::Missing,
+        }
+    }
+
+    fn convert(text: &str) -> Converted {
+        let read = |p: &Path| {
+            (p == Path::new("listings/main.rs")).then(|| {
+                "// ANCHOR: here\nfn main() {}\n// ANCHOR_END: here\n// ANCHOR: open\nx\n"
+                    .to_owned()
+            })
+        };
+        convert_chapter(
+            text,
+            Path::new("src/ch01.md"),
+            Path::new("content/part-one/ch01/_index.md"),
+            &Book {
+                resolve: &resolver,
+                read: &read,
+            },
+        )
+    }
+
+    #[test]
+    fn mdbooks_lenient_regions_and_ranges_become_explicit_ranges() {
+        let c = convert(
+            "{{#include ../listings/main.rs:open}}\n{{#include ../listings/main.rs:2:40}}\n",
+        );
+        assert_eq!(
+            c.body,
+            "{{#include ../../../listings/main.rs:5:}}\n{{#include ../../../listings/main.rs:2:5}}\n"
+        );
+        assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
+    }
+
+    #[test]
+    fn links_between_chapters_and_to_files_are_rewritten() {
+        let c = convert(
+            "See [two](ch02.html#setup), [md](./ch02.md), ![logo](img/logo.png), [web](https://x.org/a.html), [gone](nope.html).\n\n[ref]: ch02.html\n",
+        );
+        assert_eq!(
+            c.body,
+            "See [two](../ch02.md#setup), [md](../ch02.md), ![logo](../../img/logo.png), [web](https://x.org/a.html), [gone](nope.html).\n\n[ref]: ../ch02.md\n"
+        );
+        assert_eq!(c.links_rewritten, 4);
+        assert_eq!(c.needs, [PathBuf::from("src/img/logo.png")]);
+        assert_eq!(c.problems.len(), 1);
+        assert_eq!(c.problems[0].line, 1);
+    }
+
+    #[test]
+    fn directives_are_repointed_and_title_and_playground_handled() {
+        let c = convert(
+            "{{#title Custom}}\n```rust,ignore,edition2021\n{{#rustdoc_include ../listings/main.rs:here}}\n```\n\\{{#include kept.rs}}\n{{#playground ../listings/main.rs editable}}\n",
+        );
+        assert_eq!(c.title.as_deref(), Some("Custom"));
+        assert_eq!(
+            c.body,
+            "\n```rust ignore=\"marked ignore in the mdBook\"\n{{#rustdoc_include ../../../listings/main.rs:here}}\n```\n\\{{#include kept.rs}}\n\n```rust\n{{#include ../../../listings/main.rs}}\n```\n\n"
+        );
+        assert_eq!(c.includes, 2);
+        assert_eq!(c.needs, [PathBuf::from("listings/main.rs")]);
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative(Path::new("content/a"), Path::new("content/b/c.md")),
+            "../b/c.md"
+        );
+        assert_eq!(
+            relative(Path::new("content"), Path::new("content/x.md")),
+            "x.md"
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! `docgen import mdbook` on a fixture book with SUMMARY nesting, parts, prefix/suffix and draft
+//! chapters, includes with anchors and ranges, and `.html` links: the produced tree and config
+//! (snapshot), the notes on what was not converted, a build of the result with no errors and no dead
+//! links, its rust blocks run by `docgen test`, and the CLI end to end.
+
+mod common;
+
+use assert_cmd::cargo::CommandCargoExt;
+use common::fixture;
+use docgen::build::{BuildOptions, build};
+use docgen::doctest::{Outcome, TestOptions, report, run_tests};
+use docgen::import::import_mdbook;
+use std::path::Path;
+use std::process::Command;
+
+/// Every file under `dir`, sorted, each as `== path ==` and its text.
+fn tree_text(dir: &Path) -> String {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let relative = f.strip_prefix(dir).unwrap_or(f);
+            let text = std::fs::read_to_string(f).unwrap_or_else(|_| "<binary>".to_owned());
+            format!("== {} ==\n{text}", relative.display())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn fixture_book_imports_with_order_nesting_titles_and_rewritten_links() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let report = import_mdbook(&fixture("mdbook"), &site, false).expect("imports");
+    assert_eq!(
+        (report.chapters, report.drafts, report.parts),
+        (6, 1, 2),
+        "{report:?}"
+    );
+    assert_eq!(report.includes, 5, "{report:?}");
+    insta::assert_snapshot!("imported_tree", tree_text(&site));
+    let notes: Vec<String> = report.notes.iter().map(|d| d.to_string()).collect();
+    insta::assert_snapshot!("import_notes", notes.join("\n"));
+
+    // The result builds with no error: every link (rewritten `.html` ones included) and every
+    // include resolves.
+    let built = build(&BuildOptions::new(&site));
+    let problems: Vec<String> = built.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(built.success, "{problems:#?}");
+    assert!(problems.is_empty(), "{problems:#?}");
+    let html = std::fs::read_to_string(site.join("public/getting-started/install/index.html"))
+        .expect("the install chapter is a section page");
+    assert!(
+        html.contains("<title>Install"),
+        "the SUMMARY.md title is the page title"
+    );
+    // The draft chapter is left out of the built site.
+    assert!(
+        !site
+            .join("public/getting-started/install/on-macos")
+            .exists()
+    );
+}
+
+#[test]
+fn imported_rust_blocks_run_under_docgen_test() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    import_mdbook(&fixture("mdbook"), &site, false).expect("imports");
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let mut options = TestOptions::new(&site);
+    options.paths = vec![site.join("content")];
+    // The book's shell sessions are imported as not run; nothing needs `ax` on PATH.
+    options.ax_binary = Some("/bin/sh".into());
+    options.use_cache = false;
+    options.rust_crate_dir = Some(workspace.join("target/docgen-rust-blocks-import"));
+    options.rust_target_dir = Some(workspace.join("target/docgen-rust-blocks/target"));
+    options.ax_crate = Some(workspace.join("engine"));
+    std::fs::copy(workspace.join("Cargo.lock"), site.join("Cargo.lock")).expect("lock file");
+    let run = run_tests(&options);
+    let text = report::human(&run, false);
+    assert!(run.success(), "{text}");
+    let rust: Vec<(String, bool)> = run
+        .tutorials
+        .iter()
+        .flat_map(|t| &t.blocks)
+        .filter(|b| b.kind == "rust")
+        .map(|b| {
+            (
+                format!("{}:{}", b.path.display(), b.line),
+                matches!(b.outcome, Outcome::Passed),
+            )
+        })
+        .collect();
+    // The region, the whole program (rustdoc include) and the playground all compiled and ran.
+    assert_eq!(rust.len(), 3, "{text}");
+    assert!(rust.iter().all(|(_, passed)| *passed), "{text}");
+}
+
+#[test]
+fn cli_imports_and_refuses_a_non_empty_folder() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("docgen")
+            .expect("docgen binary")
+            .args(["import", "mdbook"])
+            .arg(fixture("mdbook"))
+            .arg("--out")
+            .arg(&site)
+            .args(extra)
+            .output()
+            .expect("run docgen import")
+    };
+    let first = run(&[]);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("imported 6 chapters (1 drafts, 2 parts)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("src/unlisted.md:1:1"),
+        "notes name path:line: {stderr}"
+    );
+    let again = run(&[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    assert!(run(&["--force"]).status.success());
+}
+
+#[test]
+fn a_book_without_summary_is_an_error_naming_the_file() {
+    let book = tempfile::tempdir().expect("temp dir");
+    std::fs::write(book.path().join("book.toml"), "[book]\ntitle = \"x\"\n").expect("write");
+    let err = import_mdbook(book.path(), &book.path().join("out"), false).expect_err("no summary");
+    assert!(
+        err.to_string()
+            .starts_with("src/SUMMARY.md: error: cannot read"),
+        "{err}"
+    );
+    std::fs::write(book.path().join("book.toml"), "[book\n").expect("write");
+    let err = import_mdbook(book.path(), &book.path().join("out"), false).expect_err("bad toml");
+    assert!(err.to_string().starts_with("book.toml:1:"), "{err}");
+}
