@@ -10,7 +10,7 @@ mod common;
 use common::{TempSite, fixture, require_tool};
 use docgen::doctest::{Outcome, TestOptions, TestRun, report, run_tests, update_baseline};
 
-const TUTORIAL: &str = "+++\ntitle = \"Greet\"\n+++\n\n```console\n$ greet --name docs\nhello, docs\n```\n\nIt is quick:\n\n```perf\ncommand = \"greet --name docs --count 20000000\"\nruns = 20\nwarmup = 2\np95 < \"10s\"\n```\n";
+const TUTORIAL: &str = "+++\ntitle = \"Greet\"\n+++\n\n```console\n$ greet --name docs\nhello, docs\n```\n\nIt is quick:\n\n```perf\ncommand = \"greet --name docs --count 4000000\"\nruns = 15\nwarmup = 2\np95 < \"10s\"\n```\n";
 const CONSOLE_LINE: &str = "tutorials/greet.md:6";
 const PERF_LINE: &str = "tutorials/greet.md:12";
 
