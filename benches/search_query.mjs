@@ -1,7 +1,8 @@
 // Browser side of benches/search_bundle.sh: serves a built site that holds both docgen's bundle
 // (/search/) and Pagefind's (/pagefind/), and measures, per query, in headless Chromium:
 // bytes of search files fetched by a cold first query (fresh browser context, top 10 results with their
-// titles/excerpts loaded), cold time (load + query + top-10 data) and warm query time (index loaded).
+// titles/excerpts loaded; docgen: the search core too, which pages load only on focus), cold time
+// (load + query + top-10 data) and warm query time (index loaded).
 //   node search_query.mjs SITE_DIR PAGE_PATH QUERY...   (PAGE_PATH: a built page, e.g. /s000/p00000/)
 import http from "node:http";
 import { readFile, stat } from "node:fs/promises";
@@ -38,20 +39,35 @@ const browser = await chromium.launch({
 
 const engines = {
   docgen: async (query) => {
-    const manifest = document.getElementById("search-input").getAttribute("data-manifest");
+    // What focusing the search box does (search.js): load the core and the manifest, then search.
+    const input = document.getElementById("search-input");
+    const script = document.querySelector("script[data-core]");
+    const load = (src) => new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+    const fetchBytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
     const t0 = performance.now();
-    const index = await DocgenSearch.SearchIndex.load(new URL(manifest, location.href).href);
-    let hits = await index.search(query, { prefix: true, limit: 10 });
-    let docs = await index.documents(hits.map((h) => h.ordinal));
+    await load(script.getAttribute("data-stemmer"));
+    await load(script.getAttribute("data-core"));
+    const manifest = new URL(input.getAttribute("data-manifest"), location.href).href;
+    const index = await DocgenSearchCore.SearchIndex.load(manifest, fetchBytes);
+    const ordinals = (pages) => pages.flatMap((p) => p.sections.map((h) => h.ordinal));
+    let pages = await index.search(query, { prefix: true, limit: 10 });
+    let docs = await index.documents(ordinals(pages));
     const cold = performance.now() - t0;
     const warm = [];
     for (let i = 0; i < 5; i++) {
       const t1 = performance.now();
-      hits = await index.search(query, { prefix: true, limit: 10 });
-      docs = await index.documents(hits.map((h) => h.ordinal));
+      pages = await index.search(query, { prefix: true, limit: 10 });
+      docs = await index.documents(ordinals(pages));
       warm.push(performance.now() - t1);
     }
-    return { cold, warm, top: docs.map((d) => d.url + (d.anchor ? "#" + d.anchor : "")) };
+    const first = await index.documents(pages.map((p) => p.sections[0].ordinal));
+    return { cold, warm, top: first.map((d) => d.url + (d.anchor ? "#" + d.anchor : "")) };
   },
   pagefind: async (query) => {
     const t0 = performance.now();
@@ -80,8 +96,8 @@ for (const query of queries) {
     await page.goto(`${base}${pagePath}`);
     log = [];
     const measured = await page.evaluate(run, query);
-    const prefix = engine === "docgen" ? "/search/" : "/pagefind/";
-    const fetched = log.filter(([p]) => p.startsWith(prefix));
+    const prefixes = engine === "docgen" ? ["/search/", "/static/search-"] : ["/pagefind/"];
+    const fetched = log.filter(([p]) => prefixes.some((prefix) => p.startsWith(prefix)));
     const codeFile = (p) => /\.(js|mjs|wasm|css)$/.test(p) || p.includes("wasm.");
     results.push({
       engine,

@@ -80,3 +80,20 @@ fn every_page_has_zero_axe_violations() {
         Err(e) => panic!("{e}"),
     }
 }
+
+#[test]
+fn catalog_filter_by_hook_and_permission() {
+    if !require_browser() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build_site(
+        &repo_root().join("generator/tests/fixtures/catalog_site"),
+        &site,
+    );
+    match run_node(&repo_root().join("tests/browser/catalog.mjs"), &[&site]) {
+        Ok(stdout) => assert!(stdout.contains("catalog filter ok"), "{stdout}"),
+        Err(e) => panic!("{e}"),
+    }
+}

@@ -103,6 +103,9 @@ enum Command {
         /// Fail a perf claim without an instruction count compared with the baseline (for CI).
         #[arg(long)]
         require_cost: bool,
+        /// Fail a perf claim whose instruction count grew beyond the tolerance over the baseline.
+        #[arg(long)]
+        cost_check: bool,
         /// Also compare wall-clock samples with the baseline's (same machine only; Mann-Whitney).
         #[arg(long)]
         wall_check: bool,
@@ -324,6 +327,7 @@ fn run_test_command(command: Command) -> i32 {
         merge_reports,
         require_cost,
         wall_check,
+        cost_check,
     } = command
     else {
         return 2;
@@ -340,6 +344,7 @@ fn run_test_command(command: Command) -> i32 {
     options.timeout = std::time::Duration::from_secs(timeout.max(1));
     options.require_cost = require_cost;
     options.wall_check = wall_check;
+    options.cost_check = cost_check;
     if let Some(text) = partition {
         match doctest::partition::parse_partition(&text) {
             Ok(share) => options.partition = Some(share),

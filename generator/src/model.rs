@@ -32,6 +32,10 @@ pub struct FrontMatter {
     pub fixtures: Vec<String>,
     /// Plugins of the catalog (`plugins/NAME/`) copied to `plugins/NAME/` in a tutorial's sandbox.
     pub plugins: Vec<String>,
+    /// How hard a tutorial is: `beginner`, `intermediate` or `advanced` (validated by `load`).
+    pub difficulty: Option<String>,
+    /// Minutes a tutorial takes to follow, shown with its difficulty.
+    pub minutes: Option<u32>,
 }
 
 /// One markdown file as `load` found it: its place in the site and its raw body.
@@ -300,6 +304,79 @@ pub struct SiteSources {
     pub asset_files: Vec<OutputFile>,
     /// Perf claims' recorded figures by `PATH :: COMMAND`, from `tutorials/perf-baseline.json` if present.
     pub measured_claims: std::collections::BTreeMap<String, MeasuredClaim>,
+    /// The plugin catalog (`plugins/`), sorted by name; empty when the site has none.
+    pub catalog: Vec<CatalogPlugin>,
+    /// The TrueType font social cards are drawn with (see `load::catalog::CARD_FONTS`); without
+    /// one, plugins get no card.
+    #[serde(skip)]
+    pub card_font: Option<Vec<u8>>,
+}
+
+/// Template of a catalog plugin's page (`load` sets it; `render` adds the plugin's data).
+pub const PLUGIN_TEMPLATE: &str = "plugin.html";
+/// Template of the catalog's index page (`render` adds every plugin's data).
+pub const CATALOG_TEMPLATE: &str = "catalog.html";
+
+/// A plugin of the site's catalog (`plugins/NAME/`), as `load` read it from `plugin.toml`, `README.md`
+/// and `CHANGELOG.md`, with the tutorials that exercise it. Its page is a `SourcePage` at `page_url`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct CatalogPlugin {
+    pub name: String,
+    pub version: String,
+    pub description: String,
+    pub authors: Vec<String>,
+    pub license: Option<String>,
+    /// The `ax` versions it works with, as the manifest's semver requirement (`>=0.1`).
+    pub ax_versions: String,
+    /// Hook names, in the manifest's order.
+    pub hooks: Vec<String>,
+    pub permissions: Vec<String>,
+    /// Its folder relative to the site root, e.g. `plugins/todo-extractor`.
+    pub dir: PathBuf,
+    /// URL of its catalog page, e.g. `/plugins/todo-extractor/`.
+    pub page_url: String,
+    /// Newest first, as in `CHANGELOG.md`.
+    pub changelog: Vec<ChangelogEntry>,
+    /// Tutorials listing it in `plugins = [...]`, in path order, with their last test verdict.
+    pub tutorials: Vec<PluginTutorial>,
+}
+
+/// One `## [VERSION] - DATE` section of a plugin's `CHANGELOG.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct ChangelogEntry {
+    pub version: String,
+    pub date: Option<String>,
+    /// The entry's markdown (rendered by `render`).
+    pub notes: String,
+}
+
+/// A tutorial that exercises a catalog plugin, and what the last `docgen test` said about it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct PluginTutorial {
+    pub title: String,
+    pub url: String,
+    pub source_path: PathBuf,
+    /// `None` when `.docgen/last-test.json` has no verdict for it (not tested before this build).
+    pub verdict: Option<TutorialVerdict>,
+}
+
+/// One tutorial's outcome in the last `docgen test` run: written by `doctest` into
+/// `.docgen/last-test.json` (under `verdicts`), read back by `load` for the catalog pages.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TutorialVerdict {
+    /// The tutorial, relative to the site root (`tutorials/06-catalog-plugins.md`).
+    pub path: PathBuf,
+    pub passed: bool,
+    /// UTC date (`YYYY-MM-DD`) of the run in which it last passed; `None` if it never did.
+    pub last_passed: Option<String>,
+}
+
+/// The part of `.docgen/last-test.json` the site reads: every tutorial's verdict. The writer
+/// (`doctest::save_last_results`) and the reader (`load`) share this type.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LastTestVerdicts {
+    #[serde(default)]
+    pub verdicts: Vec<TutorialVerdict>,
 }
 
 /// rustdoc's hidden-line rule, shared by `render` (hides the line) and `doctest` (compiles it): a rust

@@ -36,6 +36,7 @@ fn run_with(site: &TempSite, regression: Option<&str>) -> TestRun {
     let mut options = TestOptions::new(site.root());
     options.use_cache = false;
     options.require_cost = true;
+    options.cost_check = true;
     run_tests(&options)
 }
 

@@ -230,6 +230,15 @@ impl Store {
         // Merges are ours to schedule (see `MAX_SEGMENTS_AFTER_COMMIT`), so the segment count after
         // a run does not depend on thread timing.
         writer.set_merge_policy(Box::new(NoMergePolicy));
+        // A run killed mid-write leaves files registered but never committed; delete files are named
+        // by segment and opstamp, so the next run would collide with them. Collect before writing.
+        writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(|error| Error::Store {
+                path: self.dir.clone(),
+                message: format!("cannot remove files of an interrupted run: {error}"),
+            })?;
         Ok(Update {
             dir: self.dir.clone(),
             writer,

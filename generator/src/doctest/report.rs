@@ -2,6 +2,7 @@
 //! annotations, each ending with the counts. Input: a `TestRun`; output: text.
 
 use super::results::{Outcome, TestRun};
+use crate::model::{LastTestVerdicts, TutorialVerdict};
 use std::path::Path;
 
 /// Results of the last run, read by `docgen build` to show measured figures next to claims.
@@ -217,11 +218,158 @@ pub fn github(run: &TestRun) -> String {
     out
 }
 
-/// Save this run's results for `docgen build` (measured figures next to claims).
+/// Save this run's results for `docgen build`: measured figures next to claims, and each tutorial's
+/// verdict (`verdicts`, a `LastTestVerdicts`) for the plugin catalog's "tested by" lines.
 pub fn save_last_results(root: &Path, run: &TestRun) -> std::io::Result<()> {
     let path = root.join(LAST_RESULTS_FILE);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, json(run))
+    let previous: LastTestVerdicts = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&json(run)).map_err(std::io::Error::other)?;
+    value["verdicts"] = serde_json::to_value(verdicts(run, &previous, &utc_date_today()))
+        .map_err(std::io::Error::other)?["verdicts"]
+        .take();
+    let text = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
+    std::fs::write(path, text + "\n")
+}
+
+/// Each tutorial's verdict: passed when none of its blocks failed. A tutorial that ran and passed
+/// passed `today`; one whose result came from the cache keeps the date of the run that passed it.
+/// Verdicts of tutorials this run did not select are kept, so a partial run forgets nothing.
+pub fn verdicts(run: &TestRun, previous: &LastTestVerdicts, today: &str) -> LastTestVerdicts {
+    let mut verdicts: Vec<TutorialVerdict> = previous
+        .verdicts
+        .iter()
+        .filter(|old| !run.tutorials.iter().any(|t| t.path == old.path))
+        .cloned()
+        .collect();
+    for tutorial in &run.tutorials {
+        let passed = !tutorial
+            .blocks
+            .iter()
+            .any(|block| matches!(block.outcome, Outcome::Failed { .. }));
+        let earlier = previous
+            .verdicts
+            .iter()
+            .find(|old| old.path == tutorial.path)
+            .and_then(|old| old.last_passed.clone());
+        let last_passed = match (passed, tutorial.cached) {
+            (true, false) => Some(today.to_owned()),
+            (true, true) => earlier.or_else(|| Some(today.to_owned())),
+            (false, _) => earlier,
+        };
+        verdicts.push(TutorialVerdict {
+            path: tutorial.path.clone(),
+            passed,
+            last_passed,
+        });
+    }
+    verdicts.sort_by(|a, b| a.path.cmp(&b.path));
+    LastTestVerdicts { verdicts }
+}
+
+/// Today's UTC date as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH` when set (reproducible runs).
+pub fn utc_date_today() -> String {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    civil_date(seconds / 86_400)
+}
+
+/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+    use crate::doctest::results::{BlockResult, TutorialResult};
+    use crate::model::SourcePos;
+    use std::path::PathBuf;
+
+    fn tutorial(path: &str, cached: bool, outcome: Outcome) -> TutorialResult {
+        let pos = SourcePos {
+            path: PathBuf::from(path),
+            line: 3,
+            col: 1,
+        };
+        TutorialResult {
+            path: PathBuf::from(path),
+            cached,
+            blocks: vec![BlockResult::new(&pos, "console", "ax".into(), outcome)],
+            cache_key: String::new(),
+            duration_ms: 0,
+        }
+    }
+
+    #[test]
+    fn civil_dates_match_the_calendar() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_417), "2025-11-25");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+    }
+
+    #[test]
+    fn a_failure_keeps_the_date_it_last_passed_and_a_fresh_pass_gets_today() {
+        let previous = LastTestVerdicts {
+            verdicts: vec![
+                TutorialVerdict {
+                    path: "tutorials/a.md".into(),
+                    passed: true,
+                    last_passed: Some("2026-11-01".into()),
+                },
+                TutorialVerdict {
+                    path: "tutorials/c.md".into(),
+                    passed: true,
+                    last_passed: Some("2026-11-02".into()),
+                },
+            ],
+        };
+        let run = TestRun {
+            tutorials: vec![
+                tutorial("tutorials/a.md", false, Outcome::failed("boom")),
+                tutorial("tutorials/b.md", false, Outcome::Passed),
+            ],
+            ..TestRun::default()
+        };
+        let got = verdicts(&run, &previous, "2026-11-25").verdicts;
+        let summary: Vec<(&str, bool, Option<&str>)> = got
+            .iter()
+            .map(|v| {
+                (
+                    v.path.to_str().unwrap_or(""),
+                    v.passed,
+                    v.last_passed.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("tutorials/a.md", false, Some("2026-11-01")),
+                ("tutorials/b.md", true, Some("2026-11-25")),
+                ("tutorials/c.md", true, Some("2026-11-02")),
+            ]
+        );
+    }
 }

@@ -132,6 +132,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
         wall_alpha: options.wall_alpha,
         require_cost: options.require_cost,
         wall_check: options.wall_check,
+        cost_check: options.cost_check,
         profile: build_profile(&bin_dirs),
         machine: baseline::machine_id(),
         root: options.root.clone(),

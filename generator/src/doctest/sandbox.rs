@@ -26,6 +26,15 @@ pub struct Sandbox {
     cwd: PathBuf,
     path_var: String,
     pub timeout: Duration,
+    /// Processes started by `$ command &`, stopped when the sandbox is dropped.
+    backgrounds: Vec<Background>,
+}
+
+/// A process a `$ command &` line started: it keeps running, in a process group of its own, while the
+/// tutorial's later blocks run; what it prints goes to `log`.
+struct Background {
+    child: std::process::Child,
+    log: PathBuf,
 }
 
 impl Sandbox {
@@ -52,6 +61,7 @@ impl Sandbox {
             cwd,
             path_var,
             timeout,
+            backgrounds: Vec::new(),
         })
     }
 
@@ -237,6 +247,47 @@ impl Sandbox {
         })
     }
 
+    /// Start `command` in the background with `sh -c`, in its own process group, its stdout and stderr
+    /// going to `$TMPDIR/background-N.log`; returns N (1 for the tutorial's first).
+    pub fn spawn_background(&mut self, command: &str) -> std::io::Result<usize> {
+        let number = self.backgrounds.len() + 1;
+        let log = background_log(self.root(), number);
+        let file = std::fs::File::create(&log)?;
+        let child = self
+            .command("sh")
+            .arg("-c")
+            .arg(format!("exec 2>&1\n{command}"))
+            .stdout(file)
+            .stderr(Stdio::null())
+            .spawn()?;
+        self.backgrounds.push(Background { child, log });
+        Ok(number)
+    }
+
+    /// What background process `number` printed so far, and its exit status once it has exited
+    /// (`Some(None)` when a signal ended it).
+    pub fn background_output(
+        &mut self,
+        number: usize,
+    ) -> std::io::Result<(String, Option<Option<i32>>)> {
+        let background = self
+            .backgrounds
+            .get_mut(number.wrapping_sub(1))
+            .ok_or_else(|| std::io::Error::other(format!("no background process {number}")))?;
+        let exited = background.child.try_wait()?.map(|status| status.code());
+        let bytes = std::fs::read(&background.log)?;
+        Ok((String::from_utf8_lossy(&bytes).into_owned(), exited))
+    }
+
+    /// Stop every background process: SIGKILL its whole group, then reap it, so none outlives the
+    /// tutorial. Runs when the sandbox is dropped, and on a readiness timeout.
+    pub fn stop_backgrounds(&mut self) {
+        for mut background in self.backgrounds.drain(..) {
+            kill_process_group(background.child.id());
+            let _ = background.child.wait();
+        }
+    }
+
     /// A `Command` with the sandbox's clean environment and its own process group.
     pub fn command(&self, program: &str) -> Command {
         use std::os::unix::process::CommandExt;
@@ -301,6 +352,18 @@ pub fn current_commit(root: &Path) -> Option<String> {
     (output.status.success() && !commit.is_empty()).then_some(commit)
 }
 
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        // Before the folder goes: a background process may still be writing into it.
+        self.stop_backgrounds();
+    }
+}
+
+/// Where background process `number` writes: `$TMPDIR/background-N.log`, which later commands read.
+pub fn background_log(root: &Path, number: usize) -> PathBuf {
+    root.join(".tmp").join(format!("background-{number}.log"))
+}
+
 /// SIGKILL every process in the group led by `pid` (the shell and anything it started).
 fn kill_process_group(pid: u32) {
     if let Ok(pid) = i32::try_from(pid) {
@@ -359,6 +422,53 @@ mod tests {
             .run(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
             .unwrap();
         assert!(out.timed_out && out.status.is_none());
+        std::thread::sleep(Duration::from_millis(100));
+        let survivors = Command::new("pgrep")
+            .args(["-f", &marker])
+            .output()
+            .unwrap();
+        assert!(
+            survivors.stdout.is_empty(),
+            "orphans left: {}",
+            String::from_utf8_lossy(&survivors.stdout)
+        );
+    }
+
+    #[test]
+    fn a_background_process_runs_between_commands_and_its_output_is_readable() {
+        let mut s = sandbox(5000);
+        assert_eq!(s.spawn_background("echo ready; sleep 30").unwrap(), 1);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while s.background_output(1).unwrap().0.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            s.background_output(1).unwrap(),
+            ("ready\n".to_owned(), None)
+        );
+        let out = s.run("cat \"$TMPDIR/background-1.log\"").unwrap();
+        assert_eq!(
+            out.output, "ready\n",
+            "a later command reads what it printed so far"
+        );
+    }
+
+    #[test]
+    fn dropping_the_sandbox_kills_background_processes_with_their_children() {
+        let marker = format!("docgen-background-orphan-{}", std::process::id());
+        let mut s = sandbox(5000);
+        s.spawn_background(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let running = Command::new("pgrep")
+            .args(["-f", &marker])
+            .output()
+            .unwrap();
+        assert!(
+            !running.stdout.is_empty(),
+            "the child runs while the sandbox lives"
+        );
+        drop(s);
         std::thread::sleep(Duration::from_millis(100));
         let survivors = Command::new("pgrep")
             .args(["-f", &marker])

@@ -21,7 +21,12 @@ const KNOWN_KEYS: &[&str] = &[
     "template",
     "fixtures",
     "plugins",
+    "difficulty",
+    "minutes",
 ];
+
+/// The values `difficulty` may take, easiest first.
+pub const DIFFICULTIES: &[&str] = &["beginner", "intermediate", "advanced"];
 
 /// The metadata block as written; every key optional so defaults can be filled in after.
 #[derive(Deserialize, Default)]
@@ -39,6 +44,8 @@ struct RawFrontMatter {
     template: Option<String>,
     fixtures: Vec<String>,
     plugins: Vec<String>,
+    difficulty: Option<String>,
+    minutes: Option<u32>,
 }
 
 /// TOML dates are native values; YAML dates are strings. Both end up as text.
@@ -163,7 +170,25 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         template: raw.template,
         fixtures: raw.fixtures,
         plugins: raw.plugins,
+        difficulty: raw.difficulty,
+        minutes: raw.minutes,
     };
+    if let Some(difficulty) = &front_matter.difficulty
+        && !DIFFICULTIES.contains(&difficulty.as_str())
+    {
+        let line = key_line(meta, "difficulty").map_or(meta_first_line, |i| meta_first_line + i);
+        return Err(Diagnostic::error(
+            path,
+            line,
+            1,
+            format!(
+                "`difficulty` is `{difficulty}`, not one of {}",
+                DIFFICULTIES.join(", ")
+            ),
+        )
+        .with_source(text)
+        .with_hint("tutorials say how hard they are as beginner, intermediate or advanced"));
+    }
     for (key, value) in [
         ("date", &front_matter.date),
         ("updated", &front_matter.updated),

@@ -2,17 +2,20 @@
 //! section tree (weights, slugs, URLs). Input: the site root and config; output: `SiteSources` plus problems.
 //! The only stage that reads source files; it produces no HTML.
 
+mod catalog;
 mod front_matter;
 mod include;
 mod theme;
 mod tree;
+
+pub use catalog::{CATALOG_DIR, plugin_dirs};
 
 pub use front_matter::split_front_matter;
 pub use include::{Directive, find_directive};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::{MeasuredClaim, SiteSources, SourcePage};
+use crate::model::{LastTestVerdicts, MeasuredClaim, SiteSources, SourcePage};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -121,7 +124,35 @@ pub fn load_site(
     }
     unknown.retain(|path| !included.contains(path));
     problems.extend(unknown_files_warnings(&unknown, options.verbose));
-    let mut tree = tree::build_tree(config, pages, &mut problems);
+    // The plugin catalog is one more source folder, of generated pages (see `catalog`).
+    let (mut catalog, catalog_pages, catalog_problems) = catalog::load_plugins(root);
+    problems.extend(catalog_problems);
+    let mut roots = config.sections.clone();
+    if !catalog_pages.is_empty() && !roots.iter().any(|r| r == CATALOG_DIR) {
+        roots.push(CATALOG_DIR.to_owned());
+        let index = Path::new(CATALOG_DIR).join("_index.md");
+        if root.join(&index).is_file() {
+            match read_page(root, CATALOG_DIR, &index, &templates) {
+                Ok((page, warnings)) => {
+                    problems.extend(warnings);
+                    pages.push(page);
+                }
+                Err(e) => problems.push(e),
+            }
+        } else {
+            pages.push(catalog::default_index_page());
+        }
+        pages.extend(catalog_pages);
+    }
+    let mut tree = tree::build_tree(config, &roots, pages, &mut problems);
+    catalog::attach_tutorials(&mut catalog, &tree, &read_verdicts(root));
+    let card_font = if catalog.is_empty() {
+        None
+    } else {
+        catalog::read_card_font(root)
+            .map_err(|w| problems.push(w))
+            .ok()
+    };
     let mut asset_files = Vec::new();
     for (section_root, relative) in assets {
         match std::fs::read(root.join(&relative)) {
@@ -153,9 +184,19 @@ pub fn load_site(
             theme,
             asset_files,
             measured_claims,
+            catalog,
+            card_font,
         },
         problems,
     )
+}
+
+/// Each tutorial's verdict in the last `docgen test` (`.docgen/last-test.json`); none when absent.
+fn read_verdicts(root: &Path) -> LastTestVerdicts {
+    std::fs::read_to_string(root.join(".docgen/last-test.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
 }
 
 /// Recorded perf figures (`tutorials/perf-baseline.json`), if any, by `PATH :: COMMAND`. A missing

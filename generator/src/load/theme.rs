@@ -33,6 +33,14 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../theme/templates/macros.html"),
     ),
     (
+        "plugin.html",
+        include_str!("../../../theme/templates/plugin.html"),
+    ),
+    (
+        "catalog.html",
+        include_str!("../../../theme/templates/catalog.html"),
+    ),
+    (
         "sitemap.xml",
         include_str!("../../../theme/templates/sitemap.xml"),
     ),
@@ -75,6 +83,14 @@ const BUILT_IN_STATIC: &[(&str, &[u8])] = &[
     (
         "search.css",
         include_bytes!("../../../theme/static/search.css"),
+    ),
+    (
+        "catalog.js",
+        include_bytes!("../../../theme/static/catalog.js"),
+    ),
+    (
+        "catalog.css",
+        include_bytes!("../../../theme/static/catalog.css"),
     ),
 ];
 

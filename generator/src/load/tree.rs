@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Group pages into sections by folder, order everything by weight then title, and check URLs are unique.
+/// `roots` are the source folders: `config.sections`, plus the plugin catalog's when it has pages.
 pub fn build_tree(
     config: &Config,
+    roots: &[String],
     mut pages: Vec<SourcePage>,
     problems: &mut Vec<Diagnostic>,
 ) -> SiteTree {
@@ -46,7 +48,7 @@ pub fn build_tree(
     // Every folder holding a page, plus its ancestors up to the source root, is a section.
     let mut dirs: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut sections: Vec<Section> = Vec::new();
-    for section_root in &config.sections {
+    for section_root in roots {
         let root = PathBuf::from(section_root);
         // `content` always has a section, so the site always has a home page.
         if section_root == "content" || pages.iter().any(|p| p.source_path.starts_with(&root)) {
@@ -54,13 +56,18 @@ pub fn build_tree(
         }
     }
     for (i, page) in pages.iter_mut().enumerate() {
-        let dir = page
-            .source_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let root = config
-            .sections
+        // A catalog plugin's page is its `plugins/NAME/README.md`, listed in the catalog itself.
+        let dir = if page.front_matter.template.as_deref() == Some(crate::model::PLUGIN_TEMPLATE)
+            && page.source_path.starts_with(super::CATALOG_DIR)
+        {
+            PathBuf::from(super::CATALOG_DIR)
+        } else {
+            page.source_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        };
+        let root = roots
             .iter()
             .map(PathBuf::from)
             .find(|r| dir.starts_with(r))

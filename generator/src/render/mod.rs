@@ -2,6 +2,8 @@
 //! parallel. Input: config, sources and parsed pages; output: HTML and asset `OutputFile`s plus problems.
 //! Templates see only the view types of `views`; nothing here writes to disk.
 
+mod card;
+mod catalog;
 mod feeds;
 mod highlight;
 mod llms;
@@ -13,7 +15,9 @@ mod views;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::html::{output_path, permalink};
-use crate::model::{OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker};
+use crate::model::{
+    CATALOG_TEMPLATE, OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker,
+};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use templates::Templates;
@@ -163,6 +167,9 @@ fn render_selected(
     files.extend(llms::llms_files(config, tree, parsed));
     problems.extend(site_problems);
     if selection.is_none() {
+        let (cards, card_problems) = social_cards(config, sources);
+        files.extend(cards);
+        problems.extend(card_problems);
         match render_not_found(config, &templates, &site, &nav) {
             Ok(f) => {
                 let origin = OutputOrigin {
@@ -298,7 +305,7 @@ fn render_page(
     } else {
         (Vec::new(), Vec::new())
     };
-    let view = PageView {
+    let mut view = PageView {
         title: fm.title.clone(),
         description,
         url: page.url.clone(),
@@ -317,12 +324,16 @@ fn render_page(
         date: fm.date.clone(),
         updated: fm.updated.clone(),
         tags: fm.tags.clone(),
+        difficulty: fm.difficulty.clone(),
+        minutes: fm.minutes,
         pages,
         subsections,
         json_ld,
         og_type: "article".into(),
+        og_image: None,
     };
     let mut context = tera::Context::new();
+    add_catalog(config, sources, template, &mut view, &mut context);
     context.insert("site", site);
     context.insert("page", &view);
     context.insert("nav", &views::nav_for(&nav.tree, &page.url));
@@ -341,6 +352,68 @@ fn render_page(
         template: template.to_owned(),
     };
     Ok((file, origin))
+}
+
+/// Site path of a plugin page's social card: `/plugins/NAME/` → `/plugins/NAME/card.png`.
+fn card_path(page_url: &str) -> String {
+    format!("{page_url}card.png")
+}
+
+/// Every catalog plugin's social card, drawn in parallel; none without a font.
+fn social_cards(config: &Config, sources: &SiteSources) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let Some(font) = &sources.card_font else {
+        return (Vec::new(), Vec::new());
+    };
+    let source_base = catalog::source_base(config);
+    let results: Vec<Result<OutputFile, Diagnostic>> = sources
+        .catalog
+        .par_iter()
+        .map(|plugin| {
+            let view = catalog::plugin_view(plugin, source_base.as_deref());
+            card::card_png(&view, &config.title, font)
+                .map(|bytes| OutputFile {
+                    path: card_path(&view.url).trim_start_matches('/').to_owned(),
+                    bytes,
+                })
+                .map_err(|e| Diagnostic::error(plugin.dir.join("plugin.toml"), 0, 0, e))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (files, problems)
+}
+
+/// A catalog plugin's page gets its `plugin` view and `SoftwareApplication` JSON-LD; the catalog
+/// index gets every plugin (`catalog`) and an `ItemList`.
+fn add_catalog(
+    config: &Config,
+    sources: &SiteSources,
+    template: &str,
+    view: &mut PageView,
+    context: &mut tera::Context,
+) {
+    let source_base = catalog::source_base(config);
+    if let Some(plugin) = sources.catalog.iter().find(|p| p.page_url == view.url) {
+        let plugin = catalog::plugin_view(plugin, source_base.as_deref());
+        if sources.card_font.is_some() {
+            view.og_image = Some(card_path(&plugin.url));
+        }
+        view.json_ld =
+            catalog::plugin_json_ld(config, &plugin, &view.breadcrumbs, view.og_image.as_deref());
+        view.og_type = "website".into();
+        context.insert("plugin", &plugin);
+    }
+    if template == CATALOG_TEMPLATE {
+        let listing = catalog::catalog_view(&sources.catalog, source_base.as_deref());
+        view.json_ld = catalog::catalog_json_ld(config, &listing, &view.url, &view.breadcrumbs);
+        context.insert("catalog", &listing);
+    }
 }
 
 /// The path part of `base_url`: `https://example.org/docs/` → `/docs/`.
@@ -378,10 +451,13 @@ fn render_not_found(
         date: None,
         updated: None,
         tags: Vec::new(),
+        difficulty: None,
+        minutes: None,
         pages: Vec::new(),
         subsections: Vec::new(),
         json_ld: String::new(),
         og_type: "website".into(),
+        og_image: None,
     };
     let mut context = tera::Context::new();
     context.insert("site", site);

@@ -69,12 +69,17 @@ pub struct PageView {
     pub date: Option<String>,
     pub updated: Option<String>,
     pub tags: Vec<String>,
+    /// Tutorials: `beginner`, `intermediate` or `advanced`, and minutes to follow.
+    pub difficulty: Option<String>,
+    pub minutes: Option<u32>,
     /// For sections: the pages and subsections it lists, in order.
     pub pages: Vec<PageSummary>,
     pub subsections: Vec<PageSummary>,
     /// JSON-LD, already serialised and safe to embed in `<script type="application/ld+json">`.
     pub json_ld: String,
     pub og_type: String,
+    /// Site path of the page's social card image (catalog plugins), for `og:image` and Twitter.
+    pub og_image: Option<String>,
 }
 
 /// A page or section listed on a section page.
@@ -83,6 +88,8 @@ pub struct PageSummary {
     pub title: String,
     pub url: String,
     pub description: String,
+    pub difficulty: Option<String>,
+    pub minutes: Option<u32>,
 }
 
 /// The site's navigation tree, the same on every page: the pages and subsections of the section
@@ -281,6 +288,8 @@ pub fn home_listing(
                 description: page
                     .map(|p| page_description(tree, parsed, p))
                     .unwrap_or_default(),
+                difficulty: page.and_then(|p| tree.pages[p].front_matter.difficulty.clone()),
+                minutes: page.and_then(|p| tree.pages[p].front_matter.minutes),
             }
         })
         .collect()
@@ -314,6 +323,8 @@ pub fn section_listing(
             title: p.front_matter.title.clone(),
             url: p.url.clone(),
             description: page_description(tree, parsed, page),
+            difficulty: p.front_matter.difficulty.clone(),
+            minutes: p.front_matter.minutes,
         }
     };
     let pages = s.pages.iter().map(|&p| summary(p)).collect();
@@ -328,6 +339,8 @@ pub fn section_listing(
                     title: child.title.clone(),
                     url: child.url.clone(),
                     description: String::new(),
+                    difficulty: None,
+                    minutes: None,
                 },
             }
         })

@@ -87,3 +87,16 @@ pub fn require_tool(name: &str) -> bool {
         }
     }
 }
+
+/// Copies a folder tree (a fixture site) into `to`, hidden folders included.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("walk the fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside the fixture"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}

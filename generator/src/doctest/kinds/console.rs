@@ -39,6 +39,9 @@ pub struct ConsoleCommand {
     pub line: usize,
     /// File lines `[first, end)` holding the expected output, for `--bless`.
     pub expected_lines: (usize, usize),
+    /// `$ command &`: started in the background; `expected` is what it must print before the
+    /// tutorial goes on (its readiness), and it is stopped when the tutorial ends.
+    pub background: bool,
 }
 
 /// Parse `$ command` lines, their expected output, `? N` status lines and `status=N`.
@@ -85,6 +88,14 @@ pub fn parse_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
             command.push_str(lines[i]);
         }
         i += 1;
+        let background = command.trim_end().ends_with('&') && !command.trim_end().ends_with("&&");
+        if background {
+            command = command
+                .trim_end()
+                .trim_end_matches('&')
+                .trim_end()
+                .to_owned();
+        }
         let output_start = i;
         while i < lines.len() && !lines[i].starts_with("$ ") && lines[i] != "$" {
             i += 1;
@@ -113,6 +124,7 @@ pub fn parse_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
                 block.code_start_line + output_start,
                 block.code_start_line + i,
             ),
+            background,
         });
     }
     if !commands.is_empty() && commands.iter().all(|c| only_wildcards(&c.expected)) {
@@ -170,6 +182,10 @@ fn run_block(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
                 Err(e) => Outcome::failed(e),
             };
             results.push(BlockResult::new(&pos, "console", name, outcome));
+            continue;
+        }
+        if command.background {
+            results.push(run_background(command, sandbox, &pos));
             continue;
         }
         let output = match sandbox.run(&command.command) {
@@ -251,6 +267,69 @@ fn run_block(block: &ConsoleBlock, sandbox: &mut Sandbox) -> Vec<BlockResult> {
     results
 }
 
+/// How often a background command's output is read while waiting for it to be ready.
+const READY_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Start a `$ command &` and wait until what it printed so far starts with the expected lines
+/// (wildcards allowed), it exits, or the command timeout passes; the last two fail the step and
+/// stop the process.
+fn run_background(command: &ConsoleCommand, sandbox: &mut Sandbox, pos: &SourcePos) -> BlockResult {
+    let name = format!("{} &", command.command);
+    let number = match sandbox.spawn_background(&command.command) {
+        Ok(number) => number,
+        Err(e) => {
+            return BlockResult::new(
+                pos,
+                "console",
+                name,
+                Outcome::failed(format!("cannot start `sh`: {e}")),
+            );
+        }
+    };
+    if command.expected.is_empty() {
+        return BlockResult::new(pos, "console", name, Outcome::Passed);
+    }
+    let ready = format!("{}...\n", command.expected);
+    let deadline = std::time::Instant::now() + sandbox.timeout;
+    loop {
+        let (printed, exited) = match sandbox.background_output(number) {
+            Ok(state) => state,
+            Err(e) => {
+                return BlockResult::new(pos, "console", name, Outcome::failed(e.to_string()));
+            }
+        };
+        let diff = match compare(&printed, &ready, sandbox.cwd(), sandbox.root()) {
+            Match::Equal => return BlockResult::new(pos, "console", name, Outcome::Passed),
+            Match::Differs { diff, .. } => diff,
+        };
+        let why = match exited {
+            Some(status) => Some(format!(
+                "exited ({}) before printing what the tutorial shows",
+                status.map_or("a signal".to_owned(), |s| format!("exit status {s}"))
+            )),
+            None if std::time::Instant::now() >= deadline => Some(format!(
+                "did not print what the tutorial shows within {} ms; its process group was killed",
+                sandbox.timeout.as_millis()
+            )),
+            None => None,
+        };
+        if let Some(why) = why {
+            sandbox.stop_backgrounds();
+            let message = format!("`{}`: {why}", command.command);
+            return BlockResult::new(
+                pos,
+                "console",
+                name,
+                Outcome::Failed {
+                    message,
+                    diff: Some(diff),
+                },
+            );
+        }
+        std::thread::sleep(READY_POLL);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +368,76 @@ mod tests {
         let c = parse_block(&b).unwrap();
         assert_eq!(c.commands[0].command, "ax find parse \\\n    --limit 2");
         assert_eq!(c.commands[0].expected, "out\n");
+    }
+
+    #[test]
+    fn a_trailing_ampersand_starts_a_background_command() {
+        let b = block(
+            "console",
+            &[],
+            "$ ax plugin dev &\nwatching\n$ a && b\n$ c & \n",
+        );
+        let c = parse_block(&b).unwrap();
+        let parsed: Vec<(&str, bool)> = c
+            .commands
+            .iter()
+            .map(|c| (c.command.as_str(), c.background))
+            .collect();
+        assert_eq!(
+            parsed,
+            [("ax plugin dev", true), ("a && b", false), ("c", true)]
+        );
+        assert_eq!(c.commands[0].expected, "watching\n");
+    }
+
+    fn run_console(code: &str, timeout_ms: u64) -> Vec<BlockResult> {
+        let mut sandbox = Sandbox::new(
+            std::path::Path::new("/nonexistent/ax"),
+            std::time::Duration::from_millis(timeout_ms),
+        )
+        .unwrap();
+        run_block(
+            &parse_block(&block("console", &[], code)).unwrap(),
+            &mut sandbox,
+        )
+    }
+
+    #[test]
+    fn a_background_command_waits_for_its_ready_line_and_later_blocks_read_its_output() {
+        let results = run_console(
+            "$ sh -c 'sleep 0.2; echo starting; echo ready on port 8080; sleep 30' &\nstarting\nready on port [..]\n$ cat $TMPDIR/background-1.log\nstarting\nready on port 8080\n",
+            10_000,
+        );
+        assert!(
+            results.iter().all(|r| r.outcome == Outcome::Passed),
+            "{results:#?}"
+        );
+    }
+
+    #[test]
+    fn a_background_command_that_exits_before_it_is_ready_fails_with_a_diff() {
+        let results = run_console("$ sh -c 'echo crashed; exit 3' &\nready\n", 10_000);
+        match &results[0].outcome {
+            Outcome::Failed { message, diff } => {
+                assert!(message.contains("exited (exit status 3)"), "{message}");
+                assert!(
+                    diff.as_deref().unwrap_or("").contains("crashed"),
+                    "{diff:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_background_command_that_never_gets_ready_times_out() {
+        let results = run_console("$ sleep 30 &\nready\n", 300);
+        match &results[0].outcome {
+            Outcome::Failed { message, .. } => {
+                assert!(message.contains("within 300 ms"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
