@@ -30,9 +30,9 @@ fn catalog_plugins() -> Vec<PathBuf> {
     dirs
 }
 
-/// Hook cases, as in `tests/cases.toml` and under its `[reload]`.
+/// Hook cases, as in `tests/cases.toml` and under its `[reload]`. Unknown keys are refused by the
+/// structs that flatten it in.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Cases {
     #[serde(default)]
     on_index: Vec<IndexCase>,
@@ -50,16 +50,8 @@ struct Cases {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseFile {
-    #[serde(default)]
-    on_index: Vec<IndexCase>,
-    #[serde(default)]
-    on_query: Vec<QueryCase>,
-    #[serde(default)]
-    on_results: Vec<ResultsCase>,
-    #[serde(default)]
-    lint: Vec<LintCase>,
-    #[serde(default)]
-    commands: Vec<CommandCase>,
+    #[serde(flatten)]
+    cases: Cases,
     reload: Option<ReloadCheck>,
 }
 
@@ -70,16 +62,8 @@ struct CaseFile {
 struct ReloadCheck {
     from: String,
     to: String,
-    #[serde(default)]
-    on_index: Vec<IndexCase>,
-    #[serde(default)]
-    on_query: Vec<QueryCase>,
-    #[serde(default)]
-    on_results: Vec<ResultsCase>,
-    #[serde(default)]
-    lint: Vec<LintCase>,
-    #[serde(default)]
-    commands: Vec<CommandCase>,
+    #[serde(flatten)]
+    cases: Cases,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,29 +189,6 @@ fn read_cases(plugin: &Path) -> CaseFile {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     toml::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-impl CaseFile {
-    fn into_parts(self) -> (Cases, Option<(String, String, Cases)>) {
-        let cases = Cases {
-            on_index: self.on_index,
-            on_query: self.on_query,
-            on_results: self.on_results,
-            lint: self.lint,
-            commands: self.commands,
-        };
-        let reload = self.reload.map(|reload| {
-            let cases = Cases {
-                on_index: reload.on_index,
-                on_query: reload.on_query,
-                on_results: reload.on_results,
-                lint: reload.lint,
-                commands: reload.commands,
-            };
-            (reload.from, reload.to, cases)
-        });
-        (cases, reload)
-    }
 }
 
 impl Cases {
@@ -457,7 +418,7 @@ fn every_catalog_plugin_passes_check() {
 #[test]
 fn every_catalog_plugin_meets_its_cases() {
     for dir in catalog_plugins() {
-        let (cases, _) = read_cases(&dir).into_parts();
+        let cases = read_cases(&dir).cases;
         assert!(cases.len() > 0, "{} has no cases", dir.display());
         let host = loaded(&dir);
         let failures = failed_cases(&host, &cases);
@@ -491,8 +452,13 @@ fn every_catalog_plugin_hot_reloads_good_bad_and_fixed_edits() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let (cases, reload) = read_cases(&source).into_parts();
-        let Some((from, to, after)) = reload else {
+        let CaseFile { cases, reload } = read_cases(&source);
+        let Some(ReloadCheck {
+            from,
+            to,
+            cases: after,
+        }) = reload
+        else {
             panic!(
                 "plugins/{name}/tests/cases.toml has no [reload] check: add a good edit and the cases it changes"
             );

@@ -6,6 +6,9 @@ mod serve_support;
 
 use assert_cmd::cargo::CommandCargoExt;
 use serve_support::{copy_fixture, get, start_server};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -154,5 +157,126 @@ fn missing_site_root_is_a_clear_error() {
             missing.display()
         )),
         "{stderr}"
+    );
+}
+
+/// A file beside the site root, and one inside the root but outside every section, each with a
+/// marker that must never appear in a response; a folder symlink from the site to outside it.
+/// (A symlinked page or asset that leaves the site fails the build: `tests/hardening.rs`.)
+fn plant_secrets(dir: &Path, root: &Path) -> [&'static str; 2] {
+    std::fs::write(dir.join("secret.txt"), "OUTSIDE-SECRET-7f3a").expect("write");
+    std::fs::write(root.join("secret.txt"), "ROOT-SECRET-91c2").expect("write");
+    std::os::unix::fs::symlink(dir, root.join("content/guide/up")).expect("symlink");
+    ["OUTSIDE-SECRET-7f3a", "ROOT-SECRET-91c2"]
+}
+
+#[test]
+fn traversal_in_any_encoding_and_symlinks_never_reach_files_outside_the_site() {
+    let (dir, root) = copy_fixture("site");
+    let secrets = plant_secrets(dir.path(), &root);
+    let server = start_server(&root);
+    let (status, _, _) = get(&server.addr, "/");
+    assert_eq!(status, 200, "the site is served");
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/.%2e/secret.txt",
+        "/%2e./%2e%2e/secret.txt",
+        "/%252e%252e/secret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/..%5csecret.txt",
+        "/..%2fsecret.txt",
+        "/secret.txt",
+        "/secret.txt%00.html",
+        "/leak.png",
+        "/guide/up/secret.txt",
+        "/guide/up/site/secret.txt",
+        "//secret.txt",
+        "/./secret.txt",
+        "http://127.0.0.1/../secret.txt",
+    ] {
+        let (status, _, body) = get(&server.addr, path);
+        let body = String::from_utf8_lossy(&body);
+        assert!(
+            [400, 404].contains(&status),
+            "{path}: status {status}, body {body}"
+        );
+        for secret in secrets {
+            assert!(!body.contains(secret), "{path} leaked {secret}");
+        }
+    }
+}
+
+#[test]
+fn a_folder_redirect_never_points_to_another_host() {
+    let (_dir, root) = copy_fixture("site");
+    let server = start_server(&root);
+    let (status, head, _) = get(&server.addr, "//guide");
+    assert_eq!(status, 308, "{head}");
+    assert!(head.contains("location: /guide/\r\n"), "{head}");
+}
+
+/// Resident memory of a process in KiB, from /proc.
+fn resident_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .expect("read /proc status")
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS line")
+}
+
+#[test]
+fn a_request_flood_on_loopback_keeps_memory_bounded() {
+    let (_dir, root) = copy_fixture("site");
+    let server = start_server(&root);
+    let pid = server.child.id();
+    for _ in 0..50 {
+        assert_eq!(get(&server.addr, "/guide/").0, 200);
+    }
+    let before = resident_kib(pid);
+    // Idle connections that never finish their request, plus oversized headers, plus many requests.
+    let idle: Vec<TcpStream> = (0..300)
+        .filter_map(|_| {
+            let mut s = TcpStream::connect(&server.addr).ok()?;
+            let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
+            Some(s)
+        })
+        .collect();
+    let huge_header = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(1024 * 1024)
+    );
+    std::thread::scope(|scope| {
+        for worker in 0..8 {
+            let addr = server.addr.clone();
+            let huge_header = &huge_header;
+            scope.spawn(move || {
+                for i in 0..250 {
+                    if i % 50 == worker {
+                        if let Ok(mut s) = TcpStream::connect(&addr) {
+                            let _ = s.write_all(huge_header.as_bytes());
+                            let mut sink = Vec::new();
+                            let _ = s.read_to_end(&mut sink);
+                        }
+                    } else {
+                        let path = ["/", "/guide/", "/missing", "/static/x.css"][i % 4];
+                        let _ = get(&addr, path);
+                    }
+                }
+            });
+        }
+    });
+    let after = resident_kib(pid);
+    drop(idle);
+    assert_eq!(
+        get(&server.addr, "/").0,
+        200,
+        "still serving after the flood"
+    );
+    println!("resident memory: {before} KiB before, {after} KiB after the flood");
+    assert!(
+        after < before + 64 * 1024,
+        "memory grew from {before} KiB to {after} KiB during 2000 requests"
     );
 }

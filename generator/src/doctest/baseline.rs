@@ -163,14 +163,8 @@ pub fn update_baseline(root: &Path, run: &TestRun) -> std::io::Result<usize> {
             .durations_ms
             .insert(tutorial.path.display().to_string(), tutorial.duration_ms);
     }
-    let text = serde_json::to_string_pretty(&baseline).map_err(std::io::Error::other)? + "\n";
-    let path = root.join(BASELINE_FILE);
-    let dir = path.parent().unwrap_or(root);
-    std::fs::create_dir_all(dir)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temp, text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    temp.persist(&path).map_err(|e| e.error)?;
+    let text = serde_json::to_string_pretty(&baseline).map_err(std::io::Error::other)?;
+    super::atomic::write_atomic(&root.join(BASELINE_FILE), (text + "\n").as_bytes())?;
     Ok(updated)
 }
 

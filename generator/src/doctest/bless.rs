@@ -39,7 +39,7 @@ pub fn apply(root: &Path, run: &TestRun) -> std::io::Result<usize> {
             lines.splice(start..end, replacement);
             count += 1;
         }
-        std::fs::write(&full, lines.concat())?;
+        super::atomic::write_atomic(&full, lines.concat().as_bytes())?;
     }
     Ok(count)
 }

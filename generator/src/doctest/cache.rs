@@ -108,6 +108,7 @@ pub fn store(root: &Path, result: &TutorialResult) {
     }
     let path = entry_path(root, &result.cache_key);
     if let (Some(dir), Ok(text)) = (path.parent(), serde_json::to_string(result)) {
-        let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, text));
+        let _ = std::fs::create_dir_all(dir)
+            .and_then(|()| super::atomic::write_atomic(&path, text.as_bytes()));
     }
 }

@@ -7,6 +7,7 @@
 //! that starts processes), `matcher` (expected vs actual output), `results` (plain result data),
 //! `partition` (CI matrix shares and merged reports), `baseline` (perf-baseline.json), `stats` (percentiles, Mann-Whitney), `cache`, `bless` and `report`.
 
+pub mod atomic;
 pub mod baseline;
 pub mod bless;
 pub mod cache;

@@ -235,7 +235,7 @@ pub fn save_last_results(root: &Path, run: &TestRun) -> std::io::Result<()> {
         .map_err(std::io::Error::other)?["verdicts"]
         .take();
     let text = serde_json::to_string_pretty(&value).map_err(std::io::Error::other)?;
-    std::fs::write(path, text + "\n")
+    super::atomic::write_atomic(&path, (text + "\n").as_bytes())
 }
 
 /// Each tutorial's verdict: passed when none of its blocks failed. A tutorial that ran and passed

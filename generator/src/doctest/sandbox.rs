@@ -79,8 +79,9 @@ impl Sandbox {
     }
 
     /// Write a `file=` block's contents at a path relative to the sandbox root (checked by `extract`),
-    /// wherever a `cd` has moved the working folder. Symlinks on the way are followed, and a target
-    /// that resolves outside the sandbox (a link an earlier command made) is refused.
+    /// wherever a `cd` has moved the working folder. Symlinked folders on the way are followed, and
+    /// one that resolves outside the sandbox (a link an earlier command made) is refused; a symlink
+    /// at the file itself (even a dangling one) is replaced by the file, never written through.
     pub fn write_file(&self, relative: &Path, contents: &str) -> std::io::Result<()> {
         let root = self.root().canonicalize()?;
         let mut dir = root.clone();
@@ -94,7 +95,11 @@ impl Sandbox {
                 std::fs::create_dir(&dir)?;
             }
         }
-        let target = self.inside(&dir.join(file), relative)?;
+        let target = dir.join(file);
+        if target.is_symlink() {
+            // A link (even one pointing inside) is replaced by the file the tutorial shows.
+            std::fs::remove_file(&target)?;
+        }
         std::fs::write(target, contents)
     }
 
@@ -116,7 +121,7 @@ impl Sandbox {
             Ok(resolved)
         } else {
             Err(std::io::Error::other(format!(
-                "{} resolves to {}, outside the tutorial's sandbox",
+                "{} leads outside the sandbox (to {})",
                 shown.display(),
                 resolved.display()
             )))
@@ -380,6 +385,10 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         let target = to.join(entry.path().strip_prefix(from).unwrap_or(entry.path()));
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_symlink() {
+            // Copied as the link it is (as `cp -a` does): following it would copy whatever it points
+            // at, possibly from outside the fixture, or fail on a linked folder.
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
         } else {
             std::fs::copy(entry.path(), &target)?;
         }
@@ -510,13 +519,13 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), s.root().join("link")).unwrap();
         std::os::unix::fs::symlink("/nonexistent/x", s.root().join("dangling")).unwrap();
         let err = s.write_file(Path::new("link/evil.toml"), "x").unwrap_err();
-        assert!(
-            err.to_string().contains("outside the tutorial's sandbox"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("outside the sandbox"), "{err}");
         assert!(!outside.path().join("evil.toml").exists());
-        assert!(s.write_file(Path::new("dangling"), "x").is_err());
+        s.write_file(Path::new("dangling"), "x").unwrap();
         assert!(!Path::new("/nonexistent/x").exists());
+        assert!(!s.root().join("dangling").is_symlink());
+        std::os::unix::fs::symlink("/nonexistent", s.root().join("dangling-dir")).unwrap();
+        assert!(s.write_file(Path::new("dangling-dir/x"), "x").is_err());
         std::fs::create_dir(s.root().join("real")).unwrap();
         std::os::unix::fs::symlink("real", s.root().join("alias")).unwrap();
         s.write_file(Path::new("alias/a/b.txt"), "ok").unwrap();
@@ -524,6 +533,69 @@ mod tests {
             std::fs::read_to_string(s.root().join("real/a/b.txt")).unwrap(),
             "ok"
         );
+    }
+
+    #[test]
+    fn file_blocks_cannot_write_through_a_symlink_out_of_the_sandbox() {
+        let outside = tempfile::tempdir().unwrap();
+        let s = sandbox(5000);
+        std::os::unix::fs::symlink(outside.path(), s.root().join("escape")).unwrap();
+        let error = s.write_file(Path::new("escape/evil.txt"), "x").unwrap_err();
+        assert!(error.to_string().contains("outside the sandbox"), "{error}");
+        assert!(!outside.path().join("evil.txt").exists());
+        // A link to a file outside is replaced by the file, not written through.
+        let target = outside.path().join("target.txt");
+        std::fs::write(&target, "outside").unwrap();
+        std::os::unix::fs::symlink(&target, s.root().join("link.txt")).unwrap();
+        s.write_file(Path::new("link.txt"), "inside").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "outside");
+        assert_eq!(
+            std::fs::read_to_string(s.root().join("link.txt")).unwrap(),
+            "inside"
+        );
+    }
+
+    #[test]
+    fn fixture_symlinks_are_copied_as_links() {
+        let fixture = tempfile::tempdir().unwrap();
+        std::fs::create_dir(fixture.path().join("dir")).unwrap();
+        std::fs::write(fixture.path().join("dir/a.txt"), "a").unwrap();
+        std::os::unix::fs::symlink("dir", fixture.path().join("linked-dir")).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", fixture.path().join("host")).unwrap();
+        let s = sandbox(5000);
+        s.copy_fixture(fixture.path(), "fx").unwrap();
+        let copied = s.root().join("fx");
+        assert_eq!(
+            std::fs::read_link(copied.join("linked-dir")).unwrap(),
+            Path::new("dir")
+        );
+        assert!(
+            copied.join("host").is_symlink(),
+            "not a copy of /etc/hostname"
+        );
+    }
+
+    #[test]
+    fn the_parent_environment_does_not_leak() {
+        let s = sandbox(5000);
+        // Whatever the test process has (HOME, PATH, CARGO_*...), the sandbox sees only its own.
+        let out = s.run("env | sort").unwrap();
+        let names: Vec<&str> = out
+            .output
+            .lines()
+            .filter_map(|l| l.split('=').next())
+            .collect();
+        for name in &names {
+            assert!(
+                [
+                    "HOME", "LANG", "NO_COLOR", "OLDPWD", "PATH", "PWD", "SHLVL", "TERM", "TMPDIR",
+                    "_"
+                ]
+                .contains(name),
+                "unexpected variable {name} in {}",
+                out.output
+            );
+        }
     }
 
     #[test]

@@ -176,7 +176,7 @@ pub fn docgen_toml(config: &BookConfig, notes: &mut Vec<Diagnostic>) -> String {
     };
     let body = toml::to_string(&config_out).unwrap_or_default();
     format!(
-        "# Imported from an mdBook by `docgen import mdbook`; keys: content/reference/docgen-toml.md\n{body}"
+        "# Imported from an mdBook by `docgen import mdbook`; keys: content/writing/docgen-toml.md\n{body}"
     )
 }
 

@@ -299,8 +299,8 @@ fn rewrite_links(
     out: &mut Converted,
 ) -> String {
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
-    // (byte range of the destination in `text`, new destination)
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    // (byte range of the destination in `text`, destination, found in raw HTML)
+    let mut edits: Vec<(std::ops::Range<usize>, String, bool)> = Vec::new();
     let parser = Parser::new_ext(text, Options::all());
     let definitions: Vec<(String, std::ops::Range<usize>)> = parser
         .reference_definitions()
@@ -308,6 +308,14 @@ fn rewrite_links(
         .map(|(_, def)| (def.dest.to_string(), def.span.clone()))
         .collect();
     for (event, range) in parser.into_offset_iter() {
+        if let Event::Html(_) | Event::InlineHtml(_) = &event {
+            edits.extend(
+                html_destinations(&text[range.clone()])
+                    .into_iter()
+                    .map(|(r, d)| (range.start + r.start..range.start + r.end, d, true)),
+            );
+            continue;
+        }
         let (link_type, dest) = match &event {
             Event::Start(Tag::Link {
                 link_type,
@@ -333,19 +341,24 @@ fn rewrite_links(
             continue;
         };
         let start = range.start + open + at;
-        edits.push((start..start + dest.len(), dest));
+        edits.push((start..start + dest.len(), dest, false));
     }
     for (dest, span) in definitions {
         let source = &text[span.clone()];
         if let Some(at) = source.find(dest.as_str()) {
             let start = span.start + at;
-            edits.push((start..start + dest.len(), dest));
+            edits.push((start..start + dest.len(), dest, false));
         }
     }
-    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    edits.sort_by_key(|(range, _, _)| std::cmp::Reverse(range.start));
     let mut result = text.to_owned();
-    for (range, dest) in edits {
-        match new_destination(&dest, from, to, resolve) {
+    for (range, dest, raw) in edits {
+        let rewrite = if raw {
+            html_destination(&dest, from, resolve)
+        } else {
+            new_destination(&dest, from, to, resolve)
+        };
+        match rewrite {
             Rewrite::Keep => {}
             Rewrite::To(new, need) => {
                 if let Some(need) = need {
@@ -360,6 +373,91 @@ fn rewrite_links(
         }
     }
     result
+}
+
+/// `src="..."` and `href="..."` values in a piece of raw HTML: (byte range in `html`, value).
+fn html_destinations(html: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut found = Vec::new();
+    for attribute in ["src=\"", "href=\""] {
+        let mut from = 0;
+        while let Some(at) = html[from..].find(attribute) {
+            let start = from + at + attribute.len();
+            let Some(len) = html[start..].find('"') else {
+                break;
+            };
+            found.push((start..start + len, html[start..start + len].to_owned()));
+            from = start + len;
+        }
+    }
+    found
+}
+
+/// A raw-HTML destination: docgen does not rewrite raw HTML, and a page's URL is a folder where
+/// mdBook's was a file, so relative paths become root-relative URLs of the site.
+fn html_destination(dest: &str, from: &Path, resolve: &dyn Fn(&Path) -> Target) -> Rewrite {
+    let external = dest.contains("://")
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.starts_with("mailto:")
+        || dest.is_empty();
+    if external {
+        return Rewrite::Keep;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let as_markdown = path
+        .strip_suffix(".html")
+        .map_or_else(|| path.to_owned(), |stem| format!("{stem}.md"));
+    let Some(book_path) = from.parent().and_then(|d| normalize(&d.join(&as_markdown))) else {
+        return Rewrite::Broken(format!("link `{dest}` leaves the book"));
+    };
+    let with_anchor = |url: String| match anchor {
+        Some(a) => format!("{url}#{a}"),
+        None => url,
+    };
+    let in_content = |site: &Path| site.strip_prefix("content").ok().map(Path::to_path_buf);
+    match resolve(&book_path) {
+        Target::Chapter(site) => match in_content(&site) {
+            Some(inner) => Rewrite::To(with_anchor(page_url(&inner)), None),
+            None => Rewrite::Keep,
+        },
+        Target::File(site) => match in_content(&site) {
+            Some(inner) => Rewrite::To(
+                with_anchor(format!("/{}", inner.to_string_lossy().replace('\\', "/"))),
+                Some(book_path),
+            ),
+            None => Rewrite::Broken(format!(
+                "`{dest}` in raw HTML names a file outside the book's src/; not published"
+            )),
+        },
+        Target::Missing => Rewrite::Broken(format!(
+            "link `{dest}` points to no chapter or file of the book; kept as written"
+        )),
+    }
+}
+
+/// The URL `load` gives the page at `inner` (its path under `content/`): folders and the file stem
+/// slugified, `_index.md` the folder's own URL.
+fn page_url(inner: &Path) -> String {
+    let mut url = String::from("/");
+    let folders = inner.parent().into_iter().flat_map(|p| p.components());
+    for component in folders {
+        url.push_str(&crate::load::slugify(
+            &component.as_os_str().to_string_lossy(),
+        ));
+        url.push('/');
+    }
+    let stem = inner
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem != "_index" {
+        url.push_str(&crate::load::slugify(&stem));
+        url.push('/');
+    }
+    url
 }
 
 enum Rewrite {
@@ -511,6 +609,18 @@ mod tests {
         );
         assert_eq!(c.includes, 2);
         assert_eq!(c.needs, [PathBuf::from("listings/main.rs")]);
+    }
+
+    #[test]
+    fn raw_html_paths_become_site_urls() {
+        let c = convert(
+            "<img src=\"img/logo.png\" alt=\"x\"> and <a href=\"ch02.html#setup\">two</a>\n",
+        );
+        assert_eq!(
+            c.body,
+            "<img src=\"/img/logo.png\" alt=\"x\"> and <a href=\"/part-one/ch02/#setup\">two</a>\n"
+        );
+        assert_eq!(c.needs, [PathBuf::from("src/img/logo.png")]);
     }
 
     #[test]

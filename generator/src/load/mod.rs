@@ -92,6 +92,22 @@ pub fn load_site(
                 .extension()
                 .map(|x| x.to_string_lossy().to_ascii_lowercase())
                 .unwrap_or_default();
+            // A page or asset linked in from outside the site would publish a file the site does not own.
+            let published = extension == "md" || ASSET_EXTENSIONS.contains(&extension.as_str());
+            if published && e.path_is_symlink() && !resolves_inside(e.path(), root) {
+                problems.push(
+                    Diagnostic::error(
+                        &relative,
+                        0,
+                        0,
+                        "this file is a symlink to a file outside the site",
+                    )
+                    .with_hint(
+                        "copy the file into the site, or link to a file inside the site root",
+                    ),
+                );
+                continue;
+            }
             if extension == "md" {
                 files.push((section_dir.clone(), relative));
             } else if ASSET_EXTENSIONS.contains(&extension.as_str()) {
@@ -396,6 +412,15 @@ pub struct BodyUpdate {
     pub included_files: Vec<PathBuf>,
     /// Front-matter warnings (unknown keys) and include problems, as `load_site` reports them.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// True when `path` resolves to a file under `root` (a dangling link counts as inside: reading it
+/// reports the error).
+fn resolves_inside(path: &Path, root: &Path) -> bool {
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(target), Ok(root)) => target.starts_with(root),
+        _ => true,
+    }
 }
 
 /// Re-read one page `load_site` read before. `Ok(Some)` when only its body changed; `Ok(None)` when its

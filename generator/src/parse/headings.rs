@@ -33,8 +33,8 @@ impl<'a> OpenHeading<'a> {
     ) -> Self {
         OpenHeading {
             level,
-            id: id.map(|s| s.to_string()),
-            classes: classes.iter().map(|c| c.to_string()).collect(),
+            id: id.map(|s| attribute_safe(&s)),
+            classes: classes.iter().map(|c| attribute_safe(c)).collect(),
             inner: Vec::new(),
             offset,
         }
@@ -91,6 +91,21 @@ impl HeadingIds {
             }
         }
     }
+}
+
+/// An author's `{#id}` or `{.class}` with every character that could end or break out of the HTML
+/// attribute (quotes, `<`, `>`, `&`, backtick, whitespace) replaced by `-`.
+fn attribute_safe(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if matches!(c, '"' | '\'' | '<' | '>' | '&' | '`') || c.is_whitespace() {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 pub fn heading_level_number(level: HeadingLevel) -> u8 {

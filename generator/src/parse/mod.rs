@@ -405,6 +405,22 @@ mod tests {
     }
 
     #[test]
+    fn heading_attributes_cannot_break_out_of_their_html_attribute() {
+        let t = tree(&[(
+            "content/a.md",
+            "## Title {#a\"onclick=\"x .b\"onmouseover=\"y}\n",
+        )]);
+        let (p, _) = parse(&t, 0);
+        assert_eq!(p.headings[0].id, "a-onclick=-x");
+        assert!(
+            p.html
+                .starts_with("<h2 id=\"a-onclick=-x\" class=\"b-onmouseover=-y\">"),
+            "{}",
+            p.html
+        );
+    }
+
+    #[test]
     fn duplicate_headings_get_unique_ids() {
         let t = tree(&[("content/a.md", "## Usage\n\n## Usage\n\n## Usage-1\n")]);
         let ids: Vec<_> = parse(&t, 0).0.headings.into_iter().map(|h| h.id).collect();

@@ -76,8 +76,26 @@ pub fn json_ld(config: &Config, meta: &ArticleMeta) -> String {
         "@context": "https://schema.org",
         "@graph": [article, { "@type": "BreadcrumbList", "itemListElement": items }],
     });
-    // `</script>` inside a string would end the element early; `<\/` is the same JSON string.
-    graph.to_string().replace("</", "<\\/")
+    script_safe_json(&graph.to_string())
+}
+
+/// JSON text made safe inside a `<script>` element: `<`, `>` and `&` become `\u003c`, `\u003e` and
+/// `\u0026` (so neither `</script>` nor `<!--` can change how the HTML parser reads the element), and
+/// U+2028/U+2029 become escapes (line terminators in older JavaScript). All of them can only occur
+/// inside JSON strings, where the escape is the same character.
+pub fn script_safe_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -114,5 +132,28 @@ mod tests {
             breadcrumbs: &[],
         };
         assert!(!json_ld(&config, &meta).contains("</script>"));
+    }
+
+    #[test]
+    fn json_ld_escapes_every_character_that_can_change_the_script_element() {
+        let config = Config::default();
+        let hostile = "</script><!--<script> \" ' & > \u{2028}\u{2029} </SCRIPT";
+        let meta = ArticleMeta {
+            title: hostile,
+            description: hostile,
+            permalink: "x",
+            date: None,
+            updated: None,
+            breadcrumbs: &[],
+        };
+        let text = json_ld(&config, &meta);
+        for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!text.contains(bad), "{bad:?} survives in {text}");
+        }
+        let value: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(
+            value["@graph"][0]["headline"], hostile,
+            "the same string after parsing"
+        );
     }
 }

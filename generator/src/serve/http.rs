@@ -164,6 +164,29 @@ pub fn site_path(request_path: &str) -> Result<String, PathRefused> {
     Ok(path)
 }
 
+/// Characters a `Location` path must not carry as they are.
+const LOCATION_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// The redirect target for a folder requested without its slash, built from the checked site path
+/// (not the raw request, where `//host` would make it a redirect to another site).
+fn folder_location(site_path: &str) -> String {
+    format!(
+        "/{}/",
+        percent_encoding::utf8_percent_encode(site_path, LOCATION_ESCAPES)
+    )
+}
+
 async fn site_file(State(state): State<AppState>, uri: Uri) -> Response {
     let path = match site_path(uri.path()) {
         Ok(path) => path,
@@ -177,7 +200,7 @@ async fn site_file(State(state): State<AppState>, uri: Uri) -> Response {
     if site.files.contains_key(&format!("{path}/index.html")) {
         return (
             StatusCode::PERMANENT_REDIRECT,
-            [(header::LOCATION, format!("{}/", uri.path()))],
+            [(header::LOCATION, folder_location(&path))],
         )
             .into_response();
     }
@@ -244,6 +267,32 @@ mod tests {
             Ok("static/style.css")
         );
         assert_eq!(site_path("/a%20b.txt").as_deref(), Ok("a b.txt"));
+    }
+
+    #[test]
+    fn folder_redirects_stay_on_this_site() {
+        let path = site_path("//evil.example/x").unwrap();
+        assert_eq!(folder_location(&path), "/evil.example/x/");
+        assert_eq!(folder_location("a b/ü"), "/a%20b/%C3%BC/");
+    }
+
+    #[test]
+    fn site_path_refuses_escapes_in_every_encoding() {
+        for path in [
+            "/.%2e/x",
+            "/%2e./x",
+            "/%2e%2e%2fx",
+            "/a/%2E%2e/%2e%2E/x",
+            "/%2e%2e%5cx",
+            "/x%00.html",
+            "/..%2f..%2fetc/passwd",
+        ] {
+            assert_eq!(site_path(path), Err(PathRefused::Escapes), "{path}");
+        }
+        // Overlong UTF-8 for `.` is not UTF-8 at all.
+        assert_eq!(site_path("/%c0%ae%c0%ae/x"), Err(PathRefused::NotUtf8));
+        // Double encoding decodes once: a folder literally named `%2e%2e`, inside the site.
+        assert_eq!(site_path("/%252e%252e/x").as_deref(), Ok("%2e%2e/x"));
     }
 
     #[test]

@@ -8,6 +8,8 @@ use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
 
 /// Write `files` into `out` atomically: all of them or, on error, none (the old `out` stays as it was).
+/// A process killed at any moment leaves `out` complete (old or new); the staging folders of killed
+/// runs are removed by the next run.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     let parent = out
         .parent()
@@ -19,6 +21,7 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
+    recover_after_kill(parent, &name, out);
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.staging-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
@@ -28,24 +31,115 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
-    let had_old = out.exists();
-    if had_old {
-        std::fs::rename(out, &old).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            io_error(out, "cannot move the previous output aside", &e)
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        if had_old {
-            let _ = std::fs::rename(&old, out);
-        }
+    if let Err(e) = swap_in(&staging, out, &old) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(io_error(out, "cannot move the new output into place", &e));
     }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
-    }
+    // After the swap the previous output sits at one of these two names.
+    let _ = std::fs::remove_dir_all(&staging);
+    let _ = std::fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Put `staging` at `out`. Where the OS can exchange two paths in one step (Linux `renameat2` with
+/// `RENAME_EXCHANGE`) the previous output ends up at `staging`, and there is no moment without an
+/// `out`; elsewhere the previous output is moved to `old` first (a kill between the two renames is
+/// repaired by `recover_after_kill` on the next run).
+fn swap_in(staging: &Path, out: &Path, old: &Path) -> std::io::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(staging, out);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        match exchange(staging, out) {
+            Ok(()) => return Ok(()),
+            // Not supported by this file system: fall back to two renames.
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    std::fs::rename(out, old)?;
+    std::fs::rename(staging, out).inspect_err(|_| {
+        let _ = std::fs::rename(old, out);
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes()).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "path holds a NUL byte")
+        })
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Clean up after a run that was killed: remove its staging and old folders (named after a process
+/// that no longer runs), and if it was killed between the two renames of the fallback swap, put
+/// the previous output back first.
+fn recover_after_kill(parent: &Path, name: &str, out: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let staging_prefix = format!(".{name}.staging-");
+    let old_prefix = format!(".{name}.old-");
+    let mut stale: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let (pid, is_old) = if let Some(pid) = file_name.strip_prefix(&staging_prefix) {
+                (pid.to_owned(), false)
+            } else {
+                (file_name.strip_prefix(&old_prefix)?.to_owned(), true)
+            };
+            let pid: u32 = pid.parse().ok()?;
+            (!process_is_running(pid)).then(|| (entry.path(), is_old))
+        })
+        .collect();
+    stale.sort();
+    for (path, is_old) in stale {
+        if is_old && !out.exists() && std::fs::rename(&path, out).is_ok() {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+/// True when a process with this id exists (ours included).
+#[cfg(unix)]
+fn process_is_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let status = unsafe { libc::kill(pid, 0) };
+    status == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Without a way to ask, assume the process still runs and leave its folders alone.
+#[cfg(not(unix))]
+fn process_is_running(_pid: u32) -> bool {
+    true
 }
 
 fn fill_staging(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
@@ -98,6 +192,52 @@ mod tests {
         assert!(safe_relative("../x").is_none());
         assert!(safe_relative("/etc/passwd").is_none());
         assert!(safe_relative("a/b/index.html").is_some());
+    }
+
+    fn one_file(bytes: &[u8]) -> Vec<OutputFile> {
+        vec![OutputFile {
+            path: "a.txt".into(),
+            bytes: bytes.to_vec(),
+        }]
+    }
+
+    /// A process id that cannot be running (above any `pid_max`).
+    const DEAD_PID: u32 = i32::MAX as u32;
+
+    #[test]
+    fn staging_folders_of_killed_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stale = dir.path().join(format!(".public.staging-{DEAD_PID}"));
+        std::fs::create_dir_all(stale.join("deep")).unwrap();
+        std::fs::write(stale.join("deep/half.html"), "<p>half").unwrap();
+        write_site(&out, &one_file(b"new")).unwrap();
+        assert!(!stale.exists(), "the killed run's staging folder must go");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "only public/ is left");
+    }
+
+    #[test]
+    fn a_kill_between_the_fallback_renames_is_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let moved_aside = dir.path().join(format!(".public.old-{DEAD_PID}"));
+        std::fs::create_dir_all(&moved_aside).unwrap();
+        std::fs::write(moved_aside.join("a.txt"), "old").unwrap();
+        recover_after_kill(dir.path(), "public", &out);
+        assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"old");
+        assert!(!moved_aside.exists());
+    }
+
+    #[test]
+    fn a_second_write_replaces_the_first_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &one_file(b"one")).unwrap();
+        write_site(&out, &one_file(b"two")).unwrap();
+        assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no staging or old folder is left");
     }
 
     #[test]
