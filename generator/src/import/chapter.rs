@@ -236,8 +236,9 @@ fn repoint(
 
 /// A fence line with its info string converted (and the fence state updated); `None` for other lines.
 fn fence_line(line: &str, fence: &mut Option<(char, usize)>) -> Option<String> {
-    let trimmed = line.trim_start();
-    let indent = line.len() - trimmed.len();
+    let quote = quote_prefix_len(line);
+    let trimmed = line[quote..].trim_start();
+    let indent = line.len() - quote - trimmed.len();
     let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
     let run = trimmed.chars().take_while(|c| *c == marker).count();
     if indent > 3 || run < 3 {
@@ -255,9 +256,26 @@ fn fence_line(line: &str, fence: &mut Option<(char, usize)>) -> Option<String> {
     let end = &line[line.trim_end_matches(['\n', '\r']).len()..];
     Some(format!(
         "{}{}{converted}{end}",
-        &line[..indent],
+        &line[..quote + indent],
         &trimmed[..run]
     ))
+}
+
+/// Length of a line's blockquote markers (`> `, `> > `...), so a fence inside a quote (The Rust
+/// Programming Language's listings with notes) is found like one outside.
+fn quote_prefix_len(line: &str) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = &line[at..];
+        let spaces = rest.len() - rest.trim_start_matches(' ').len();
+        if spaces > 3 || !rest[spaces..].starts_with('>') {
+            return at;
+        }
+        at += spaces + 1;
+        if line[at..].starts_with(' ') {
+            at += 1;
+        }
+    }
 }
 
 /// `rust,ignore,edition2021` → `rust ignore="marked ignore in the mdBook"`; `console` sessions are
@@ -613,6 +631,17 @@ mod tests {
         );
         assert_eq!(c.includes, 2);
         assert_eq!(c.needs, [PathBuf::from("listings/main.rs")]);
+    }
+
+    #[test]
+    fn fences_inside_block_quotes_are_converted() {
+        let c = convert(
+            "> Note:\n>\n> ```rust,ignore\n> let x = 1;\n> ```\n>\n> ```console\n> $ cargo run\n> ```\n",
+        );
+        assert_eq!(
+            c.body,
+            "> Note:\n>\n> ```rust ignore=\"marked ignore in the mdBook\"\n> let x = 1;\n> ```\n>\n> ```console ignore=\"shell session imported from the mdBook, not yet a tested tutorial step\"\n> $ cargo run\n> ```\n"
+        );
     }
 
     #[test]
