@@ -82,15 +82,17 @@ fn imported_rust_blocks_run_under_docgen_test() {
         .parent()
         .expect("workspace root")
         .to_path_buf();
+    let config = std::fs::read_to_string(site.join("docgen.toml")).expect("docgen.toml");
+    assert!(
+        config.contains("[test.rust.dependencies.widget-support]\npath = \"support\"\n"),
+        "the listings' dependency, pointing at the copied crate: {config}"
+    );
     let mut options = TestOptions::new(&site);
     options.paths = vec![site.join("content")];
-    // The book's shell sessions are imported as not run; nothing needs `ax` on PATH.
-    options.ax_binary = Some("/bin/sh".into());
+    // No `ax_binary` and no `ax_crate`: the imported docgen.toml's [test] says what the book needs.
     options.use_cache = false;
     options.rust_crate_dir = Some(workspace.join("target/docgen-rust-blocks-import"));
     options.rust_target_dir = Some(workspace.join("target/docgen-rust-blocks/target"));
-    options.ax_crate = Some(workspace.join("engine"));
-    std::fs::copy(workspace.join("Cargo.lock"), site.join("Cargo.lock")).expect("lock file");
     let run = run_tests(&options);
     let text = report::human(&run, false);
     assert!(run.success(), "{text}");
@@ -106,7 +108,8 @@ fn imported_rust_blocks_run_under_docgen_test() {
             )
         })
         .collect();
-    // The region, the whole program (rustdoc include) and the playground all compiled and ran.
+    // The region, the whole program (rustdoc include, calling the support crate) and the playground
+    // all compiled and ran.
     assert_eq!(rust.len(), 3, "{text}");
     assert!(rust.iter().all(|(_, passed)| *passed), "{text}");
 }

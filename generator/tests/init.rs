@@ -53,11 +53,17 @@ fn init_then_build_test_and_serve() {
             .is_file()
     );
 
-    // The tutorial runs only shell commands; `--ax` just has to name a binary for PATH.
-    let test = Command::cargo_bin("docgen")
-        .expect("docgen binary")
-        .args(["test", "--ax", "/bin/sh", "--root"])
+    // As a new user runs it: docgen installed alone (no `ax` beside it), no `--ax`, no `DOCGEN_AX`,
+    // nothing of this repository on PATH; the site's docgen.toml says where the tutorials' commands
+    // come from.
+    let installed = dir.path().join("installed/docgen");
+    std::fs::create_dir_all(dir.path().join("installed")).expect("install folder");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("docgen"), &installed).expect("copy docgen");
+    let test = Command::new(&installed)
+        .args(["test", "--root"])
         .arg(&site)
+        .env_remove("DOCGEN_AX")
+        .env("PATH", "/usr/bin:/bin")
         .output()
         .expect("run docgen test");
     let report = String::from_utf8_lossy(&test.stdout).into_owned();
