@@ -2,7 +2,7 @@
 //! not run again. Input: the tutorial and its dependencies; output: the stored result, if any.
 //! Only passing results are stored, so a failure always re-runs.
 
-use super::{Outcome, TUTORIALS_DIR, TutorialResult};
+use super::{Outcome, TutorialResult, tutorial_folders};
 use crate::model::SourcePage;
 use std::path::{Path, PathBuf};
 
@@ -54,17 +54,8 @@ pub fn tutorial_key(root: &Path, page: &SourcePage, ax_hash: &str) -> String {
         hasher.update(included.to_string_lossy().as_bytes());
         hasher.update(&std::fs::read(root.join(included)).unwrap_or_default());
     }
-    let fixtures = page
-        .front_matter
-        .fixtures
-        .iter()
-        .map(|f| root.join(TUTORIALS_DIR).join("fixtures").join(f));
-    let plugins = page
-        .front_matter
-        .plugins
-        .iter()
-        .map(|p| root.join("plugins").join(p));
-    for dir in fixtures.chain(plugins) {
+    for folder in tutorial_folders(page) {
+        let dir = root.join(&folder.source);
         for entry in walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()

@@ -30,3 +30,40 @@ pub use run::run_tests;
 
 /// The folder (under the site root) whose pages are tutorials, and where their fixtures live.
 pub const TUTORIALS_DIR: &str = "tutorials";
+
+/// A folder a tutorial's front matter asks for: a fixture (`fixtures = [...]`) or a catalog plugin
+/// (`plugins = [...]`). `run` copies it into the sandbox; `cache` hashes it into the tutorial's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TutorialFolder {
+    /// `fixture` or `plugin`, for messages.
+    pub kind: &'static str,
+    /// The name the front matter gives.
+    pub name: String,
+    /// The folder relative to the site root (`tutorials/fixtures/NAME`, `plugins/NAME`).
+    pub source: std::path::PathBuf,
+    /// Where it goes in the sandbox (`NAME`, `plugins/NAME`).
+    pub in_sandbox: String,
+}
+
+/// The fixtures, then the plugins, a tutorial lists, in front-matter order.
+pub fn tutorial_folders(page: &crate::model::SourcePage) -> Vec<TutorialFolder> {
+    let fixtures = page
+        .front_matter
+        .fixtures
+        .iter()
+        .map(|name| TutorialFolder {
+            kind: "fixture",
+            name: name.clone(),
+            source: std::path::Path::new(TUTORIALS_DIR)
+                .join("fixtures")
+                .join(name),
+            in_sandbox: name.clone(),
+        });
+    let plugins = page.front_matter.plugins.iter().map(|name| TutorialFolder {
+        kind: "plugin",
+        name: name.clone(),
+        source: std::path::Path::new(crate::load::CATALOG_DIR).join(name),
+        in_sandbox: format!("{}/{name}", crate::load::CATALOG_DIR),
+    });
+    fixtures.chain(plugins).collect()
+}

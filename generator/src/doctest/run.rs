@@ -8,7 +8,7 @@ use super::kinds::{Phase, Step};
 use super::options::{RunContext, TestOptions, find_ax_binary};
 use super::results::{BlockResult, Outcome, TestRun, TutorialResult};
 use super::sandbox::{self, sandbox_relative};
-use super::{TUTORIALS_DIR, baseline, cache, partition};
+use super::{TUTORIALS_DIR, baseline, cache, partition, tutorial_folders};
 use crate::diagnostics::Diagnostic;
 use crate::model::{ParsedPage, SourcePage, SourcePos};
 use crate::{build, load, parse};
@@ -358,31 +358,21 @@ fn prepare_sandbox(
 ) -> Result<sandbox::Sandbox, (String, String)> {
     let sandbox = sandbox::Sandbox::with_path(bin_dirs, options.timeout)
         .map_err(|e| (String::new(), format!("cannot create sandbox: {e}")))?;
-    for fixture in &page.front_matter.fixtures {
-        let source = options
-            .root
-            .join(TUTORIALS_DIR)
-            .join("fixtures")
-            .join(fixture);
-        let copied = if sandbox_relative(fixture).is_none() || !source.is_dir() {
+    for folder in tutorial_folders(page) {
+        let source = options.root.join(&folder.source);
+        let copied = if sandbox_relative(&folder.name).is_none() || !source.is_dir() {
             Err(std::io::Error::other(format!(
-                "no fixture folder tutorials/fixtures/{fixture}"
+                "no {} folder {}",
+                folder.kind,
+                folder.source.display()
             )))
         } else {
-            sandbox.copy_fixture(&source, fixture)
+            sandbox.copy_fixture(&source, &folder.in_sandbox)
         };
-        copied.map_err(|e| (fixture.clone(), format!("fixture `{fixture}`: {e}")))?;
-    }
-    for plugin in &page.front_matter.plugins {
-        let source = options.root.join("plugins").join(plugin);
-        let copied = if sandbox_relative(plugin).is_none() || !source.is_dir() {
-            Err(std::io::Error::other(format!(
-                "no plugin folder plugins/{plugin}"
-            )))
-        } else {
-            sandbox.copy_fixture(&source, &format!("plugins/{plugin}"))
-        };
-        copied.map_err(|e| (plugin.clone(), format!("plugin `{plugin}`: {e}")))?;
+        copied.map_err(|e| {
+            let message = format!("{} `{}`: {e}", folder.kind, folder.name);
+            (folder.name, message)
+        })?;
     }
     Ok(sandbox)
 }
