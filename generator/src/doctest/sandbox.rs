@@ -158,15 +158,8 @@ impl Sandbox {
     /// poll, so a sample has no polling granularity. A watchdog thread kills the process group when
     /// the timeout passes first.
     pub fn run(&self, command: &str) -> std::io::Result<CommandOutput> {
-        let script = format!("exec 2>&1\n{command}");
         let started = Instant::now();
-        let mut child = self
-            .command("sh")
-            .arg("-c")
-            .arg(script)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
+        let mut child = self.shell(command).stdout(Stdio::piped()).spawn()?;
         let mut stdout = child.stdout.take().expect("stdout was piped");
         let reader = std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -258,13 +251,7 @@ impl Sandbox {
         let number = self.backgrounds.len() + 1;
         let log = background_log(self.root(), number);
         let file = std::fs::File::create(&log)?;
-        let child = self
-            .command("sh")
-            .arg("-c")
-            .arg(format!("exec 2>&1\n{command}"))
-            .stdout(file)
-            .stderr(Stdio::null())
-            .spawn()?;
+        let child = self.shell(command).stdout(file).spawn()?;
         self.backgrounds.push(Background { child, log });
         Ok(number)
     }
@@ -291,6 +278,17 @@ impl Sandbox {
             kill_process_group(background.child.id());
             let _ = background.child.wait();
         }
+    }
+
+    /// `sh -c command` with its stderr sent where the caller sends its stdout, so the two interleave as
+    /// written.
+    fn shell(&self, command: &str) -> Command {
+        let mut shell = self.command("sh");
+        shell
+            .arg("-c")
+            .arg(format!("exec 2>&1\n{command}"))
+            .stderr(Stdio::null());
+        shell
     }
 
     /// A `Command` with the sandbox's clean environment and its own process group.
