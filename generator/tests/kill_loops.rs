@@ -75,6 +75,24 @@ fn run_and_kill(mut command: Command, delay: Duration) {
     let _ = child.wait();
 }
 
+/// The loop every test here runs: time one unkilled run of `command`, then `kill_count()` times
+/// `prepare(kill)`, start the command, SIGKILL it at a random moment within 1.2 times that run (so
+/// some kills land after it finished), and `check(kill)` what it left.
+fn kill_at_random_moments(
+    name: &str,
+    command: impl Fn() -> Command,
+    mut prepare: impl FnMut(usize),
+    mut check: impl FnMut(usize),
+) {
+    let full = time_run(command());
+    let mut random = Random::new(name);
+    for kill in 0..kill_count() {
+        prepare(kill);
+        run_and_kill(command(), random.below(full.mul_f64(1.2)));
+        check(kill);
+    }
+}
+
 /// Every file under `dir` (relative path → blake3 of its bytes).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
     walkdir::WalkDir::new(dir)
@@ -128,21 +146,22 @@ fn build_killed_at_random_moments_leaves_the_old_or_the_new_site_complete() {
         complete.push(snapshot(&site.out()));
     }
     assert_ne!(complete[0], complete[1]);
-    let full = time_run(build());
-    let mut random = Random::new("docgen build");
     let mut seen = [0usize; 2];
-    for kill in 0..kill_count() {
-        write_pages(&site, ["alpha", "beta"][kill % 2]);
-        run_and_kill(build(), random.below(full.mul_f64(1.2)));
-        let now = snapshot(&site.out());
-        let which = complete.iter().position(|c| *c == now).unwrap_or_else(|| {
-            panic!(
-                "kill {kill}: public/ is neither the old nor the new site ({} files)",
-                now.len()
-            )
-        });
-        seen[which] += 1;
-    }
+    kill_at_random_moments(
+        "docgen build",
+        build,
+        |kill| write_pages(&site, ["alpha", "beta"][kill % 2]),
+        |kill| {
+            let now = snapshot(&site.out());
+            let which = complete.iter().position(|c| *c == now).unwrap_or_else(|| {
+                panic!(
+                    "kill {kill}: public/ is neither the old nor the new site ({} files)",
+                    now.len()
+                )
+            });
+            seen[which] += 1;
+        },
+    );
     println!("after kills: {seen:?} (alpha, beta)");
     write_pages(&site, "alpha");
     assert!(build().status().expect("docgen runs").success());
@@ -184,22 +203,25 @@ fn bless_killed_at_random_moments_leaves_the_old_or_the_new_markdown() {
         "bless rewrote every block"
     );
     site.file("tutorials/bless.md", &old);
-    let full = time_run(bless());
-    let mut random = Random::new("docgen test --bless");
     let mut seen = [0usize; 2];
-    for kill in 0..kill_count() {
-        site.file("tutorials/bless.md", &old);
-        run_and_kill(bless(), random.below(full.mul_f64(1.2)));
-        let now = std::fs::read_to_string(&path).expect("the tutorial is still there");
-        assert!(
-            now == old || now == new,
-            "kill {kill}: the markdown is torn ({} bytes; old {}, new {})",
-            now.len(),
-            old.len(),
-            new.len()
-        );
-        seen[usize::from(now == new)] += 1;
-    }
+    kill_at_random_moments(
+        "docgen test --bless",
+        bless,
+        |_| {
+            site.file("tutorials/bless.md", &old);
+        },
+        |kill| {
+            let now = std::fs::read_to_string(&path).expect("the tutorial is still there");
+            assert!(
+                now == old || now == new,
+                "kill {kill}: the markdown is torn ({} bytes; old {}, new {})",
+                now.len(),
+                old.len(),
+                new.len()
+            );
+            seen[usize::from(now == new)] += 1;
+        },
+    );
     println!("after kills: {seen:?} (old, new)");
 }
 
@@ -224,17 +246,19 @@ fn update_baseline_killed_at_random_moments_leaves_a_whole_baseline() {
     let first = std::fs::read_to_string(&baseline).expect("the baseline was written");
     let keys = keys_of(&first).expect("the baseline is JSON");
     assert_eq!(keys.len(), 20, "one entry per claim (each claims p95)");
-    let full = time_run(update());
-    let mut random = Random::new("docgen test --update-baseline");
-    for kill in 0..kill_count() {
-        run_and_kill(update(), random.below(full.mul_f64(1.2)));
-        let now = std::fs::read_to_string(&baseline).expect("the baseline is still there");
-        assert_eq!(
-            keys_of(&now).as_ref(),
-            Some(&keys),
-            "kill {kill}: the baseline is torn: {now:?}"
-        );
-    }
+    kill_at_random_moments(
+        "docgen test --update-baseline",
+        update,
+        |_| {},
+        |kill| {
+            let now = std::fs::read_to_string(&baseline).expect("the baseline is still there");
+            assert_eq!(
+                keys_of(&now).as_ref(),
+                Some(&keys),
+                "kill {kill}: the baseline is torn: {now:?}"
+            );
+        },
+    );
 }
 
 #[test]
@@ -249,24 +273,27 @@ fn tutorial_cache_killed_at_random_moments_holds_only_whole_entries() {
     site.file("tutorials/cached.md", &tutorial(0));
     let run = || test_command(root, &[]);
     assert!(run().status().expect("docgen runs").success());
-    let full = time_run(run());
     let cache = root.join(".docgen/cache");
-    let mut random = Random::new("docgen test cache");
-    for kill in 0..kill_count() {
+    kill_at_random_moments(
+        "docgen test cache",
+        run,
         // A new text each time, so every run misses the cache and writes an entry.
-        site.file("tutorials/cached.md", &tutorial(kill + 1));
-        run_and_kill(run(), random.below(full.mul_f64(1.2)));
-        for entry in std::fs::read_dir(&cache).expect("cache folder").flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".json") {
-                let text = std::fs::read_to_string(entry.path()).expect("read an entry");
-                assert!(
-                    serde_json::from_str::<serde_json::Value>(&text).is_ok(),
-                    "kill {kill}: cache entry {name} is torn"
-                );
+        |kill| {
+            site.file("tutorials/cached.md", &tutorial(kill + 1));
+        },
+        |kill| {
+            for entry in std::fs::read_dir(&cache).expect("cache folder").flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".json") {
+                    let text = std::fs::read_to_string(entry.path()).expect("read an entry");
+                    assert!(
+                        serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                        "kill {kill}: cache entry {name} is torn"
+                    );
+                }
             }
-        }
-    }
+        },
+    );
     assert!(run().status().expect("docgen runs").success());
 }
 
