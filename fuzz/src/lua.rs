@@ -15,8 +15,13 @@ const ESCAPE_MARKER: &str = "/tmp/ax-fuzz-sandbox-escape";
 const LIMITS: PluginLimits = PluginLimits {
     memory_limit_bytes: 8 * 1024 * 1024,
     instruction_budget: 300_000,
-    timeout_ms: 2_000,
+    timeout_ms: 250,
 };
+
+/// How far past `timeout_ms` a call may end: the hook checks the clock every 1,000 instructions and
+/// the pattern matcher every 1,024 steps, so a stopped call ends within milliseconds; the rest is
+/// room for a loaded machine and a debug build.
+const TIMEOUT_SLACK_MS: u128 = 3_000;
 
 /// Statement templates; `N` is replaced with a number from the input.
 const STATEMENTS: &[&str] = &[
@@ -162,6 +167,12 @@ pub fn lua_sandbox(data: &[u8]) {
             LIMITS.memory_limit_bytes
         );
         let cost = plugin.last_cost();
+        assert!(
+            cost.duration.as_millis() <= u128::from(LIMITS.timeout_ms) + TIMEOUT_SLACK_MS,
+            "a call ran {:?}, timeout {} ms:\n{source}",
+            cost.duration,
+            LIMITS.timeout_ms
+        );
         assert!(
             cost.instructions <= LIMITS.instruction_budget + 10 * 1000,
             "a call ran {} instructions, budget {}:\n{source}",
