@@ -14,7 +14,7 @@ mod views;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::html::{output_path, permalink};
+use crate::html::{output_path, permalink, site_prefix};
 use crate::model::{
     CATALOG_TEMPLATE, OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker,
 };
@@ -342,7 +342,7 @@ fn render_page(
     if config.relative_urls {
         html = relative::relativize(&html, &page.url);
     } else {
-        html = relative::prefix_root_urls(&html, &site_path(&config.base_url));
+        html = relative::prefix_root_urls(&html, &site_prefix(&config.base_url));
     }
     let file = OutputFile {
         path: output_path(&page.url),
@@ -417,16 +417,6 @@ fn add_catalog(
     }
 }
 
-/// The path part of `base_url`: `https://example.org/docs/` → `/docs/`.
-fn site_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    after_scheme
-        .find('/')
-        .map_or_else(|| "/".to_owned(), |i| after_scheme[i..].to_owned())
-}
-
 fn render_not_found(
     config: &Config,
     templates: &Templates,
@@ -467,7 +457,7 @@ fn render_not_found(
     // Served at any missing path, 404.html cannot use relative URLs; it links under base_url's path.
     let html = relative::prefix_root_urls(
         &templates.render("404.html", &context)?,
-        &site_path(&config.base_url),
+        &site_prefix(&config.base_url),
     );
     Ok(OutputFile {
         path: "404.html".into(),
