@@ -403,7 +403,7 @@ fn add_catalog(
     if let Some(plugin) = sources.catalog.iter().find(|p| p.page_url == view.url) {
         let plugin = catalog::plugin_view(plugin, source_base.as_deref());
         if sources.card_font.is_some() {
-            view.og_image = Some(card_path(&plugin.url));
+            view.og_image = Some(permalink(config, &card_path(&plugin.url)));
         }
         view.json_ld =
             catalog::plugin_json_ld(config, &plugin, &view.breadcrumbs, view.og_image.as_deref());
