@@ -143,94 +143,85 @@
     return 24 + (shift === 0 ? bits : (bits | 8) * Math.pow(2, shift - 1));
   }
 
+  /** Reads an inflated bundle file: bytes, varints (shards.rs `write_varint`) and front-coded terms
+   * (shards.rs `write_front_coded`). `what` names the file in errors. */
+  function ByteReader(bytes, what) {
+    this.bytes = bytes;
+    this.what = what;
+    this.at = 0;
+    this.previous = new Uint8Array(0); // the last term read: the next one shares a prefix with it
+  }
+  ByteReader.prototype.truncated = function () {
+    return new Error(this.what + " is truncated");
+  };
+  ByteReader.prototype.remaining = function () {
+    return this.bytes.length - this.at;
+  };
+  ByteReader.prototype.byte = function () {
+    if (this.at >= this.bytes.length) throw this.truncated();
+    return this.bytes[this.at++];
+  };
+  ByteReader.prototype.varint = function () {
+    var value = 0, scale = 1, b;
+    do {
+      b = this.byte();
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b >= 0x80);
+    return value;
+  };
+  ByteReader.prototype.term = function () {
+    var shared = this.varint(), suffixLength = this.varint();
+    if (shared > this.previous.length || this.at + suffixLength > this.bytes.length) throw this.truncated();
+    var termBytes = new Uint8Array(shared + suffixLength);
+    termBytes.set(this.previous.subarray(0, shared), 0);
+    termBytes.set(this.bytes.subarray(this.at, this.at + suffixLength), shared);
+    this.at += suffixLength;
+    this.previous = termBytes;
+    return utf8.decode(termBytes);
+  };
+
   /** Decode an inflated shard into Map(term → postings): `count`, `ordinals[p]`, and per posting p and
    * field f, `tf[p * 4 + f]` (0 = absent) and `len[p * 4 + f]` (quantized field length). */
   function decodeShard(bytes) {
-    var at = 0;
-    function byte() {
-      if (at >= bytes.length) throw new Error("search shard is truncated");
-      return bytes[at++];
-    }
-    function varint() {
-      var value = 0, scale = 1, b;
-      do {
-        b = byte();
-        value += (b & 0x7f) * scale;
-        scale *= 128;
-      } while (b >= 0x80);
-      return value;
-    }
-    var terms = new Map(), previous = new Uint8Array(0);
-    var count = varint();
+    var reader = new ByteReader(bytes, "search shard"), terms = new Map();
+    var count = reader.varint();
     for (var t = 0; t < count; t++) {
-      var shared = varint(), suffixLength = varint();
-      if (shared > previous.length || at + suffixLength > bytes.length) throw new Error("search shard is truncated");
-      var termBytes = new Uint8Array(shared + suffixLength);
-      termBytes.set(previous.subarray(0, shared), 0);
-      termBytes.set(bytes.subarray(at, at + suffixLength), shared);
-      at += suffixLength;
-      previous = termBytes;
-      var postingCount = varint(), ordinal = 0;
+      var term = reader.term(), postingCount = reader.varint(), ordinal = 0;
       var postings = { count: postingCount, ordinals: new Uint32Array(postingCount),
         tf: new Uint32Array(postingCount * 4), len: new Float64Array(postingCount * 4) };
       for (var p = 0; p < postingCount; p++) {
-        ordinal += varint();
+        ordinal += reader.varint();
         postings.ordinals[p] = ordinal;
-        var mask = byte();
+        var mask = reader.byte();
         for (var f = 0; f < 4; f++) {
           if (mask & (1 << f)) {
-            postings.tf[p * 4 + f] = varint();
-            postings.len[p * 4 + f] = fieldLengthFromNormId(byte());
+            postings.tf[p * 4 + f] = reader.varint();
+            postings.len[p * 4 + f] = fieldLengthFromNormId(reader.byte());
           }
         }
       }
-      terms.set(utf8.decode(termBytes), postings);
+      terms.set(term, postings);
     }
-    if (at !== bytes.length) throw new Error("search shard has " + (bytes.length - at) + " trailing bytes");
+    if (reader.remaining() !== 0) throw new Error("search shard has " + reader.remaining() + " trailing bytes");
     return terms;
   }
 
   /** Section counts per page (pages.bin) → the first ordinal of each page. */
   function decodePageMap(bytes) {
-    var starts = [], at = 0, next = 0;
-    while (at < bytes.length) {
-      var value = 0, scale = 1, b;
-      do {
-        if (at >= bytes.length) throw new Error("search page map is truncated");
-        b = bytes[at++];
-        value += (b & 0x7f) * scale;
-        scale *= 128;
-      } while (b >= 0x80);
+    var reader = new ByteReader(bytes, "search page map"), starts = [], next = 0;
+    while (reader.remaining() > 0) {
       starts.push(next);
-      next += value;
+      next += reader.varint();
     }
     return starts;
   }
 
   /** vocabulary.bin → [[term, documentFrequency], ...] in byte order. */
   function decodeVocabulary(bytes) {
-    var at = 0;
-    function varint() {
-      var value = 0, scale = 1, b;
-      do {
-        if (at >= bytes.length) throw new Error("search vocabulary is truncated");
-        b = bytes[at++];
-        value += (b & 0x7f) * scale;
-        scale *= 128;
-      } while (b >= 0x80);
-      return value;
-    }
-    var count = varint(), previous = new Uint8Array(0), terms = [];
-    for (var t = 0; t < count; t++) {
-      var shared = varint(), suffixLength = varint();
-      if (shared > previous.length || at + suffixLength > bytes.length) throw new Error("search vocabulary is truncated");
-      var termBytes = new Uint8Array(shared + suffixLength);
-      termBytes.set(previous.subarray(0, shared), 0);
-      termBytes.set(bytes.subarray(at, at + suffixLength), shared);
-      at += suffixLength;
-      previous = termBytes;
-      terms.push([utf8.decode(termBytes), varint()]);
-    }
+    var reader = new ByteReader(bytes, "search vocabulary"), terms = [];
+    var count = reader.varint();
+    for (var t = 0; t < count; t++) terms.push([reader.term(), reader.varint()]);
     return terms;
   }
 
