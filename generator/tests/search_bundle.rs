@@ -134,6 +134,7 @@ fn documents_with_nothing_searchable_still_build() {
         d.code.clear();
         d.page_title = "!!".into();
         d.section_title.clear();
+        d.description.clear();
     }
     let files = build_search_bundle(&documents, &SearchConfig::default()).unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&file(&files, ".json").bytes).unwrap();
