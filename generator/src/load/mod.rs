@@ -11,7 +11,9 @@ mod tree;
 pub use catalog::{CATALOG_DIR, plugin_dirs};
 
 pub use front_matter::split_front_matter;
-pub use include::{Directive, find_directive};
+pub use include::{
+    Directive, Selection, anchor_marker, find_directive, normalize_relative, parse_selection,
+};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;

@@ -120,6 +120,15 @@ fn render_selected(
             );
         }
     };
+    let nav = SiteNav::new(&sources.tree);
+    match nav_script(config, &templates, &nav) {
+        Ok(bytes) => {
+            let path = fingerprinted_path(NAV_SCRIPT, &bytes);
+            asset_urls.insert(NAV_SCRIPT.to_owned(), format!("/{path}"));
+            files.push(OutputFile { path, bytes });
+        }
+        Err(e) => problems.push(e),
+    }
     let site = SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -134,7 +143,6 @@ fn render_selected(
     for p in parsed {
         by_page[p.page] = Some(p);
     }
-    let nav = SiteNav::new(tree);
 
     let results: Vec<Result<(OutputFile, OutputOrigin), Diagnostic>> = parsed
         .par_iter()
@@ -191,6 +199,47 @@ fn render_selected(
         origins,
     };
     (rendered, problems)
+}
+
+/// Name of the script holding the whole sidebar tree (`window.DOCGEN_NAV`, the `<ul>` as HTML).
+const NAV_SCRIPT: &str = "nav.js";
+
+/// The whole sidebar tree, rendered once (`sidebar.html`) with its URLs as pages get theirs: relative to
+/// the site root under `relative_urls` (the script prefixes the page's way up, `data-nav-root`), else
+/// under `base_url`'s path.
+fn nav_script(
+    config: &Config,
+    templates: &Templates,
+    nav: &SiteNav,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut context = tera::Context::new();
+    context.insert("nav", &nav.tree);
+    let html = templates.render("sidebar.html", &context)?;
+    let html = if config.relative_urls {
+        relative::relativize(&html, "/")
+    } else {
+        relative::prefix_root_urls(&html, &site_path(&config.base_url))
+    };
+    let literal = serde_json::to_string(html.trim()).expect("a string always serialises");
+    Ok(format!("window.DOCGEN_NAV = {literal};\n").into_bytes())
+}
+
+/// What a page's sidebar needs besides its own slice of the tree: the id of its entry (none for the
+/// 404 page, which is in no place of the tree), and under `relative_urls` its way up to the site root
+/// (`../../`), which `nav.js`'s root-relative links need.
+fn insert_nav(context: &mut tera::Context, nav: &SiteNav, page_url: Option<&str>, root: &str) {
+    let current = page_url.unwrap_or_default();
+    context.insert("nav", &views::nav_for(&nav.tree, current));
+    context.insert(
+        "nav_current",
+        &page_url.map(views::nav_id).unwrap_or_default(),
+    );
+    context.insert("nav_root", root);
+}
+
+/// `/guides/search/` → `../../`: from a page's folder up to the site root.
+fn way_to_root(page_url: &str) -> String {
+    "../".repeat(page_url.matches('/').count().saturating_sub(1))
 }
 
 /// The sidebar tree and its reading order, computed once per build and shared by every page.
@@ -337,7 +386,12 @@ fn render_page(
     add_catalog(config, sources, template, &mut view, &mut context);
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &views::nav_for(&nav.tree, &page.url));
+    let root = if config.relative_urls {
+        way_to_root(&page.url)
+    } else {
+        String::new()
+    };
+    insert_nav(&mut context, nav, Some(&page.url), &root);
     let mut html = templates.render(template, &context)?;
     if config.relative_urls {
         html = relative::relativize(&html, &page.url);
@@ -463,7 +517,10 @@ fn render_not_found(
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav.tree);
+    // Served at any missing path, its links cannot be relative, and `nav.js`'s are (from the root):
+    // its way to the root is `/`, which `prefix_root_urls` below turns into base_url's path.
+    let root = if config.relative_urls { "/" } else { "" };
+    insert_nav(&mut context, nav, None, root);
     // Served at any missing path, 404.html cannot use relative URLs; it links under base_url's path.
     let html = relative::prefix_root_urls(
         &templates.render("404.html", &context)?,
