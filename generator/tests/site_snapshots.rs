@@ -231,3 +231,52 @@ fn images_next_to_pages_are_published_and_linked_by_url() {
     );
     assert!(html.contains("<a href=\"/spec.pdf\">the PDF</a>"), "{html}");
 }
+
+/// The whole tree's links in `nav.js` follow the site's URL mode like every page's: under a sub-path
+/// they carry it; under `relative_urls` they are relative to the site root and each page says its way
+/// up (`data-nav-root`), except 404.html, served at any path, whose way is the sub-path itself.
+#[test]
+fn nav_script_links_follow_sub_path_and_relative_urls() {
+    for relative in [false, true] {
+        let site = common::TempSite::new();
+        site.file(
+            "docgen.toml",
+            &format!("base_url = \"https://example.org/docs/\"\nrelative_urls = {relative}\n"),
+        );
+        site.file("content/guide/_index.md", "# Guide\n");
+        site.file("content/guide/a.md", "# A\n");
+        let report = site.build();
+        assert!(report.success, "{:?}", common::errors(&report));
+        let read = |path: &str| {
+            std::fs::read_to_string(site.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let script = std::fs::read_dir(site.out().join("static"))
+            .expect("static/")
+            .map(|entry| entry.expect("entry").path())
+            .find(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                name.starts_with("nav.") && name.ends_with(".js")
+            })
+            .expect("static/nav.*.js");
+        let script = std::fs::read_to_string(script).expect("nav.js");
+        let page = read("guide/a/index.html");
+        let not_found = read("404.html");
+        if relative {
+            assert!(
+                script.contains(r#"href=\"guide/a/index.html\""#),
+                "{script}"
+            );
+            assert!(page.contains("data-nav-root=\"../../\""), "{page}");
+            assert!(
+                not_found.contains("data-nav-root=\"/docs/\""),
+                "{not_found}"
+            );
+        } else {
+            assert!(script.contains(r#"href=\"/docs/guide/a/\""#), "{script}");
+            assert!(!page.contains("data-nav-root"), "{page}");
+            assert!(!not_found.contains("data-nav-root"), "{not_found}");
+        }
+        assert!(page.contains("data-nav-current=\"nav-guide-a\""), "{page}");
+        assert!(!not_found.contains("data-nav-current"), "{not_found}");
+    }
+}
