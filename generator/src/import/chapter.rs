@@ -4,6 +4,7 @@
 //! files re-pointed, and rustdoc info strings (`rust,ignore`) made docgen's (`ignore="..."`).
 //! Input: the chapter's text, its old and new paths and a resolver; output: `Converted`. Pure.
 
+use super::book_url::BookUrl;
 use crate::diagnostics::Diagnostic;
 use crate::load::{Selection, anchor_marker, find_directive, normalize_relative, parse_selection};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
@@ -56,14 +57,17 @@ const DROPPED_FLAGS: &[&str] = &[
 pub struct Book<'a> {
     pub resolve: &'a dyn Fn(&Path) -> Target,
     pub read: &'a dyn Fn(&Path) -> Option<String>,
+    /// The book's chapter folder (`src`), relative to the book.
+    pub src: &'a Path,
+    /// Where the book was published (`--book-url`): links out of the book become absolute there.
+    pub url: Option<&'a BookUrl>,
 }
 
 /// Convert `text`, the chapter at book path `from`, written to site path `to`.
 pub fn convert_chapter(text: &str, from: &Path, to: &Path, book: &Book) -> Converted {
-    let resolve = book.resolve;
     let mut out = Converted::default();
     let with_directives = rewrite_lines(text, from, to, book, &mut out);
-    out.body = rewrite_links(&with_directives, from, to, resolve, &mut out);
+    out.body = rewrite_links(&with_directives, from, to, book, &mut out);
     out.needs.sort();
     out.needs.dedup();
     out
@@ -283,13 +287,7 @@ fn convert_info(info: &str) -> String {
 }
 
 /// Rewrite relative link destinations (inline links and images, and reference definitions).
-fn rewrite_links(
-    text: &str,
-    from: &Path,
-    to: &Path,
-    resolve: &dyn Fn(&Path) -> Target,
-    out: &mut Converted,
-) -> String {
+fn rewrite_links(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Converted) -> String {
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
     // (byte range of the destination in `text`, destination, found in raw HTML)
     let mut edits: Vec<(std::ops::Range<usize>, String, bool)> = Vec::new();
@@ -346,9 +344,15 @@ fn rewrite_links(
     let mut result = text.to_owned();
     for (range, dest, raw) in edits {
         let rewrite = if raw {
-            html_destination(&dest, from, resolve)
+            html_destination(&dest, from, book.resolve)
         } else {
-            new_destination(&dest, from, to, resolve)
+            new_destination(&dest, from, to, book.resolve)
+        };
+        let rewrite = match rewrite {
+            Rewrite::Broken(message) => {
+                out_of_book(&dest, from, book).unwrap_or(Rewrite::Broken(message))
+            }
+            other => other,
         };
         match rewrite {
             Rewrite::Keep => {}
@@ -435,6 +439,22 @@ fn page_url(inner: &Path) -> String {
         url.push('/');
     }
     url
+}
+
+/// A link the book could not resolve that climbs out of its `src/` folder: with `--book-url`, the
+/// absolute URL it had where the book was published; without, a note that says how to get one.
+fn out_of_book(dest: &str, from: &Path, book: &Book) -> Option<Rewrite> {
+    let chapter = from.strip_prefix(book.src).ok()?;
+    book_relative(dest)?;
+    match book.url {
+        Some(url) => url.out_of_book(chapter, dest).map(|url| Rewrite::To(url, None)),
+        None => BookUrl::leads_out(chapter, dest).then(|| {
+            Rewrite::Broken(format!(
+                "link `{dest}` leads out of the book (to a page beside it where it was published); \
+                 kept as written: pass --book-url with the book's address to make such links absolute"
+            ))
+        }),
+    }
 }
 
 /// A destination that may name a book file, split at its `#`: (path, anchor). `None` for what
@@ -531,6 +551,10 @@ mod tests {
     }
 
     fn convert(text: &str) -> Converted {
+        convert_published(text, None)
+    }
+
+    fn convert_published(text: &str, url: Option<&BookUrl>) -> Converted {
         let read = |p: &Path| {
             (p == Path::new("listings/main.rs")).then(|| {
                 "// ANCHOR: here\nfn main() {}\n// ANCHOR_END: here\n// ANCHOR: open\nx\n"
@@ -544,6 +568,8 @@ mod tests {
             &Book {
                 resolve: &resolver,
                 read: &read,
+                src: Path::new("src"),
+                url,
             },
         )
     }
@@ -599,6 +625,38 @@ mod tests {
             "<img src=\"/img/logo.png\" alt=\"x\"> and <a href=\"/part-one/ch02/#setup\">two</a>\n"
         );
         assert_eq!(c.needs, [PathBuf::from("src/img/logo.png")]);
+    }
+
+    #[test]
+    fn links_out_of_the_book_become_absolute_with_a_book_url() {
+        let text = "[Vec](../std/vec/struct.Vec.html#new) and <a href=\"../../nomicon/\">n</a>, [gone](nope.html)\n";
+        let url = BookUrl::parse("https://doc.rust-lang.org/book/").expect("valid");
+        let c = convert_published(text, Some(&url));
+        assert_eq!(
+            c.body,
+            "[Vec](https://doc.rust-lang.org/std/vec/struct.Vec.html#new) and <a href=\"https://doc.rust-lang.org/nomicon/\">n</a>, [gone](nope.html)\n"
+        );
+        assert_eq!(c.links_rewritten, 2);
+        let messages: Vec<&str> = c.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].contains("`nope.html` points to no chapter"),
+            "{messages:?}"
+        );
+
+        // Without a book URL they are kept, each with a note saying how to make them absolute.
+        let c = convert(text);
+        assert_eq!(c.body, text);
+        let messages: Vec<&str> = c.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(
+            messages
+                .iter()
+                .filter(|m| m.contains("pass --book-url"))
+                .count(),
+            2,
+            "{messages:?}"
+        );
     }
 
     #[test]
