@@ -30,7 +30,7 @@ pub(crate) fn index_tree(
     engine: &Engine,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<IndexReport> {
-    let _span = tracing::info_span!("ax.index", ax.index.mode = "full").entered();
+    let _span = index_span("full").entered();
     let (walked, skipped) = scan::walk(engine.root(), &engine.config().index)?;
     let update = engine.store().begin_update()?;
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
@@ -105,7 +105,7 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
         drop(update);
         return index_tree(engine, &|_, _| {});
     }
-    let _span = tracing::info_span!("ax.index", ax.index.mode = "changed").entered();
+    let _span = index_span("changed").entered();
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
     let previous = update.previous_files();
     let mut plan = Plan {
@@ -288,5 +288,20 @@ fn apply(
     report.generation = manifest.generation;
     report.symbols = manifest.symbols;
     report.references = manifest.references;
+    let span = tracing::Span::current();
+    span.record("ax.index.files_parsed", report.files_parsed);
+    span.record("ax.index.files_removed", report.files_removed);
+    span.record("ax.index.generation", report.generation);
     Ok(report)
+}
+
+/// The `ax.index` span of one run (`mode` is `full` or `changed`); `apply` records the outcome.
+fn index_span(mode: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        "ax.index",
+        ax.index.mode = mode,
+        ax.index.files_parsed = tracing::field::Empty,
+        ax.index.files_removed = tracing::field::Empty,
+        ax.index.generation = tracing::field::Empty,
+    )
 }

@@ -163,14 +163,15 @@ impl Engine {
     /// [`Error::NoIndex`] before the first `index`; [`Error::IndexVersion`] or
     /// [`Error::IndexCorrupt`] when the index must be rebuilt; [`Error::Glob`] for a bad `path_glob`.
     pub fn find(&self, query: &str, options: &FindOptions) -> Result<Vec<Hit>> {
+        let span = query_span("find", query);
+        let _entered = span.enter();
         let query = &plugin::seam::rewrite_query(self.plugins.as_deref(), query);
         let manifest = self.store.manifest()?;
+        span.record("ax.index.generation", manifest.generation);
         let hits = self.context(&manifest).find(query, options)?;
-        Ok(plugin::seam::rerank_hits(
-            self.plugins.as_deref(),
-            query,
-            hits,
-        ))
+        let hits = plugin::seam::rerank_hits(self.plugins.as_deref(), query, hits);
+        span.record("ax.query.results", hits.len());
+        Ok(hits)
     }
 
     /// Definitions named `name`, sorted by path and line. `Type::method` or `Type.method` narrows
@@ -179,8 +180,13 @@ impl Engine {
     /// # Errors
     /// As for [`Engine::find`].
     pub fn def(&self, name: &str) -> Result<Vec<Symbol>> {
+        let span = query_span("def", name);
+        let _entered = span.enter();
         let manifest = self.store.manifest()?;
-        self.context(&manifest).def(name)
+        span.record("ax.index.generation", manifest.generation);
+        let symbols = self.context(&manifest).def(name)?;
+        span.record("ax.query.results", symbols.len());
+        Ok(symbols)
     }
 
     /// Every use of the identifier `name` outside its definitions, sorted by path, line, column.
@@ -188,8 +194,13 @@ impl Engine {
     /// # Errors
     /// As for [`Engine::find`].
     pub fn refs(&self, name: &str) -> Result<Vec<Reference>> {
+        let span = query_span("refs", name);
+        let _entered = span.enter();
         let manifest = self.store.manifest()?;
-        self.context(&manifest).refs(name)
+        span.record("ax.index.generation", manifest.generation);
+        let references = self.context(&manifest).refs(name)?;
+        span.record("ax.query.results", references.len());
+        Ok(references)
     }
 
     /// Counts of files, symbols and references, per language and kind.
@@ -230,6 +241,18 @@ impl Engine {
             config: &self.config,
         }
     }
+}
+
+/// The `ax.query` span of one `find`, `def` or `refs` (free when no subscriber is installed);
+/// generation and result count are recorded as they become known.
+fn query_span(kind: &'static str, text: &str) -> tracing::Span {
+    tracing::info_span!(
+        "ax.query",
+        ax.query.kind = kind,
+        ax.query.text = text,
+        ax.index.generation = tracing::field::Empty,
+        ax.query.results = tracing::field::Empty,
+    )
 }
 
 /// Extracts symbols and references from source text in memory, without an index: what `ax index`

@@ -134,13 +134,17 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         .iter()
         .flat_map(|p| p.search_sections.iter().cloned())
         .collect();
-    let search_files = match index::build_search_bundle(&documents, &config.search) {
+    let mut search_files = match index::build_search_bundle(&documents, &config.search) {
         Ok(files) => files,
         Err(e) => {
             diagnostics.push(e);
             Vec::new()
         }
     };
+    if config.relative_urls {
+        let twins = index::script_twins(&search_files);
+        search_files.extend(twins);
+    }
     let manifest = index::manifest_url(&search_files);
 
     options.progress.set_length(parsed.len() as u64);

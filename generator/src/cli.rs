@@ -128,6 +128,11 @@ enum ImportCommand {
         /// Write into a non-empty output folder.
         #[arg(long)]
         force: bool,
+        /// The address the book was published at (e.g. https://doc.rust-lang.org/book/): relative
+        /// links that lead out of the book, such as ../std/index.html, become absolute links there
+        /// [default: book.toml's output.html.site-url when it is a full URL].
+        #[arg(long, value_name = "URL")]
+        book_url: Option<String>,
     },
 }
 
@@ -216,14 +221,21 @@ pub fn run() -> i32 {
             }
         }
         Command::Serve(args) => serve(args),
-        Command::Import(ImportCommand::Mdbook { book, out, force }) => {
-            import_mdbook(book, out, force)
-        }
+        Command::Import(ImportCommand::Mdbook {
+            book,
+            out,
+            force,
+            book_url,
+        }) => import_mdbook(book, out, &crate::import::ImportOptions { force, book_url }),
         Command::Init { dir, force } => init(&dir, force),
     }
 }
 
-fn import_mdbook(book: PathBuf, out: Option<PathBuf>, force: bool) -> i32 {
+fn import_mdbook(
+    book: PathBuf,
+    out: Option<PathBuf>,
+    options: &crate::import::ImportOptions,
+) -> i32 {
     let color = std::io::stderr().is_terminal();
     let out = out.unwrap_or_else(|| {
         let name = std::path::absolute(&book)
@@ -232,7 +244,7 @@ fn import_mdbook(book: PathBuf, out: Option<PathBuf>, force: bool) -> i32 {
             .unwrap_or_else(|| "book".to_owned());
         book.with_file_name(format!("{name}-docgen"))
     });
-    match crate::import::import_mdbook(&book, &out, force) {
+    match crate::import::import_mdbook(&book, &out, options) {
         Ok(report) => {
             print_diagnostics(&report.notes, color);
             eprintln!(

@@ -239,6 +239,9 @@ pub struct SearchDocument {
     pub body: String,
     /// Text of the code blocks in the section.
     pub code: String,
+    /// The page's front-matter `description` on its first section, empty on the others: indexed with the
+    /// headings (what the page says it is about), never shown.
+    pub description: String,
 }
 
 /// A file to write into the output directory: site-relative `/`-separated path and its bytes.

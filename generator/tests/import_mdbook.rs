@@ -9,7 +9,7 @@ use assert_cmd::cargo::CommandCargoExt;
 use common::fixture;
 use docgen::build::{BuildOptions, build};
 use docgen::doctest::{Outcome, TestOptions, report, run_tests};
-use docgen::import::import_mdbook;
+use docgen::import::{ImportOptions, import_mdbook};
 use std::path::Path;
 use std::process::Command;
 
@@ -37,7 +37,12 @@ fn tree_text(dir: &Path) -> String {
 fn fixture_book_imports_with_order_nesting_titles_and_rewritten_links() {
     let out = tempfile::tempdir().expect("temp dir");
     let site = out.path().join("site");
-    let report = import_mdbook(&fixture("mdbook"), &site, false).expect("imports");
+    // Published at example.com/widgets/, the book links to API docs beside it (`../../api/...`).
+    let options = ImportOptions {
+        book_url: Some("https://example.com/widgets/".to_owned()),
+        ..ImportOptions::default()
+    };
+    let report = import_mdbook(&fixture("mdbook"), &site, &options).expect("imports");
     assert_eq!(
         (report.chapters, report.drafts, report.parts),
         (6, 1, 2),
@@ -72,7 +77,7 @@ fn fixture_book_imports_with_order_nesting_titles_and_rewritten_links() {
 fn imported_rust_blocks_run_under_docgen_test() {
     let out = tempfile::tempdir().expect("temp dir");
     let site = out.path().join("site");
-    import_mdbook(&fixture("mdbook"), &site, false).expect("imports");
+    import_mdbook(&fixture("mdbook"), &site, &ImportOptions::default()).expect("imports");
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
@@ -132,23 +137,71 @@ fn cli_imports_and_refuses_a_non_empty_folder() {
         stderr.contains("src/unlisted.md:1:1"),
         "notes name path:line: {stderr}"
     );
+    // Links out of the book are kept without --book-url, each noted with the way to fix it.
+    assert!(
+        stderr.contains("src/install/linux.md:5:1")
+            && stderr.contains("src/reference/config.md:11:1")
+            && stderr.matches("pass --book-url").count() == 2,
+        "{stderr}"
+    );
     let again = run(&[]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
     assert!(run(&["--force"]).status.success());
+
+    let bad = run(&["--force", "--book-url", "example.com/widgets/"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("error: --book-url: `example.com/widgets/` is not an absolute URL"),
+        "{stderr}"
+    );
+
+    // With the address the book was published at, the import builds without --warn-links.
+    let published = run(&["--force", "--book-url", "https://example.com/widgets"]);
+    let stderr = String::from_utf8_lossy(&published.stderr);
+    assert!(published.status.success(), "{stderr}");
+    assert!(!stderr.contains("--book-url"), "{stderr}");
+    let linux = std::fs::read_to_string(site.join("content/getting-started/install/linux.md"))
+        .expect("the Linux chapter");
+    assert!(
+        linux.contains("(https://example.com/api/widget/struct.Widget.html#method.new)"),
+        "{linux}"
+    );
+    let build = Command::cargo_bin("docgen")
+        .expect("docgen binary")
+        .args(["build", "--root"])
+        .arg(&site)
+        .output()
+        .expect("run docgen build");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
 }
 
 #[test]
 fn a_book_without_summary_is_an_error_naming_the_file() {
     let book = tempfile::tempdir().expect("temp dir");
     std::fs::write(book.path().join("book.toml"), "[book]\ntitle = \"x\"\n").expect("write");
-    let err = import_mdbook(book.path(), &book.path().join("out"), false).expect_err("no summary");
+    let err = import_mdbook(
+        book.path(),
+        &book.path().join("out"),
+        &ImportOptions::default(),
+    )
+    .expect_err("no summary");
     assert!(
         err.to_string()
             .starts_with("src/SUMMARY.md: error: cannot read"),
         "{err}"
     );
     std::fs::write(book.path().join("book.toml"), "[book\n").expect("write");
-    let err = import_mdbook(book.path(), &book.path().join("out"), false).expect_err("bad toml");
+    let err = import_mdbook(
+        book.path(),
+        &book.path().join("out"),
+        &ImportOptions::default(),
+    )
+    .expect_err("bad toml");
     assert!(err.to_string().starts_with("book.toml:1:"), "{err}");
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::output_text;
 use docgen::build::{BuildOptions, build_in_memory};
 use docgen::model::OutputFile;
 
@@ -10,16 +11,6 @@ fn built_files() -> Vec<OutputFile> {
     let (site, diagnostics) = build_in_memory(&BuildOptions::new(common::fixture("site")));
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     site.expect("fixture site builds").files
-}
-
-fn file(files: &[OutputFile], path: &str) -> String {
-    let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| {
-        panic!(
-            "no {path} in {:?}",
-            files.iter().map(|f| &f.path).collect::<Vec<_>>()
-        )
-    });
-    String::from_utf8(f.bytes.clone()).expect("utf-8 output")
 }
 
 fn snapshot(name: &str, text: &str) {
@@ -32,7 +23,7 @@ fn snapshot(name: &str, text: &str) {
 fn page_html() {
     snapshot(
         "page_intro",
-        &file(&built_files(), "guide/intro/index.html"),
+        &output_text(&built_files(), "guide/intro/index.html"),
     );
 }
 
@@ -40,23 +31,26 @@ fn page_html() {
 fn yaml_page_html() {
     snapshot(
         "page_setup",
-        &file(&built_files(), "guide/setup/index.html"),
+        &output_text(&built_files(), "guide/setup/index.html"),
     );
 }
 
 #[test]
 fn section_html() {
-    snapshot("section_guide", &file(&built_files(), "guide/index.html"));
+    snapshot(
+        "section_guide",
+        &output_text(&built_files(), "guide/index.html"),
+    );
 }
 
 #[test]
 fn index_html() {
-    snapshot("index", &file(&built_files(), "index.html"));
+    snapshot("index", &output_text(&built_files(), "index.html"));
 }
 
 #[test]
 fn not_found_html() {
-    snapshot("not_found", &file(&built_files(), "404.html"));
+    snapshot("not_found", &output_text(&built_files(), "404.html"));
 }
 
 /// The `<nav id="sidebar">` element of a built page.
@@ -68,56 +62,80 @@ fn sidebar(html: &str) -> String {
     html[start..end].to_string()
 }
 
-/// One stable tree on every page: the same entries in the same order, only `aria-current` and which
-/// sections start open change, for a page in each section of the fixture.
+/// The `data-nav-id`s of a piece of sidebar HTML, in document order.
+fn nav_ids(html: &str) -> Vec<String> {
+    html.split("data-nav-id=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').expect("attribute closes")].to_string())
+        .collect()
+}
+
+/// One stable tree for every page: rendered once into `nav.js`, which every page loads; a page itself
+/// carries the top level and the way to itself (its entry current, those sections open), each entry
+/// in the same order as in the whole tree.
 #[test]
 fn sidebar_html_per_section() {
     let files = built_files();
+    let scripts: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with("static/nav.") && f.path.ends_with(".js"))
+        .collect();
+    assert_eq!(scripts.len(), 1, "one nav.js for the whole site");
+    let script = String::from_utf8(scripts[0].bytes.clone()).expect("utf-8 nav.js");
+    let literal = script
+        .strip_prefix("window.DOCGEN_NAV = ")
+        .and_then(|rest| rest.trim_end().strip_suffix(';'))
+        .expect("nav.js assigns one string to window.DOCGEN_NAV");
+    let whole_tree: String = serde_json::from_str(literal).expect("a JSON string literal");
+    snapshot("sidebar_whole_tree", &whole_tree);
+    let whole_ids = nav_ids(&whole_tree);
     for (name, path) in [
         ("sidebar_home", "index.html"),
         ("sidebar_guide_section", "guide/index.html"),
         ("sidebar_guide_page", "guide/setup/index.html"),
         ("sidebar_tutorial_page", "tutorials/second/index.html"),
     ] {
-        snapshot(name, &sidebar(&file(&files, path)));
+        let page = output_text(&files, path);
+        snapshot(name, &sidebar(&page));
+        assert!(
+            page.contains(&format!("src=\"/{}\"", scripts[0].path)),
+            "{path} loads the whole tree"
+        );
+        let mut rest = whole_ids.iter();
+        for id in nav_ids(&sidebar(&page)) {
+            assert!(
+                rest.any(|whole| *whole == id),
+                "{path}: `{id}` is not in the whole tree, or not in its order"
+            );
+        }
     }
-    let strip = |html: &str| {
-        sidebar(html)
-            .replace(" aria-current=\"page\"", "")
-            .replace("\"true\"", "\"false\"")
-            .replace(" hidden>", ">")
-    };
-    assert_eq!(
-        strip(&file(&files, "guide/setup/index.html")),
-        strip(&file(&files, "tutorials/second/index.html")),
-        "the tree is the same on every page"
-    );
 }
 
 #[test]
 fn sitemap_xml() {
-    snapshot("sitemap", &file(&built_files(), "sitemap.xml"));
+    snapshot("sitemap", &output_text(&built_files(), "sitemap.xml"));
 }
 
 #[test]
 fn atom_feed() {
-    snapshot("atom", &file(&built_files(), "atom.xml"));
+    snapshot("atom", &output_text(&built_files(), "atom.xml"));
 }
 
 #[test]
 fn robots_txt() {
-    snapshot("robots", &file(&built_files(), "robots.txt"));
+    snapshot("robots", &output_text(&built_files(), "robots.txt"));
 }
 
 #[test]
 fn alias_redirects() {
     let files = built_files();
     assert_eq!(
-        file(&files, "_redirects"),
+        output_text(&files, "_redirects"),
         "/old-intro/ /guide/intro/ 301\n"
     );
     assert!(
-        file(&files, "old-intro/index.html").contains("url=https://docs.example.org/guide/intro/")
+        output_text(&files, "old-intro/index.html")
+            .contains("url=https://docs.example.org/guide/intro/")
     );
 }
 
@@ -151,7 +169,7 @@ fn assets_are_fingerprinted_by_content() {
     assert_eq!(css.len(), 1);
     let hash = &css[0].path["static/style.".len()..css[0].path.len() - ".css".len()];
     assert_eq!(hash, &blake3::hash(&css[0].bytes).to_hex()[..10]);
-    assert!(file(&files, "index.html").contains(&format!("href=\"/{}\"", css[0].path)));
+    assert!(output_text(&files, "index.html").contains(&format!("href=\"/{}\"", css[0].path)));
 }
 
 #[test]
@@ -212,4 +230,53 @@ fn images_next_to_pages_are_published_and_linked_by_url() {
         "{html}"
     );
     assert!(html.contains("<a href=\"/spec.pdf\">the PDF</a>"), "{html}");
+}
+
+/// The whole tree's links in `nav.js` follow the site's URL mode like every page's: under a sub-path
+/// they carry it; under `relative_urls` they are relative to the site root and each page says its way
+/// up (`data-nav-root`), except 404.html, served at any path, whose way is the sub-path itself.
+#[test]
+fn nav_script_links_follow_sub_path_and_relative_urls() {
+    for relative in [false, true] {
+        let site = common::TempSite::new();
+        site.file(
+            "docgen.toml",
+            &format!("base_url = \"https://example.org/docs/\"\nrelative_urls = {relative}\n"),
+        );
+        site.file("content/guide/_index.md", "# Guide\n");
+        site.file("content/guide/a.md", "# A\n");
+        let report = site.build();
+        assert!(report.success, "{:?}", common::errors(&report));
+        let read = |path: &str| {
+            std::fs::read_to_string(site.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+        };
+        let script = std::fs::read_dir(site.out().join("static"))
+            .expect("static/")
+            .map(|entry| entry.expect("entry").path())
+            .find(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                name.starts_with("nav.") && name.ends_with(".js")
+            })
+            .expect("static/nav.*.js");
+        let script = std::fs::read_to_string(script).expect("nav.js");
+        let page = read("guide/a/index.html");
+        let not_found = read("404.html");
+        if relative {
+            assert!(
+                script.contains(r#"href=\"guide/a/index.html\""#),
+                "{script}"
+            );
+            assert!(page.contains("data-nav-root=\"../../\""), "{page}");
+            assert!(
+                not_found.contains("data-nav-root=\"/docs/\""),
+                "{not_found}"
+            );
+        } else {
+            assert!(script.contains(r#"href=\"/docs/guide/a/\""#), "{script}");
+            assert!(!page.contains("data-nav-root"), "{page}");
+            assert!(!not_found.contains("data-nav-root"), "{not_found}");
+        }
+        assert!(page.contains("data-nav-current=\"nav-guide-a\""), "{page}");
+        assert!(!not_found.contains("data-nav-current"), "{not_found}");
+    }
 }

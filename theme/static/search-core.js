@@ -77,22 +77,40 @@
     return parts;
   }
 
-  function pushTerm(tokens, part, from, to) {
-    var lowered = part.toLowerCase();
+  function pushTerm(tokens, word, from, to) {
+    var lowered = word.replace(JOINERS, "").toLowerCase();
     if (utf8Length(lowered) > MAX_TOKEN_BYTES) return;
     tokens.push({ term: stem(lowered), from: from, to: to });
   }
 
-  /** Analysed terms with UTF-16 source ranges, in text order. */
+  var JOINERS = /[-_]/g; // every joiner, to remove them
+  var JOINED = /[-_]/; // any joiner: the token is a joined word
+
+  /** Analysed terms with UTF-16 source ranges, in text order: each run's camelCase parts, the run whole if
+   * it split, and after the last run of a `-`/`_`-joined group the whole group without its joiners
+   * (analysis.rs `word_ranges`). */
   function analyzeWithOffsets(text) {
-    var tokens = [];
+    var tokens = [], groupStart = -1, groupEnd = -1, groupRuns = 0;
+    function pushGroup() {
+      if (groupRuns > 1) pushTerm(tokens, text.slice(groupStart, groupEnd), groupStart, groupEnd);
+    }
     alphanumericRuns(text).forEach(function (run) {
+      var end = run.start + run.text.length;
+      if (groupRuns > 0 && run.start === groupEnd + 1 && (text[groupEnd] === "-" || text[groupEnd] === "_")) {
+        groupRuns += 1;
+      } else {
+        pushGroup();
+        groupStart = run.start;
+        groupRuns = 1;
+      }
+      groupEnd = end;
       var parts = camelCaseParts(run.text);
       parts.forEach(function (p) {
         pushTerm(tokens, run.text.slice(p[0], p[1]), run.start + p[0], run.start + p[1]);
       });
-      if (parts.length > 1) pushTerm(tokens, run.text, run.start, run.start + run.text.length);
+      if (parts.length > 1) pushTerm(tokens, run.text, run.start, end);
     });
+    pushGroup();
     return tokens;
   }
 
@@ -143,94 +161,85 @@
     return 24 + (shift === 0 ? bits : (bits | 8) * Math.pow(2, shift - 1));
   }
 
+  /** Reads an inflated bundle file: bytes, varints (shards.rs `write_varint`) and front-coded terms
+   * (shards.rs `write_front_coded`). `what` names the file in errors. */
+  function ByteReader(bytes, what) {
+    this.bytes = bytes;
+    this.what = what;
+    this.at = 0;
+    this.previous = new Uint8Array(0); // the last term read: the next one shares a prefix with it
+  }
+  ByteReader.prototype.truncated = function () {
+    return new Error(this.what + " is truncated");
+  };
+  ByteReader.prototype.remaining = function () {
+    return this.bytes.length - this.at;
+  };
+  ByteReader.prototype.byte = function () {
+    if (this.at >= this.bytes.length) throw this.truncated();
+    return this.bytes[this.at++];
+  };
+  ByteReader.prototype.varint = function () {
+    var value = 0, scale = 1, b;
+    do {
+      b = this.byte();
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b >= 0x80);
+    return value;
+  };
+  ByteReader.prototype.term = function () {
+    var shared = this.varint(), suffixLength = this.varint();
+    if (shared > this.previous.length || this.at + suffixLength > this.bytes.length) throw this.truncated();
+    var termBytes = new Uint8Array(shared + suffixLength);
+    termBytes.set(this.previous.subarray(0, shared), 0);
+    termBytes.set(this.bytes.subarray(this.at, this.at + suffixLength), shared);
+    this.at += suffixLength;
+    this.previous = termBytes;
+    return utf8.decode(termBytes);
+  };
+
   /** Decode an inflated shard into Map(term → postings): `count`, `ordinals[p]`, and per posting p and
    * field f, `tf[p * 4 + f]` (0 = absent) and `len[p * 4 + f]` (quantized field length). */
   function decodeShard(bytes) {
-    var at = 0;
-    function byte() {
-      if (at >= bytes.length) throw new Error("search shard is truncated");
-      return bytes[at++];
-    }
-    function varint() {
-      var value = 0, scale = 1, b;
-      do {
-        b = byte();
-        value += (b & 0x7f) * scale;
-        scale *= 128;
-      } while (b >= 0x80);
-      return value;
-    }
-    var terms = new Map(), previous = new Uint8Array(0);
-    var count = varint();
+    var reader = new ByteReader(bytes, "search shard"), terms = new Map();
+    var count = reader.varint();
     for (var t = 0; t < count; t++) {
-      var shared = varint(), suffixLength = varint();
-      if (shared > previous.length || at + suffixLength > bytes.length) throw new Error("search shard is truncated");
-      var termBytes = new Uint8Array(shared + suffixLength);
-      termBytes.set(previous.subarray(0, shared), 0);
-      termBytes.set(bytes.subarray(at, at + suffixLength), shared);
-      at += suffixLength;
-      previous = termBytes;
-      var postingCount = varint(), ordinal = 0;
+      var term = reader.term(), postingCount = reader.varint(), ordinal = 0;
       var postings = { count: postingCount, ordinals: new Uint32Array(postingCount),
         tf: new Uint32Array(postingCount * 4), len: new Float64Array(postingCount * 4) };
       for (var p = 0; p < postingCount; p++) {
-        ordinal += varint();
+        ordinal += reader.varint();
         postings.ordinals[p] = ordinal;
-        var mask = byte();
+        var mask = reader.byte();
         for (var f = 0; f < 4; f++) {
           if (mask & (1 << f)) {
-            postings.tf[p * 4 + f] = varint();
-            postings.len[p * 4 + f] = fieldLengthFromNormId(byte());
+            postings.tf[p * 4 + f] = reader.varint();
+            postings.len[p * 4 + f] = fieldLengthFromNormId(reader.byte());
           }
         }
       }
-      terms.set(utf8.decode(termBytes), postings);
+      terms.set(term, postings);
     }
-    if (at !== bytes.length) throw new Error("search shard has " + (bytes.length - at) + " trailing bytes");
+    if (reader.remaining() !== 0) throw new Error("search shard has " + reader.remaining() + " trailing bytes");
     return terms;
   }
 
   /** Section counts per page (pages.bin) → the first ordinal of each page. */
   function decodePageMap(bytes) {
-    var starts = [], at = 0, next = 0;
-    while (at < bytes.length) {
-      var value = 0, scale = 1, b;
-      do {
-        if (at >= bytes.length) throw new Error("search page map is truncated");
-        b = bytes[at++];
-        value += (b & 0x7f) * scale;
-        scale *= 128;
-      } while (b >= 0x80);
+    var reader = new ByteReader(bytes, "search page map"), starts = [], next = 0;
+    while (reader.remaining() > 0) {
       starts.push(next);
-      next += value;
+      next += reader.varint();
     }
     return starts;
   }
 
   /** vocabulary.bin → [[term, documentFrequency], ...] in byte order. */
   function decodeVocabulary(bytes) {
-    var at = 0;
-    function varint() {
-      var value = 0, scale = 1, b;
-      do {
-        if (at >= bytes.length) throw new Error("search vocabulary is truncated");
-        b = bytes[at++];
-        value += (b & 0x7f) * scale;
-        scale *= 128;
-      } while (b >= 0x80);
-      return value;
-    }
-    var count = varint(), previous = new Uint8Array(0), terms = [];
-    for (var t = 0; t < count; t++) {
-      var shared = varint(), suffixLength = varint();
-      if (shared > previous.length || at + suffixLength > bytes.length) throw new Error("search vocabulary is truncated");
-      var termBytes = new Uint8Array(shared + suffixLength);
-      termBytes.set(previous.subarray(0, shared), 0);
-      termBytes.set(bytes.subarray(at, at + suffixLength), shared);
-      at += suffixLength;
-      previous = termBytes;
-      terms.push([utf8.decode(termBytes), varint()]);
-    }
+    var reader = new ByteReader(bytes, "search vocabulary"), terms = [];
+    var count = reader.varint();
+    for (var t = 0; t < count; t++) terms.push([reader.term(), reader.varint()]);
     return terms;
   }
 
@@ -395,13 +404,19 @@
     return this.file("vocabulary.bin", decodeVocabulary);
   };
 
-  /** Query slots as in query_plan.rs `plan_query`: [{terms: [...], stop: bool}]. */
+  /** Query slots as in query_plan.rs `plan_query`: [{terms: [...], stop: bool, joined: bool}]; a stop
+   * slot scores but is not counted as matched, a joined slot (`base_url` → `baseurl`) is counted but does
+   * not score. */
   SearchIndex.prototype.plan = async function (query, prefix) {
     var slots = [], self = this, manifest = this.manifest;
-    analyze(query).forEach(function (term) {
+    analyzeWithOffsets(query).forEach(function (token) {
+      var term = token.term;
       if (!slots.some(function (s) {
         return s.terms[0] === term;
-      })) slots.push({ terms: [term], stop: self.stopTerms.has(term) });
+      })) {
+        slots.push({ terms: [term], stop: self.stopTerms.has(term),
+          joined: JOINED.test(query.slice(token.from, token.to)) });
+      }
     });
     if (prefix) await this.expandPrefix(query, slots);
     var typo = manifest.typo;
@@ -494,7 +509,7 @@
           matched[o] = 1;
           matchedList.push(o);
         }
-        total[o] += best[o];
+        if (!slot.joined) total[o] += best[o];
         if (!slot.stop && best[o] > 0) {
           coverage[o] += 1;
           tier[o] += bestClass[o];

@@ -124,20 +124,24 @@
     }
     return false;
   };
-  // amongs: [string, substring_index, result]
-  Env.prototype.find_among = function (amongs) {
-    var i = 0, j = amongs.length, c = this.cursor, l = this.limit;
+  // Snowball's `find_among` (forward, from the cursor) and `find_among_b` (backward, ending at the
+  // cursor) in one: a binary search over `amongs` ([string, substring_index, result], sorted as Snowball
+  // sorts them) for the longest entry matching the text, comparing from the cursor outwards.
+  function findAmong(env, amongs, backward) {
+    var i = 0, j = amongs.length, c = env.cursor, edge = backward ? env.limit_backward : env.limit;
+    var step = backward ? -1 : 1;
     var common_i = 0, common_j = 0, first_key_inspected = false;
     for (;;) {
       var k = i + ((j - i) >> 1), diff = 0, common = Math.min(common_i, common_j), w = amongs[k][0];
-      for (var lvar = common; lvar < w.length; lvar++) {
-        if (c + common === l) {
+      for (; common < w.length; common++) {
+        if (c + step * common === edge) {
           diff = -1;
           break;
         }
-        diff = this.byteAt(c + common) - w.charCodeAt(lvar);
+        diff = backward
+          ? env.byteAt(c - common - 1) - w.charCodeAt(w.length - common - 1)
+          : env.byteAt(c + common) - w.charCodeAt(common);
         if (diff !== 0) break;
-        common += 1;
       }
       if (diff < 0) {
         j = k;
@@ -154,48 +158,18 @@
     for (;;) {
       var entry = amongs[i];
       if (common_i >= entry[0].length) {
-        this.cursor = c + entry[0].length;
+        env.cursor = c + step * entry[0].length;
         return entry[2];
       }
       i = entry[1];
       if (i < 0) return 0;
     }
+  }
+  Env.prototype.find_among = function (amongs) {
+    return findAmong(this, amongs, false);
   };
   Env.prototype.find_among_b = function (amongs) {
-    var i = 0, j = amongs.length, c = this.cursor, lb = this.limit_backward;
-    var common_i = 0, common_j = 0, first_key_inspected = false;
-    for (;;) {
-      var k = i + ((j - i) >> 1), diff = 0, common = common_i < common_j ? common_i : common_j, w = amongs[k][0];
-      for (var lvar = w.length - common - 1; lvar >= 0; lvar--) {
-        if (c - common === lb) {
-          diff = -1;
-          break;
-        }
-        diff = this.byteAt(c - common - 1) - w.charCodeAt(lvar);
-        if (diff !== 0) break;
-        common += 1;
-      }
-      if (diff < 0) {
-        j = k;
-        common_j = common;
-      } else {
-        i = k;
-        common_i = common;
-      }
-      if (j - i <= 1) {
-        if (i > 0 || j === i || first_key_inspected) break;
-        first_key_inspected = true;
-      }
-    }
-    for (;;) {
-      var entry = amongs[i];
-      if (common_i >= entry[0].length) {
-        this.cursor = c - entry[0].length;
-        return entry[2];
-      }
-      i = entry[1];
-      if (i < 0) return 0;
-    }
+    return findAmong(this, amongs, true);
   };
 
   var A_0 = [["arsen", -1, -1], ["commun", -1, -1], ["emerg", -1, -1], ["gener", -1, -1], ["inter", -1, -1],
@@ -232,6 +206,19 @@
   function quickMiss(env, at, mask) {
     var ch = env.byteAt(at);
     return ch >> 5 !== 3 || ((mask >> (ch & 0x1f)) & 1) === 0;
+  }
+
+  // The opening shared by steps 2, 3 and 4: at the end of the word, find the longest suffix of `amongs`
+  // (after the generated code's fast-path check that more than `minLength` bytes precede the cursor and
+  // the last byte can end a suffix of the table) and require it to start inside region `region` (p1 or
+  // p2). Returns the suffix's action number, 0 when there is nothing to do.
+  function suffixInRegion(env, minLength, mask, amongs, region) {
+    env.ket = env.cursor;
+    if (env.cursor - minLength <= env.limit_backward || quickMiss(env, env.cursor - 1, mask)) return 0;
+    var among_var = env.find_among_b(amongs);
+    if (among_var === 0) return 0;
+    env.bra = env.cursor;
+    return region > env.cursor ? 0 : among_var;
   }
 
   function r_shortv(env) {
@@ -485,12 +472,7 @@
     // Step 2
     var v_22 = env.limit - env.cursor;
     lab30: {
-      env.ket = env.cursor;
-      if (env.cursor - 1 <= env.limit_backward || quickMiss(env, env.cursor - 1, 1864192)) break lab30;
-      among_var = env.find_among_b(A_7);
-      if (among_var === 0) break lab30;
-      env.bra = env.cursor;
-      if (i_p1 > env.cursor) break lab30;
+      among_var = suffixInRegion(env, 1, 1864192, A_7, i_p1);
       if (STEP_2[among_var]) {
         env.slice_from(STEP_2[among_var]);
       } else if (among_var === 14) {
@@ -505,12 +487,7 @@
     // Step 3
     var v_23 = env.limit - env.cursor;
     lab31: {
-      env.ket = env.cursor;
-      if (env.cursor - 2 <= env.limit_backward || quickMiss(env, env.cursor - 1, 528928)) break lab31;
-      among_var = env.find_among_b(A_8);
-      if (among_var === 0) break lab31;
-      env.bra = env.cursor;
-      if (i_p1 > env.cursor) break lab31;
+      among_var = suffixInRegion(env, 2, 528928, A_8, i_p1);
       if (STEP_3[among_var]) {
         env.slice_from(STEP_3[among_var]);
       } else if (among_var === 5) {
@@ -524,12 +501,7 @@
     // Step 4
     var v_24 = env.limit - env.cursor;
     lab32: {
-      env.ket = env.cursor;
-      if (env.cursor - 1 <= env.limit_backward || quickMiss(env, env.cursor - 1, 1864232)) break lab32;
-      among_var = env.find_among_b(A_9);
-      if (among_var === 0) break lab32;
-      env.bra = env.cursor;
-      if (i_p2 > env.cursor) break lab32;
+      among_var = suffixInRegion(env, 1, 1864232, A_9, i_p2);
       if (among_var === 1) {
         env.slice_del();
       } else if (among_var === 2) {

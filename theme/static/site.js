@@ -50,7 +50,38 @@
     var list = document.getElementById(button.getAttribute("aria-controls"));
     if (list) list.hidden = !open;
   }
+  // A page carries only the top level and the way to itself; the whole tree comes once per site in
+  // nav.js (window.DOCGEN_NAV) and replaces it here, with the page's entry marked and its sections open.
+  function placeWholeTree(sidebar) {
+    var shown = sidebar.querySelector(".nav-list");
+    if (typeof window.DOCGEN_NAV !== "string" || !shown) return;
+    var template = document.createElement("template");
+    template.innerHTML = window.DOCGEN_NAV;
+    var tree = template.content.querySelector(".nav-list");
+    if (!tree) return;
+    // Under relative URLs the tree's links are relative to the site root; the page says its way up.
+    var root = sidebar.getAttribute("data-nav-root");
+    if (root) {
+      tree.querySelectorAll("a[href]").forEach(function (link) {
+        var href = link.getAttribute("href");
+        if (!/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(href)) link.setAttribute("href", root + href);
+      });
+    }
+    var currentId = sidebar.getAttribute("data-nav-current");
+    var current = currentId && tree.querySelector('a[data-nav-id="' + currentId + '"]');
+    if (current) {
+      current.setAttribute("aria-current", "page");
+      for (var item = current.closest("li"); item; item = item.parentElement.closest("li")) {
+        var button = item.querySelector(":scope > .nav-row > .nav-expand");
+        var list = item.querySelector(":scope > .nav-list");
+        if (button) button.setAttribute("aria-expanded", "true");
+        if (list) list.hidden = false;
+      }
+    }
+    shown.replaceWith(tree);
+  }
   function setupSidebar(sidebar) {
+    placeWholeTree(sidebar);
     var state = navState();
     sidebar.querySelectorAll(".nav-expand").forEach(function (button) {
       var id = button.getAttribute("aria-controls");

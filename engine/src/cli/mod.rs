@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 pub mod json;
 mod plugin;
+mod telemetry;
 
 use ax::{
     Engine, Error, FindOptions, Hit, IndexReport, Language, Reference, Stats, Symbol, SymbolKind,
@@ -33,6 +34,10 @@ pub struct Cli {
     /// The project root (default: the nearest folder upwards holding `.ax/` or `ax.toml`, else `.`).
     #[arg(long, short = 'C', global = true, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Export traces over OTLP (HTTP/protobuf) to this collector base URL, e.g.
+    /// `http://127.0.0.1:4318` (default: `OTEL_EXPORTER_OTLP_ENDPOINT`; unset exports nothing).
+    #[arg(long, global = true, value_name = "URL")]
+    otlp: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -130,6 +135,14 @@ impl Printer {
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on an error.
 pub fn run(cli: Cli) -> ExitCode {
+    // Dropped when this returns, which flushes the spans still buffered.
+    let _telemetry = match telemetry::init(cli.otlp.as_deref()) {
+        Ok(telemetry) => telemetry,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     if let Some(code) = run_plugin_command(&cli) {
         return code;
     }

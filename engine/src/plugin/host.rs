@@ -173,7 +173,7 @@ impl PluginHost {
     pub fn on_index(&self, file: &PluginFile, symbols: &[PluginSymbol]) -> Vec<PluginSymbol> {
         let mut added = Vec::new();
         for plugin in self.declaring(HookKind::OnIndex) {
-            let result = plugin.on_index(file, symbols);
+            let result = traced(plugin, "on_index", || plugin.on_index(file, symbols));
             self.observe(
                 plugin,
                 "on_index",
@@ -192,7 +192,7 @@ impl PluginHost {
     pub fn on_query(&self, query: &str) -> String {
         let mut current = query.to_string();
         for plugin in self.declaring(HookKind::OnQuery) {
-            let result = plugin.on_query(&current);
+            let result = traced(plugin, "on_query", || plugin.on_query(&current));
             self.observe(
                 plugin,
                 "on_query",
@@ -211,7 +211,7 @@ impl PluginHost {
     pub fn on_results(&self, query: &str, hits: Vec<PluginHit>) -> Vec<PluginHit> {
         let mut current = hits;
         for plugin in self.declaring(HookKind::OnResults) {
-            let result = plugin.on_results(query, &current);
+            let result = traced(plugin, "on_results", || plugin.on_results(query, &current));
             self.observe(
                 plugin,
                 "on_results",
@@ -239,10 +239,11 @@ impl PluginHost {
             .ok_or_else(|| PluginError::UnknownPlugin {
                 name: plugin_name.to_string(),
             })?;
-        let result = plugin.run_command(command, args);
+        let hook = format!("commands.{command}");
+        let result = traced(plugin, &hook, || plugin.run_command(command, args));
         self.observe(
             plugin,
-            &format!("commands.{command}"),
+            &hook,
             || format!("args={args:?}"),
             &result,
             |output| output.as_deref().map_or(0, |text| text.lines().count()),
@@ -256,10 +257,11 @@ impl PluginHost {
         for plugin in self.declaring(HookKind::Lint) {
             for rule in plugin.lint_rule_names() {
                 for file in files {
-                    let result = plugin.lint_file(&rule, file);
+                    let hook = format!("lint.{rule}");
+                    let result = traced(plugin, &hook, || plugin.lint_file(&rule, file));
                     self.observe(
                         plugin,
-                        &format!("lint.{rule}"),
+                        &hook,
                         || format!("file={}", file.path),
                         &result,
                         Vec::len,
@@ -292,14 +294,6 @@ impl PluginHost {
     ) {
         let cost = plugin.last_cost();
         let kind = hook_kind_label(hook);
-        tracing::info!(
-            target: "ax::plugin",
-            plugin = plugin.name(),
-            hook = kind,
-            duration_us = u64::try_from(cost.duration.as_micros()).unwrap_or(u64::MAX),
-            error = result.is_err(),
-            "hook call"
-        );
         {
             let mut totals = lock(&self.totals);
             let entry = totals.entry((plugin.name().to_string(), kind)).or_default();
@@ -353,6 +347,27 @@ impl std::fmt::Debug for PluginHost {
 }
 
 /// The hook kind of a call name: `commands.build` is `commands`, `lint.todo` is `lint`.
+/// Runs one hook call inside its `ax.plugin.hook` span (free when no subscriber is installed).
+fn traced<T>(
+    plugin: &PluginInstance,
+    hook: &str,
+    call: impl FnOnce() -> Result<T, PluginError>,
+) -> Result<T, PluginError> {
+    let span = tracing::info_span!(
+        "ax.plugin.hook",
+        ax.plugin.name = plugin.name(),
+        ax.plugin.hook = hook,
+        ax.plugin.error = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    );
+    let result = span.in_scope(call);
+    if let Err(error) = &result {
+        span.record("ax.plugin.error", tracing::field::display(error));
+        span.record("otel.status_code", "ERROR");
+    }
+    result
+}
+
 fn hook_kind_label(hook: &str) -> &'static str {
     match hook.split('.').next().unwrap_or(hook) {
         "on_index" => "on_index",

@@ -14,6 +14,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tracing::Instrument;
 
 use super::state::ServerState;
 use crate::cli::json;
@@ -103,10 +104,21 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .with_state(state)
 }
 
-/// Bounds every request and records its endpoint, status and latency.
+/// Bounds every request and records its endpoint, status and latency, in its own span.
 async fn observe(State(state): State<Arc<ServerState>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let endpoint = endpoint_of(request.uri().path());
+    let (route, endpoint) = route_of(request.uri().path());
+    let span = super::trace::request_span(&request, route);
+    let response = respond(request, next).instrument(span.clone()).await;
+    super::trace::record_status(&span, response.status());
+    state
+        .metrics
+        .record_request(endpoint, response.status().as_u16(), started.elapsed());
+    response
+}
+
+/// The bounds every request must keep (URI length, no body), then the route's answer.
+async fn respond(request: Request, next: Next) -> Response {
     let too_long = request
         .uri()
         .path_and_query()
@@ -116,7 +128,7 @@ async fn observe(State(state): State<Arc<ServerState>>, request: Request, next: 
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
-    let response = if too_long {
+    if too_long {
         ApiError {
             status: StatusCode::URI_TOO_LONG,
             kind: "uri_too_long",
@@ -134,24 +146,28 @@ async fn observe(State(state): State<Arc<ServerState>>, request: Request, next: 
         .into_response()
     } else {
         next.run(request).await
-    };
-    state
-        .metrics
-        .record_request(endpoint, response.status().as_u16(), started.elapsed());
-    response
+    }
 }
 
-fn endpoint_of(path: &str) -> &'static str {
-    match path {
-        "/v1/find" => "find",
-        "/v1/def" => "def",
-        "/v1/refs" => "refs",
-        "/v1/stats" => "stats",
-        "/healthz" => "healthz",
-        "/readyz" => "readyz",
-        "/metrics" => "metrics",
-        _ => "other",
-    }
+/// The served paths with the endpoint each is counted under (`metrics::ENDPOINTS`).
+const ROUTES: [(&str, &str); 7] = [
+    ("/v1/find", "find"),
+    ("/v1/def", "def"),
+    ("/v1/refs", "refs"),
+    ("/v1/stats", "stats"),
+    ("/healthz", "healthz"),
+    ("/readyz", "readyz"),
+    ("/metrics", "metrics"),
+];
+
+/// The route a path is served by and its endpoint name; `other` (and no route) for the rest.
+fn route_of(path: &str) -> (Option<&'static str>, &'static str) {
+    ROUTES
+        .iter()
+        .find(|(route, _)| *route == path)
+        .map_or((None, "other"), |(route, endpoint)| {
+            (Some(*route), *endpoint)
+        })
 }
 
 /// Parses the query string into `T`, rejecting unknown and malformed parameters.
@@ -173,12 +189,15 @@ fn bounded<'a>(name: &str, value: &'a str) -> Result<&'a str, ApiError> {
     Ok(value)
 }
 
-/// Runs a query on the blocking pool, so a slow one never stalls `/healthz`.
+/// Runs a query on the blocking pool, so a slow one never stalls `/healthz`; its spans are
+/// children of the request's.
 async fn answer(
     state: Arc<ServerState>,
     query: impl FnOnce(&ax::Engine) -> Result<Value, ax::Error> + Send + 'static,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let joined = tokio::task::spawn_blocking(move || state.with_engine(query)).await;
+    let span = tracing::Span::current();
+    let joined =
+        tokio::task::spawn_blocking(move || span.in_scope(|| state.with_engine(query))).await;
     match joined {
         Ok(result) => Ok(axum::Json(result?)),
         Err(_) => Err(ApiError {
@@ -227,10 +246,8 @@ async fn def(
     State(state): State<Arc<ServerState>>,
     request: Request,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let params: NameParams = params(&request)?;
-    bounded("name", &params.name)?;
-    answer(state, move |engine| {
-        Ok(json::def(&params.name, &engine.def(&params.name)?))
+    by_name(state, request, |engine, name| {
+        Ok(json::def(name, &engine.def(name)?))
     })
     .await
 }
@@ -239,12 +256,21 @@ async fn refs(
     State(state): State<Arc<ServerState>>,
     request: Request,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let params: NameParams = params(&request)?;
-    bounded("name", &params.name)?;
-    answer(state, move |engine| {
-        Ok(json::refs(&params.name, &engine.refs(&params.name)?))
+    by_name(state, request, |engine, name| {
+        Ok(json::refs(name, &engine.refs(name)?))
     })
     .await
+}
+
+/// `def` and `refs`: one bounded `name` parameter, answered by `query`.
+async fn by_name(
+    state: Arc<ServerState>,
+    request: Request,
+    query: impl FnOnce(&ax::Engine, &str) -> Result<Value, ax::Error> + Send + 'static,
+) -> Result<axum::Json<Value>, ApiError> {
+    let params: NameParams = params(&request)?;
+    bounded("name", &params.name)?;
+    answer(state, move |engine| query(engine, &params.name)).await
 }
 
 async fn stats(

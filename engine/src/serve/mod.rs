@@ -6,6 +6,7 @@
 mod http;
 pub mod metrics;
 mod state;
+mod trace;
 mod worker;
 
 use std::net::SocketAddr;

@@ -15,7 +15,19 @@ pub struct Server {
 impl Server {
     /// Starts `ax serve --bind 127.0.0.1:0` on `root` and waits until `/readyz` answers 200.
     pub fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ax"))
+        Server::start_with_env(root, &[])
+    }
+
+    /// [`Server::start`] with these environment variables set (and no inherited `OTEL_*` one).
+    pub fn start_with_env(root: &Path, env: &[(&str, &str)]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ax"));
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("OTEL_") {
+                command.env_remove(name);
+            }
+        }
+        let mut child = command
+            .envs(env.iter().copied())
             .args(["serve", "--bind", "127.0.0.1:0", "-C"])
             .arg(root)
             .stdin(Stdio::null())

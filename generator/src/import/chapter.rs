@@ -4,10 +4,11 @@
 //! files re-pointed, and rustdoc info strings (`rust,ignore`) made docgen's (`ignore="..."`).
 //! Input: the chapter's text, its old and new paths and a resolver; output: `Converted`. Pure.
 
+use super::book_url::BookUrl;
 use crate::diagnostics::Diagnostic;
-use crate::load::find_directive;
+use crate::load::{Selection, anchor_marker, find_directive, normalize_relative, parse_selection};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// What a book path (relative to the book folder, e.g. `src/ch01.md`) became in the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,14 +57,17 @@ const DROPPED_FLAGS: &[&str] = &[
 pub struct Book<'a> {
     pub resolve: &'a dyn Fn(&Path) -> Target,
     pub read: &'a dyn Fn(&Path) -> Option<String>,
+    /// The book's chapter folder (`src`), relative to the book.
+    pub src: &'a Path,
+    /// Where the book was published (`--book-url`): links out of the book become absolute there.
+    pub url: Option<&'a BookUrl>,
 }
 
 /// Convert `text`, the chapter at book path `from`, written to site path `to`.
 pub fn convert_chapter(text: &str, from: &Path, to: &Path, book: &Book) -> Converted {
-    let resolve = book.resolve;
     let mut out = Converted::default();
     let with_directives = rewrite_lines(text, from, to, book, &mut out);
-    out.body = rewrite_links(&with_directives, from, to, resolve, &mut out);
+    out.body = rewrite_links(&with_directives, from, to, book, &mut out);
     out.needs.sort();
     out.needs.dedup();
     out
@@ -90,14 +94,13 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
             new_line.push_str(&line[rest..d.start]);
             rest = d.end;
             let whole = &line[d.start..d.end];
-            let escaped = d.start > 0 && line.as_bytes()[d.start - 1] == b'\\';
-            if escaped {
+            if d.escaped {
                 new_line.push_str(whole);
                 continue;
             }
             match d.kind {
                 "include" | "rustdoc_include" => {
-                    let (target, selection) = split_target(d.argument);
+                    let (target, selection) = d.target();
                     match repoint(target, from, to, resolve) {
                         Some((new_path, book_path)) => {
                             out.includes += 1;
@@ -106,7 +109,7 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                                     out.problems
                                         .push(note(from, number, format!("`{whole}`: {m}")))
                                 }),
-                                None => selection.to_owned(),
+                                None => as_written(selection),
                             };
                             out.needs.push(book_path);
                             new_line
@@ -133,7 +136,8 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                     ));
                 }
                 "playground" | "playpen" => {
-                    let (target, selection) = split_target(d.argument);
+                    let (target, selection) = d.target();
+                    let selection = as_written(selection);
                     match repoint(target, from, to, resolve) {
                         Some((new_path, book_path)) => {
                             out.includes += 1;
@@ -170,57 +174,49 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
 
 /// mdBook is lenient where docgen is strict: a region without `ANCHOR_END` runs to the end of the
 /// file, a range past the end stops there. Such selections are written as the explicit line range
-/// mdBook showed, with a note, so the site builds and shows the same lines.
-fn mdbook_selection(selection: &str, file: &str, mut note: impl FnMut(String)) -> String {
-    let lines: Vec<&str> = file.lines().collect();
-    let Some(rest) = selection.strip_prefix(':') else {
-        return selection.to_owned();
+/// mdBook showed, with a note, so the site builds and shows the same lines. The selection is read
+/// with `load`'s own rules; one `load` rejects is kept as written, for the build to report.
+fn mdbook_selection(selection: Option<&str>, file: &str, mut note: impl FnMut(String)) -> String {
+    let Ok(parsed) = parse_selection(selection) else {
+        return as_written(selection);
     };
-    let first = rest.split(':').next().unwrap_or("");
-    if first.is_empty() || first.chars().all(|c| c.is_ascii_digit()) {
-        let mut parts = rest.splitn(2, ':');
-        let start = parts.next().and_then(|a| a.parse::<usize>().ok());
-        let end = parts.next().and_then(|b| b.parse::<usize>().ok());
-        if let Some(end) = end.filter(|&e| e > lines.len()) {
+    let lines: Vec<&str> = file.lines().collect();
+    match parsed {
+        // `path:A` is the single line A; only an explicit end can run past the file.
+        Selection::Lines(start, Some(end))
+            if end > lines.len() && selection.is_some_and(|s| s.contains(':')) =>
+        {
             note(format!(
                 "line {end} is past the end of the file ({} lines); mdBook stops there, so does the import",
                 lines.len()
             ));
             let start = start.map_or(String::new(), |s| s.to_string());
-            return format!(":{start}:{}", lines.len());
+            format!(":{start}:{}", lines.len())
         }
-        return selection.to_owned();
+        Selection::Anchor(name) => {
+            let is_marker =
+                |line: &&str, is_end: bool| anchor_marker(line) == Some((is_end, name.as_str()));
+            let Some(begin) = lines.iter().position(|l| is_marker(l, false)) else {
+                note(format!(
+                    "no `ANCHOR: {name}` in the file; mdBook shows nothing there"
+                ));
+                return as_written(selection);
+            };
+            if !lines[begin + 1..].iter().any(|l| is_marker(l, true)) {
+                note(format!(
+                    "region `{name}` has no `ANCHOR_END: {name}`; mdBook takes the rest of the file, written as a line range"
+                ));
+                return format!(":{}:", begin + 2);
+            }
+            as_written(selection)
+        }
+        Selection::All | Selection::Lines(..) => as_written(selection),
     }
-    let marker = |line: &str, what: &str| {
-        line.find(what).is_some_and(|at| {
-            let after = line[at + what.len()..].trim_start();
-            after.starts_with(rest)
-                && !after[rest.len()..]
-                    .starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
-        })
-    };
-    let Some(begin) = lines.iter().position(|l| marker(l, "ANCHOR:")) else {
-        note(format!(
-            "no `ANCHOR: {rest}` in the file; mdBook shows nothing there"
-        ));
-        return selection.to_owned();
-    };
-    if !lines[begin + 1..].iter().any(|l| marker(l, "ANCHOR_END:")) {
-        note(format!(
-            "region `{rest}` has no `ANCHOR_END: {rest}`; mdBook takes the rest of the file, written as a line range"
-        ));
-        return format!(":{}:", begin + 2);
-    }
-    selection.to_owned()
 }
 
-/// `path:selection words` → (`path`, `:selection`).
-fn split_target(argument: &str) -> (&str, &str) {
-    let target = argument.split_whitespace().next().unwrap_or("");
-    match target.find(':') {
-        Some(i) => (&target[..i], &target[i..]),
-        None => (target, ""),
-    }
+/// A directive's selection as it follows the path: `:NAME`, `:A:B`..., or nothing.
+fn as_written(selection: Option<&str>) -> String {
+    selection.map_or(String::new(), |s| format!(":{s}"))
 }
 
 /// An include path relative to the chapter's new place, and the book path it names.
@@ -230,7 +226,7 @@ fn repoint(
     to: &Path,
     resolve: &dyn Fn(&Path) -> Target,
 ) -> Option<(String, PathBuf)> {
-    let book_path = normalize(&from.parent()?.join(target))?;
+    let book_path = normalize_relative(&from.parent()?.join(target))?;
     let site_path = match resolve(&book_path) {
         Target::Chapter(p) | Target::File(p) => p,
         Target::Missing => return None,
@@ -291,13 +287,7 @@ fn convert_info(info: &str) -> String {
 }
 
 /// Rewrite relative link destinations (inline links and images, and reference definitions).
-fn rewrite_links(
-    text: &str,
-    from: &Path,
-    to: &Path,
-    resolve: &dyn Fn(&Path) -> Target,
-    out: &mut Converted,
-) -> String {
+fn rewrite_links(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Converted) -> String {
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
     // (byte range of the destination in `text`, destination, found in raw HTML)
     let mut edits: Vec<(std::ops::Range<usize>, String, bool)> = Vec::new();
@@ -354,9 +344,15 @@ fn rewrite_links(
     let mut result = text.to_owned();
     for (range, dest, raw) in edits {
         let rewrite = if raw {
-            html_destination(&dest, from, resolve)
+            html_destination(&dest, from, book.resolve)
         } else {
-            new_destination(&dest, from, to, resolve)
+            new_destination(&dest, from, to, book.resolve)
+        };
+        let rewrite = match rewrite {
+            Rewrite::Broken(message) => {
+                out_of_book(&dest, from, book).unwrap_or(Rewrite::Broken(message))
+            }
+            other => other,
         };
         match rewrite {
             Rewrite::Keep => {}
@@ -395,37 +391,22 @@ fn html_destinations(html: &str) -> Vec<(std::ops::Range<usize>, String)> {
 /// A raw-HTML destination: docgen does not rewrite raw HTML, and a page's URL is a folder where
 /// mdBook's was a file, so relative paths become root-relative URLs of the site.
 fn html_destination(dest: &str, from: &Path, resolve: &dyn Fn(&Path) -> Target) -> Rewrite {
-    let external = dest.contains("://")
-        || dest.starts_with('#')
-        || dest.starts_with('/')
-        || dest.starts_with("mailto:")
-        || dest.is_empty();
-    if external {
+    let Some((path, anchor)) = book_relative(dest) else {
         return Rewrite::Keep;
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a)),
-        None => (dest, None),
     };
-    let as_markdown = path
-        .strip_suffix(".html")
-        .map_or_else(|| path.to_owned(), |stem| format!("{stem}.md"));
-    let Some(book_path) = from.parent().and_then(|d| normalize(&d.join(&as_markdown))) else {
+    let Some(book_path) = book_path_of(from, path) else {
         return Rewrite::Broken(format!("link `{dest}` leaves the book"));
     };
-    let with_anchor = |url: String| match anchor {
-        Some(a) => format!("{url}#{a}"),
-        None => url,
-    };
+    let anchored = |url: String| with_anchor(url, anchor);
     let in_content = |site: &Path| site.strip_prefix("content").ok().map(Path::to_path_buf);
     match resolve(&book_path) {
         Target::Chapter(site) => match in_content(&site) {
-            Some(inner) => Rewrite::To(with_anchor(page_url(&inner)), None),
+            Some(inner) => Rewrite::To(anchored(page_url(&inner)), None),
             None => Rewrite::Keep,
         },
         Target::File(site) => match in_content(&site) {
             Some(inner) => Rewrite::To(
-                with_anchor(format!("/{}", inner.to_string_lossy().replace('\\', "/"))),
+                anchored(format!("/{}", inner.to_string_lossy().replace('\\', "/"))),
                 Some(book_path),
             ),
             None => Rewrite::Broken(format!(
@@ -460,6 +441,55 @@ fn page_url(inner: &Path) -> String {
     url
 }
 
+/// A link the book could not resolve that climbs out of its `src/` folder: with `--book-url`, the
+/// absolute URL it had where the book was published; without, a note that says how to get one.
+fn out_of_book(dest: &str, from: &Path, book: &Book) -> Option<Rewrite> {
+    let chapter = from.strip_prefix(book.src).ok()?;
+    book_relative(dest)?;
+    match book.url {
+        Some(url) => url.out_of_book(chapter, dest).map(|url| Rewrite::To(url, None)),
+        None => BookUrl::leads_out(chapter, dest).then(|| {
+            Rewrite::Broken(format!(
+                "link `{dest}` leads out of the book (to a page beside it where it was published); \
+                 kept as written: pass --book-url with the book's address to make such links absolute"
+            ))
+        }),
+    }
+}
+
+/// A destination that may name a book file, split at its `#`: (path, anchor). `None` for what
+/// the import leaves alone: external URLs, `mailto:`, absolute paths, `#anchor` alone, empty.
+fn book_relative(dest: &str) -> Option<(&str, Option<&str>)> {
+    let external = dest.contains("://")
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.starts_with("mailto:")
+        || dest.is_empty();
+    if external {
+        return None;
+    }
+    Some(match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (dest, None),
+    })
+}
+
+/// The book path a link `path` in chapter `from` names, a chapter's `.html` read as its `.md`;
+/// `None` when it climbs out of the book.
+fn book_path_of(from: &Path, path: &str) -> Option<PathBuf> {
+    let as_markdown = path
+        .strip_suffix(".html")
+        .map_or_else(|| path.to_owned(), |stem| format!("{stem}.md"));
+    normalize_relative(&from.parent()?.join(as_markdown))
+}
+
+fn with_anchor(url: String, anchor: Option<&str>) -> String {
+    match anchor {
+        Some(a) => format!("{url}#{a}"),
+        None => url,
+    }
+}
+
 enum Rewrite {
     Keep,
     /// The new destination, and the book file it needs copied (for links to non-chapter files).
@@ -473,56 +503,24 @@ fn new_destination(
     to: &Path,
     resolve: &dyn Fn(&Path) -> Target,
 ) -> Rewrite {
-    let external = dest.contains("://")
-        || dest.starts_with('#')
-        || dest.starts_with('/')
-        || dest.starts_with("mailto:")
-        || dest.is_empty();
-    if external {
+    let Some((path, anchor)) = book_relative(dest) else {
         return Rewrite::Keep;
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a)),
-        None => (dest, None),
     };
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let as_markdown = decoded
-        .strip_suffix(".html")
-        .map(|stem| format!("{stem}.md"))
-        .unwrap_or_else(|| decoded.clone().into_owned());
-    let Some(book_path) = from.parent().and_then(|d| normalize(&d.join(&as_markdown))) else {
+    let Some(book_path) = book_path_of(from, &decoded) else {
         return Rewrite::Broken(format!("link `{dest}` leaves the book"));
     };
     let Some(to_dir) = to.parent() else {
         return Rewrite::Keep;
     };
-    let with_anchor = |p: String| match anchor {
-        Some(a) => format!("{p}#{a}"),
-        None => p,
-    };
+    let anchored = |p: String| with_anchor(p, anchor);
     match resolve(&book_path) {
-        Target::Chapter(site) => Rewrite::To(with_anchor(relative(to_dir, &site)), None),
-        Target::File(site) => Rewrite::To(with_anchor(relative(to_dir, &site)), Some(book_path)),
+        Target::Chapter(site) => Rewrite::To(anchored(relative(to_dir, &site)), None),
+        Target::File(site) => Rewrite::To(anchored(relative(to_dir, &site)), Some(book_path)),
         Target::Missing => Rewrite::Broken(format!(
             "link `{dest}` points to no chapter or file of the book; kept as written"
         )),
     }
-}
-
-/// `a/./b/../c` → `a/c`; `None` when it climbs above its start or is absolute.
-pub fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(p) => parts.push(p),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(parts.iter().collect())
 }
 
 /// `to` relative to folder `from_dir` (both relative to the same root), `/`-separated.
@@ -553,6 +551,10 @@ mod tests {
     }
 
     fn convert(text: &str) -> Converted {
+        convert_published(text, None)
+    }
+
+    fn convert_published(text: &str, url: Option<&BookUrl>) -> Converted {
         let read = |p: &Path| {
             (p == Path::new("listings/main.rs")).then(|| {
                 "// ANCHOR: here\nfn main() {}\n// ANCHOR_END: here\n// ANCHOR: open\nx\n"
@@ -566,6 +568,8 @@ mod tests {
             &Book {
                 resolve: &resolver,
                 read: &read,
+                src: Path::new("src"),
+                url,
             },
         )
     }
@@ -621,6 +625,38 @@ mod tests {
             "<img src=\"/img/logo.png\" alt=\"x\"> and <a href=\"/part-one/ch02/#setup\">two</a>\n"
         );
         assert_eq!(c.needs, [PathBuf::from("src/img/logo.png")]);
+    }
+
+    #[test]
+    fn links_out_of_the_book_become_absolute_with_a_book_url() {
+        let text = "[Vec](../std/vec/struct.Vec.html#new) and <a href=\"../../nomicon/\">n</a>, [gone](nope.html)\n";
+        let url = BookUrl::parse("https://doc.rust-lang.org/book/").expect("valid");
+        let c = convert_published(text, Some(&url));
+        assert_eq!(
+            c.body,
+            "[Vec](https://doc.rust-lang.org/std/vec/struct.Vec.html#new) and <a href=\"https://doc.rust-lang.org/nomicon/\">n</a>, [gone](nope.html)\n"
+        );
+        assert_eq!(c.links_rewritten, 2);
+        let messages: Vec<&str> = c.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].contains("`nope.html` points to no chapter"),
+            "{messages:?}"
+        );
+
+        // Without a book URL they are kept, each with a note saying how to make them absolute.
+        let c = convert(text);
+        assert_eq!(c.body, text);
+        let messages: Vec<&str> = c.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert_eq!(
+            messages
+                .iter()
+                .filter(|m| m.contains("pass --book-url"))
+                .count(),
+            2,
+            "{messages:?}"
+        );
     }
 
     #[test]

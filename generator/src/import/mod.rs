@@ -9,6 +9,7 @@
 //! section of its own, weights keep the order) and does the I/O.
 
 mod book_toml;
+mod book_url;
 mod chapter;
 mod summary;
 
@@ -32,6 +33,17 @@ pub struct ImportReport {
     pub notes: Vec<Diagnostic>,
 }
 
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Write into a non-empty output folder.
+    pub force: bool,
+    /// The address the book was published at (`--book-url`): relative links that climb out of the
+    /// book (`../std/index.html`) become absolute URLs there. Default: book.toml's
+    /// `output.html.site-url` when that is a full URL.
+    pub book_url: Option<String>,
+}
+
 /// One page to write: a chapter, a part's section page or the home page.
 #[derive(Debug, Clone)]
 struct PlannedPage {
@@ -44,16 +56,34 @@ struct PlannedPage {
     draft: bool,
 }
 
-/// Import the book at `book` into `out`. `force` allows a non-empty `out`.
-pub fn import_mdbook(book: &Path, out: &Path, force: bool) -> Result<ImportReport, Diagnostic> {
+/// Import the book at `book` into `out`.
+pub fn import_mdbook(
+    book: &Path,
+    out: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport, Diagnostic> {
     let config_text = read(book, Path::new("book.toml"))?;
     let (config, mut notes) = book_toml::parse(Path::new("book.toml"), &config_text)?;
+    let book_url = match &options.book_url {
+        Some(url) => Some(book_url::BookUrl::parse(url).map_err(|e| {
+            Diagnostic::error(Path::new(""), 0, 0, format!("--book-url: {e}")).with_hint(
+                "the address the book was published at, e.g. https://doc.rust-lang.org/book/",
+            )
+        })?),
+        None => config
+            .site_url
+            .as_deref()
+            .and_then(|url| book_url::BookUrl::parse(url).ok()),
+    };
     let src = PathBuf::from(&config.src);
     let summary_path = src.join("SUMMARY.md");
     let summary_text = read(book, &summary_path)?;
     let (summary, problems) = summary::parse_summary(&summary_path, &summary_text);
     notes.extend(problems);
-    if out.exists() && std::fs::read_dir(out).map_or(true, |mut d| d.next().is_some()) && !force {
+    if out.exists()
+        && std::fs::read_dir(out).map_or(true, |mut d| d.next().is_some())
+        && !options.force
+    {
         return Err(
             Diagnostic::error(out, 0, 0, "the output folder is not empty")
                 .with_hint("pick a new folder with --out, or pass --force to write into it"),
@@ -95,6 +125,8 @@ pub fn import_mdbook(book: &Path, out: &Path, force: bool) -> Result<ImportRepor
                     &chapter::Book {
                         resolve: &resolve,
                         read: &|p: &Path| std::fs::read_to_string(book.join(p)).ok(),
+                        src: &src,
+                        url: book_url.as_ref(),
                     },
                 );
                 report.includes += converted.includes;

@@ -4,6 +4,7 @@
 //! Input: the sections in ordinal order; output: one JSON array per chunk,
 //! `[[page_url, anchor, page_title, section_title, text], ...]`.
 
+use super::shards::write_varint;
 use crate::model::SearchDocument;
 
 /// The client cuts excerpts from the first `STORED_TEXT_FACTOR × excerpt_length` characters of a section.
@@ -59,12 +60,7 @@ pub fn encode_page_map(page_starts: &[u32], document_count: u32) -> Vec<u8> {
         .skip(1)
         .chain(std::iter::once(&document_count));
     for (start, end) in page_starts.iter().zip(ends) {
-        let mut count = end.saturating_sub(*start);
-        while count >= 0x80 {
-            bytes.push((count as u8 & 0x7f) | 0x80);
-            count >>= 7;
-        }
-        bytes.push(count as u8);
+        write_varint(&mut bytes, u64::from(end.saturating_sub(*start)));
     }
     bytes
 }
@@ -81,6 +77,7 @@ mod tests {
             section_title: "A".into(),
             body: body.into(),
             code: code.into(),
+            description: String::new(),
         }
     }
 

@@ -91,10 +91,7 @@ fn shortest_separator(previous: &str, next: &str) -> String {
 }
 
 fn encode_term(out: &mut Vec<u8>, previous: &str, term: &str, postings: &[Posting]) {
-    let shared = shared_prefix_bytes(previous, term);
-    write_varint(out, shared as u64);
-    write_varint(out, (term.len() - shared) as u64);
-    out.extend_from_slice(&term.as_bytes()[shared..]);
+    write_front_coded(out, previous, term);
     write_varint(out, postings.len() as u64);
     let mut last_ordinal = 0;
     for posting in postings {
@@ -121,14 +118,20 @@ pub fn encode_vocabulary(terms: &[(String, Vec<Posting>)]) -> Vec<u8> {
     write_varint(&mut out, terms.len() as u64);
     let mut previous = "";
     for (term, postings) in terms {
-        let shared = shared_prefix_bytes(previous, term);
-        write_varint(&mut out, shared as u64);
-        write_varint(&mut out, (term.len() - shared) as u64);
-        out.extend_from_slice(&term.as_bytes()[shared..]);
+        write_front_coded(&mut out, previous, term);
         write_varint(&mut out, postings.len() as u64);
         previous = term;
     }
     out
+}
+
+/// `term` front-coded against the term before it: `varint shared_prefix_bytes`, `varint suffix_bytes`,
+/// the suffix (the layout shards and the vocabulary share).
+fn write_front_coded(out: &mut Vec<u8>, previous: &str, term: &str) {
+    let shared = shared_prefix_bytes(previous, term);
+    write_varint(out, shared as u64);
+    write_varint(out, (term.len() - shared) as u64);
+    out.extend_from_slice(&term.as_bytes()[shared..]);
 }
 
 /// Shared prefix length in bytes, on a character boundary so suffixes stay valid UTF-8.
@@ -139,7 +142,8 @@ fn shared_prefix_bytes(a: &str, b: &str) -> usize {
         .map_or_else(|| a.len().min(b.len()), |((i, _), _)| i)
 }
 
-fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+/// LEB128: seven bits a byte, low bits first, the high bit set on every byte but the last.
+pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8 & 0x7f) | 0x80);
         value >>= 7;
@@ -178,6 +182,24 @@ impl Reader<'_> {
         let at = self.at;
         u32::try_from(self.varint()?).map_err(|_| ShardDecodeError::Truncated(at))
     }
+
+    /// The next front-coded term ([`write_front_coded`]); `previous` holds the term before it and is
+    /// replaced by this one.
+    fn front_coded_term(&mut self, previous: &mut Vec<u8>) -> Result<String, ShardDecodeError> {
+        let shared = usize::try_from(self.varint()?).unwrap_or(usize::MAX);
+        let suffix_len = usize::try_from(self.varint()?).unwrap_or(usize::MAX);
+        let start = self.at;
+        let end = start
+            .checked_add(suffix_len)
+            .filter(|&end| end <= self.bytes.len());
+        let (Some(end), true) = (end, shared <= previous.len()) else {
+            return Err(ShardDecodeError::Truncated(start));
+        };
+        previous.truncate(shared);
+        previous.extend_from_slice(&self.bytes[start..end]);
+        self.at = end;
+        String::from_utf8(previous.clone()).map_err(|_| ShardDecodeError::NotUtf8(start))
+    }
 }
 
 /// Read an (inflated) vocabulary back into terms and document frequencies, for tests and tools.
@@ -187,20 +209,7 @@ pub fn decode_vocabulary(bytes: &[u8]) -> Result<Vec<(String, u64)>, ShardDecode
     let mut terms = Vec::new();
     let mut previous: Vec<u8> = Vec::new();
     for _ in 0..count {
-        let shared = usize::try_from(reader.varint()?).unwrap_or(usize::MAX);
-        let suffix_len = usize::try_from(reader.varint()?).unwrap_or(usize::MAX);
-        let start = reader.at;
-        let end = start
-            .checked_add(suffix_len)
-            .filter(|&end| end <= bytes.len());
-        let (Some(end), true) = (end, shared <= previous.len()) else {
-            return Err(ShardDecodeError::Truncated(start));
-        };
-        previous.truncate(shared);
-        previous.extend_from_slice(&bytes[start..end]);
-        reader.at = end;
-        let term =
-            String::from_utf8(previous.clone()).map_err(|_| ShardDecodeError::NotUtf8(start))?;
+        let term = reader.front_coded_term(&mut previous)?;
         terms.push((term, reader.varint()?));
     }
     if reader.at != bytes.len() {
@@ -216,20 +225,7 @@ pub fn decode_shard(bytes: &[u8]) -> Result<Vec<(String, Vec<Posting>)>, ShardDe
     let mut terms: Vec<(String, Vec<Posting>)> = Vec::new();
     let mut previous = Vec::new();
     for _ in 0..count {
-        let shared = usize::try_from(reader.varint()?).unwrap_or(usize::MAX);
-        let suffix_len = usize::try_from(reader.varint()?).unwrap_or(usize::MAX);
-        let start = reader.at;
-        let end = start
-            .checked_add(suffix_len)
-            .filter(|&end| end <= bytes.len());
-        let (Some(end), true) = (end, shared <= previous.len()) else {
-            return Err(ShardDecodeError::Truncated(start));
-        };
-        let mut term = previous[..shared].to_vec();
-        term.extend_from_slice(&bytes[start..end]);
-        reader.at = end;
-        let text = String::from_utf8(term.clone()).map_err(|_| ShardDecodeError::NotUtf8(start))?;
-        previous = term;
+        let text = reader.front_coded_term(&mut previous)?;
         let posting_count = reader.varint()?;
         let mut postings = Vec::new();
         let mut ordinal = 0u32;

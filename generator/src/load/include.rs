@@ -31,9 +31,9 @@ pub struct Expanded {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Which lines of the file a directive takes.
+/// Which lines of the file a directive takes (`docgen import mdbook` reads selections too).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Selection {
+pub enum Selection {
     All,
     Anchor(String),
     /// 1-based, inclusive; `None` is open.
@@ -49,6 +49,20 @@ pub struct Directive<'a> {
     /// Byte range of the whole `{{#...}}` in the line.
     pub start: usize,
     pub end: usize,
+    /// Written `\{{#...}}`: the directive as text, not to be expanded.
+    pub escaped: bool,
+}
+
+impl Directive<'_> {
+    /// The path and the selection after its first `:` (`None` without one); words after the path
+    /// (mdBook's `{{#playground x.rs editable}}`) are not part of it.
+    pub fn target(&self) -> (&str, Option<&str>) {
+        let target = self.argument.split_whitespace().next().unwrap_or("");
+        match target.split_once(':') {
+            Some((path, selection)) => (path, Some(selection)),
+            None => (target, None),
+        }
+    }
 }
 
 /// Expand every include directive in `body` (page `page`, relative to `root`; the body starts at file
@@ -123,8 +137,7 @@ impl Expander<'_> {
         let mut rest_start = 0;
         while let Some(directive) = find_directive(line, rest_start) {
             let col = line[..directive.start].chars().count() + 1;
-            let escaped = directive.start > 0 && line.as_bytes()[directive.start - 1] == b'\\';
-            if escaped {
+            if directive.escaped {
                 // `\{{#include x}}` shows the directive itself: drop the backslash, keep the text.
                 out.push_str(&line[rest_start..directive.start - 1]);
                 out.push_str(&line[directive.start..directive.end]);
@@ -189,11 +202,7 @@ impl Expander<'_> {
         depth: usize,
     ) -> Result<(PathBuf, String), Diagnostic> {
         let error = |message: String| Diagnostic::error(&at.path, at.line, at.col, message);
-        let target = directive.argument.split_whitespace().next().unwrap_or("");
-        let (path_text, selection_text) = match target.split_once(':') {
-            Some((p, s)) => (p, Some(s)),
-            None => (target, None),
-        };
+        let (path_text, selection_text) = directive.target();
         if path_text.is_empty() {
             return Err(error(format!(
                 "`{{{{#{}}}}}` names no file",
@@ -246,8 +255,7 @@ impl Expander<'_> {
     }
 }
 
-/// The next `{{#kind argument}}` in `line` at or after byte `from` (escaped ones too: the caller
-/// checks for the `\` before `start`).
+/// The next `{{#kind argument}}` in `line` at or after byte `from`, escaped ones too (`escaped`).
 pub fn find_directive(line: &str, from: usize) -> Option<Directive<'_>> {
     let mut search = from;
     while let Some(found) = line.get(search..)?.find("{{") {
@@ -266,6 +274,7 @@ pub fn find_directive(line: &str, from: usize) -> Option<Directive<'_>> {
                     argument: argument.trim(),
                     start,
                     end: inner_start + close + 2,
+                    escaped: start > 0 && line.as_bytes()[start - 1] == b'\\',
                 });
             }
         }
@@ -275,7 +284,7 @@ pub fn find_directive(line: &str, from: usize) -> Option<Directive<'_>> {
 }
 
 /// `NAME`, `A:B`, `A:`, `:B`, `A` or nothing, after the path's `:`.
-fn parse_selection(text: Option<&str>) -> Result<Selection, String> {
+pub fn parse_selection(text: Option<&str>) -> Result<Selection, String> {
     let Some(text) = text.filter(|t| !t.is_empty()) else {
         return Ok(Selection::All);
     };
@@ -322,9 +331,15 @@ fn parse_selection(text: Option<&str>) -> Result<Selection, String> {
 /// `path` (relative to the directory of `from`) as a path relative to the site root, or `None` when
 /// it is absolute or climbs above the root.
 fn resolve(from: &Path, path: &str) -> Option<PathBuf> {
-    let joined = from.parent().unwrap_or(Path::new("")).join(path);
+    normalize_relative(&from.parent().unwrap_or(Path::new("")).join(path))
+        .filter(|p| !p.as_os_str().is_empty())
+}
+
+/// `a/./b/../c` → `a/c` without touching the disk; `None` when it climbs above its start or is
+/// absolute.
+pub fn normalize_relative(path: &Path) -> Option<PathBuf> {
     let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
-    for component in joined.components() {
+    for component in path.components() {
         match component {
             Component::Normal(p) => parts.push(p),
             Component::CurDir => {}
@@ -334,11 +349,11 @@ fn resolve(from: &Path, path: &str) -> Option<PathBuf> {
             Component::RootDir | Component::Prefix(_) => return None,
         }
     }
-    (!parts.is_empty()).then(|| parts.iter().collect())
+    Some(parts.iter().collect())
 }
 
 /// Anchor markers in a line: `(is_end, name)` for `ANCHOR: name` or `ANCHOR_END: name`.
-fn anchor_marker(line: &str) -> Option<(bool, &str)> {
+pub fn anchor_marker(line: &str) -> Option<(bool, &str)> {
     for (marker, is_end) in [("ANCHOR_END:", true), ("ANCHOR:", false)] {
         if let Some(at) = line.find(marker) {
             let rest = line[at + marker.len()..].trim_start();

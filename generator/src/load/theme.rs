@@ -56,6 +56,10 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         "redirect.html",
         include_str!("../../../theme/templates/redirect.html"),
     ),
+    (
+        "sidebar.html",
+        include_str!("../../../theme/templates/sidebar.html"),
+    ),
 ];
 
 const BUILT_IN_STATIC: &[(&str, &[u8])] = &[

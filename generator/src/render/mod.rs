@@ -14,7 +14,7 @@ mod views;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::html::{output_path, permalink};
+use crate::html::{output_path, permalink, site_prefix};
 use crate::model::{
     CATALOG_TEMPLATE, OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker,
 };
@@ -120,6 +120,15 @@ fn render_selected(
             );
         }
     };
+    let nav = SiteNav::new(&sources.tree);
+    match nav_script(config, &templates, &nav) {
+        Ok(bytes) => {
+            let path = fingerprinted_path(NAV_SCRIPT, &bytes);
+            asset_urls.insert(NAV_SCRIPT.to_owned(), format!("/{path}"));
+            files.push(OutputFile { path, bytes });
+        }
+        Err(e) => problems.push(e),
+    }
     let site = SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -134,7 +143,6 @@ fn render_selected(
     for p in parsed {
         by_page[p.page] = Some(p);
     }
-    let nav = SiteNav::new(tree);
 
     let results: Vec<Result<(OutputFile, OutputOrigin), Diagnostic>> = parsed
         .par_iter()
@@ -191,6 +199,47 @@ fn render_selected(
         origins,
     };
     (rendered, problems)
+}
+
+/// Name of the script holding the whole sidebar tree (`window.DOCGEN_NAV`, the `<ul>` as HTML).
+const NAV_SCRIPT: &str = "nav.js";
+
+/// The whole sidebar tree, rendered once (`sidebar.html`) with its URLs as pages get theirs: relative to
+/// the site root under `relative_urls` (the script prefixes the page's way up, `data-nav-root`), else
+/// under `base_url`'s path.
+fn nav_script(
+    config: &Config,
+    templates: &Templates,
+    nav: &SiteNav,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut context = tera::Context::new();
+    context.insert("nav", &nav.tree);
+    let html = templates.render("sidebar.html", &context)?;
+    let html = if config.relative_urls {
+        relative::relativize(&html, "/")
+    } else {
+        relative::prefix_root_urls(&html, &site_prefix(&config.base_url))
+    };
+    let literal = serde_json::to_string(html.trim()).expect("a string always serialises");
+    Ok(format!("window.DOCGEN_NAV = {literal};\n").into_bytes())
+}
+
+/// What a page's sidebar needs besides its own slice of the tree: the id of its entry (none for the
+/// 404 page, which is in no place of the tree), and under `relative_urls` its way up to the site root
+/// (`../../`), which `nav.js`'s root-relative links need.
+fn insert_nav(context: &mut tera::Context, nav: &SiteNav, page_url: Option<&str>, root: &str) {
+    let current = page_url.unwrap_or_default();
+    context.insert("nav", &views::nav_for(&nav.tree, current));
+    context.insert(
+        "nav_current",
+        &page_url.map(views::nav_id).unwrap_or_default(),
+    );
+    context.insert("nav_root", root);
+}
+
+/// `/guides/search/` → `../../`: from a page's folder up to the site root.
+fn way_to_root(page_url: &str) -> String {
+    "../".repeat(page_url.matches('/').count().saturating_sub(1))
 }
 
 /// The sidebar tree and its reading order, computed once per build and shared by every page.
@@ -336,12 +385,17 @@ fn render_page(
     add_catalog(config, sources, template, &mut view, &mut context);
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &views::nav_for(&nav.tree, &page.url));
+    let root = if config.relative_urls {
+        way_to_root(&page.url)
+    } else {
+        String::new()
+    };
+    insert_nav(&mut context, nav, Some(&page.url), &root);
     let mut html = templates.render(template, &context)?;
     if config.relative_urls {
         html = relative::relativize(&html, &page.url);
     } else {
-        html = relative::prefix_root_urls(&html, &site_path(&config.base_url));
+        html = relative::prefix_root_urls(&html, &site_prefix(&config.base_url));
     }
     let file = OutputFile {
         path: output_path(&page.url),
@@ -402,7 +456,7 @@ fn add_catalog(
     if let Some(plugin) = sources.catalog.iter().find(|p| p.page_url == view.url) {
         let plugin = catalog::plugin_view(plugin, source_base.as_deref());
         if sources.card_font.is_some() {
-            view.og_image = Some(card_path(&plugin.url));
+            view.og_image = Some(permalink(config, &card_path(&plugin.url)));
         }
         view.json_ld =
             catalog::plugin_json_ld(config, &plugin, &view.breadcrumbs, view.og_image.as_deref());
@@ -414,16 +468,6 @@ fn add_catalog(
         view.json_ld = catalog::catalog_json_ld(config, &listing, &view.url, &view.breadcrumbs);
         context.insert("catalog", &listing);
     }
-}
-
-/// The path part of `base_url`: `https://example.org/docs/` → `/docs/`.
-fn site_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    after_scheme
-        .find('/')
-        .map_or_else(|| "/".to_owned(), |i| after_scheme[i..].to_owned())
 }
 
 fn render_not_found(
@@ -462,11 +506,14 @@ fn render_not_found(
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    context.insert("nav", &nav.tree);
+    // Served at any missing path, its links cannot be relative, and `nav.js`'s are (from the root):
+    // its way to the root is `/`, which `prefix_root_urls` below turns into base_url's path.
+    let root = if config.relative_urls { "/" } else { "" };
+    insert_nav(&mut context, nav, None, root);
     // Served at any missing path, 404.html cannot use relative URLs; it links under base_url's path.
     let html = relative::prefix_root_urls(
         &templates.render("404.html", &context)?,
-        &site_path(&config.base_url),
+        &site_prefix(&config.base_url),
     );
     Ok(OutputFile {
         path: "404.html".into(),

@@ -78,7 +78,7 @@ pub struct PageView {
     /// JSON-LD, already serialised and safe to embed in `<script type="application/ld+json">`.
     pub json_ld: String,
     pub og_type: String,
-    /// Site path of the page's social card image (catalog plugins), for `og:image` and Twitter.
+    /// Absolute URL of the page's social card image (catalog plugins), for `og:image` and Twitter.
     pub og_image: Option<String>,
 }
 
@@ -155,8 +155,9 @@ fn leaf(title: &str, url: &str) -> NavItem {
     }
 }
 
-/// `/guides/search/` → `nav-guides-search`: unique because URLs are.
-fn nav_id(url: &str) -> String {
+/// `/guides/search/` → `nav-guides-search`: unique because URLs are; also the `data-nav-id` by which
+/// the theme's script marks the current entry in the tree from `nav.js`.
+pub fn nav_id(url: &str) -> String {
     let slug: String = url
         .trim_matches('/')
         .chars()
@@ -171,24 +172,37 @@ fn nav_id(url: &str) -> String {
     format!("nav-{slug}")
 }
 
-/// The tree as the page at `current_url` shows it: that entry marked current, the sections on the
-/// way to it open.
+/// What a page carries of the tree itself: every top-level entry, and the entries of the sections on
+/// the way to `current_url` (open, that entry marked current). Collapsed sections come without their
+/// entries: the whole tree is rendered once per site into `nav.js`, which the theme's script puts in
+/// place, so page size does not grow with the number of pages.
 pub fn nav_for(tree: &[NavItem], current_url: &str) -> Vec<NavItem> {
-    let mut items = tree.to_vec();
-    mark_current(&mut items, current_url);
-    items
+    tree.iter()
+        .map(|item| {
+            let current = item.url == current_url;
+            let open =
+                !item.children.is_empty() && (current || leads_to(&item.children, current_url));
+            NavItem {
+                title: item.title.clone(),
+                url: item.url.clone(),
+                id: item.id.clone(),
+                current,
+                open,
+                children: if open {
+                    nav_for(&item.children, current_url)
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect()
 }
 
-/// Marks the entry at `url` and opens its ancestors; true when it is in `items`.
-fn mark_current(items: &mut [NavItem], url: &str) -> bool {
-    let mut found = false;
-    for item in items {
-        item.current = item.url == url;
-        let below = mark_current(&mut item.children, url);
-        item.open = !item.children.is_empty() && (item.current || below);
-        found |= item.current || below;
-    }
-    found
+/// Whether the entry at `url` is in `items` or below them.
+fn leads_to(items: &[NavItem], url: &str) -> bool {
+    items
+        .iter()
+        .any(|item| item.url == url || leads_to(&item.children, url))
 }
 
 /// Every entry of the tree in reading order: a section, then its entries, depth first.
