@@ -28,6 +28,9 @@ pub struct BuildOptions {
     pub relative_urls: bool,
     /// Name every skipped file instead of summarising them in one warning.
     pub verbose: bool,
+    /// Say where each external URL is linked from (`BuiltSite::external`), for `docgen check
+    /// --external`; otherwise only the URLs are collected.
+    pub locate_external: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
     pub progress: indicatif::ProgressBar,
 }
@@ -42,6 +45,7 @@ impl BuildOptions {
             warn_links: false,
             relative_urls: false,
             verbose: false,
+            locate_external: false,
             progress: indicatif::ProgressBar::hidden(),
         }
     }
@@ -71,6 +75,9 @@ pub struct BuiltSite {
     /// so an incremental rebuild re-parses only the edited pages.
     pub parse_problems: Vec<Vec<Diagnostic>>,
     pub files: Vec<OutputFile>,
+    /// Every external URL the output links to (without `#fragment`) and, with
+    /// `BuildOptions::locate_external`, the places that link to it (see `check::CheckReport`).
+    pub external: std::collections::BTreeMap<String, Vec<Diagnostic>>,
 }
 
 /// Read `docgen.toml` under `root` (defaults when absent).
@@ -173,6 +180,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             theme: &sources.theme,
             origins: &rendered.origins,
             severity: link_severity,
+            locate_external: options.locate_external,
         },
     );
     let reported: std::collections::HashSet<(PathBuf, usize, usize)> = diagnostics
@@ -194,6 +202,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             parsed,
             parse_problems,
             files,
+            external: checked.external,
         }),
         diagnostics,
     )
