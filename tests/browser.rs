@@ -2,7 +2,9 @@
 //! node). Skipped with a printed reason when the browser is missing on a developer machine; on CI a
 //! missing browser fails the test instead.
 
-use site_tests::{build_site, repo_root, require_browser, require_browser_and_module, run_node};
+use site_tests::{
+    build_site, build_site_with, repo_root, require_browser, require_browser_and_module, run_node,
+};
 
 #[test]
 fn theme_renders_light_and_dark_on_desktop_and_phone() {
@@ -33,17 +35,7 @@ fn build_repo_site(relative_urls: bool) -> tempfile::TempDir {
     let mut options = docgen::build::BuildOptions::new(repo_root());
     options.out = Some(out.path().join("site"));
     options.relative_urls = relative_urls;
-    let report = docgen::build::build(&options);
-    assert!(
-        report.success,
-        "{}",
-        report
-            .diagnostics
-            .iter()
-            .map(|d| d.render(false))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    build_site_with(&options);
     out
 }
 

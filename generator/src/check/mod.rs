@@ -6,11 +6,11 @@
 
 mod resolve;
 
-pub use resolve::{Resolved, resolve_url, site_prefix};
+use resolve::{Resolved, resolve_url};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity, line_col};
-use crate::html::scan;
+use crate::html::{scan, site_prefix};
 use crate::model::{OutputFile, OutputOrigin, ParsedPage, SiteTree, ThemeSources};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
