@@ -75,6 +75,8 @@ pub struct BuiltSite {
     /// so an incremental rebuild re-parses only the edited pages.
     pub parse_problems: Vec<Vec<Diagnostic>>,
     pub files: Vec<OutputFile>,
+    /// For each rendered HTML file, the page and template it came from (for the output check).
+    pub origins: std::collections::BTreeMap<String, crate::model::OutputOrigin>,
     /// Every external URL the output links to (without `#fragment`) and, with
     /// `BuildOptions::locate_external`, the places that link to it (see `check::CheckReport`).
     pub external: std::collections::BTreeMap<String, Vec<Diagnostic>>,
@@ -169,10 +171,16 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
     files.extend(sources.asset_files.iter().cloned());
     files.sort();
 
-    // Check what would ship: every link of every HTML file. A problem `parse` already reported at the
-    // same place (a missing `.md` target) is not reported twice.
-    let checked = check::check_output(
-        if rendered_completely { &files } else { &[] },
+    let shipped: Vec<(&str, &[u8])> = if rendered_completely {
+        files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let external = check_shipped(
+        &shipped,
         &check::CheckInput {
             config: &config,
             tree: &sources.tree,
@@ -182,7 +190,32 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             severity: link_severity,
             locate_external: options.locate_external,
         },
+        &mut diagnostics,
     );
+    finish_diagnostics(&sources.tree, &mut diagnostics);
+    (
+        Some(BuiltSite {
+            config,
+            sources,
+            parsed,
+            parse_problems,
+            files,
+            origins: rendered.origins,
+            external,
+        }),
+        diagnostics,
+    )
+}
+
+/// Check what would ship: every link of every HTML file in `files` (`check`). Its problems are added
+/// to `diagnostics`, except one `parse` already reported at the same place (a missing `.md` target).
+/// Returns the external URLs the files link to. `docgen build` and `docgen serve` both check so.
+pub fn check_shipped(
+    files: &[(&str, &[u8])],
+    input: &check::CheckInput,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeMap<String, Vec<Diagnostic>> {
+    let checked = check::check_output(files, input);
     let reported: std::collections::HashSet<(PathBuf, usize, usize)> = diagnostics
         .iter()
         .filter(|d| d.line > 0)
@@ -194,18 +227,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             .into_iter()
             .filter(|d| !reported.contains(&(d.path.clone(), d.line, d.col))),
     );
-    finish_diagnostics(&sources.tree, &mut diagnostics);
-    (
-        Some(BuiltSite {
-            config,
-            sources,
-            parsed,
-            parse_problems,
-            files,
-            external: checked.external,
-        }),
-        diagnostics,
-    )
+    checked.external
 }
 
 /// Broken links are errors unless `--warn-links` made them warnings.

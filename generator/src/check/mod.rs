@@ -11,7 +11,7 @@ use resolve::{Resolved, resolve_url};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity, line_col};
 use crate::html::{scan, site_prefix};
-use crate::model::{OutputFile, OutputOrigin, ParsedPage, SiteTree, ThemeSources};
+use crate::model::{OutputOrigin, ParsedPage, SiteTree, ThemeSources};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -48,13 +48,13 @@ struct Broken {
     why: String,
 }
 
-/// Check every HTML file in `files`.
-pub fn check_output(files: &[OutputFile], input: &CheckInput) -> CheckReport {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// Check every HTML file in `files` (`(output path, bytes)`, e.g. `guide/index.html`).
+pub fn check_output(files: &[(&str, &[u8])], input: &CheckInput) -> CheckReport {
+    let paths: HashSet<&str> = files.iter().map(|(path, _)| *path).collect();
     let scanned: HashMap<&str, crate::html::ScannedHtml> = files
         .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| (f.path.as_str(), scan(&String::from_utf8_lossy(&f.bytes))))
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (*path, scan(&String::from_utf8_lossy(bytes))))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = scanned
         .iter()
