@@ -2,7 +2,9 @@
 //! node). Skipped with a printed reason when the browser is missing on a developer machine; on CI a
 //! missing browser fails the test instead.
 
-use site_tests::{build_site, repo_root, require_browser, require_browser_and_module, run_node};
+use site_tests::{
+    build_site, build_site_with, repo_root, require_browser, require_browser_and_module, run_node,
+};
 
 #[test]
 fn theme_renders_light_and_dark_on_desktop_and_phone() {
@@ -33,17 +35,7 @@ fn build_repo_site(relative_urls: bool) -> tempfile::TempDir {
     let mut options = docgen::build::BuildOptions::new(repo_root());
     options.out = Some(out.path().join("site"));
     options.relative_urls = relative_urls;
-    let report = docgen::build::build(&options);
-    assert!(
-        report.success,
-        "{}",
-        report
-            .diagnostics
-            .iter()
-            .map(|d| d.render(false))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    build_site_with(&options);
     out
 }
 
@@ -94,6 +86,28 @@ fn catalog_filter_by_hook_and_permission() {
     );
     match run_node(&repo_root().join("tests/browser/catalog.mjs"), &[&site]) {
         Ok(stdout) => assert!(stdout.contains("catalog filter ok"), "{stdout}"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A site whose `base_url` has a path, served under that path only: navigation, assets, search hits
+/// and the 404 page all stay under `/docs/` (`tests/browser/subpath.mjs`).
+#[test]
+fn a_site_deployed_under_a_sub_path_works_in_chromium() {
+    if !require_browser() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut options =
+        docgen::build::BuildOptions::new(repo_root().join("generator/tests/fixtures/site"));
+    options.out = Some(out.path().join("site"));
+    options.base_url = Some("https://example.org/docs/".into());
+    build_site_with(&options);
+    match run_node(
+        &repo_root().join("tests/browser/subpath.mjs"),
+        &[&out.path().join("site")],
+    ) {
+        Ok(stdout) => assert!(stdout.contains("sub-path ok"), "{stdout}"),
         Err(e) => panic!("{e}"),
     }
 }

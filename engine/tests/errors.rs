@@ -45,7 +45,7 @@ fn old_format_version_asks_for_a_reindex_and_index_rebuilds() {
     let manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
     std::fs::write(
         &manifest_path,
-        manifest.replace("\"format_version\": 1", "\"format_version\": 0"),
+        manifest.replace("\"format_version\": 2", "\"format_version\": 0"),
     )
     .expect("write manifest");
     ax(root)

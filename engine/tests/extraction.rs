@@ -90,3 +90,49 @@ fn syntax_errors_yield_partial_symbols() {
     assert!(names.contains(&"good"), "{names:?}");
     assert!(names.contains(&"Still"), "{names:?}");
 }
+
+/// Found by the `scan_javascript` and `scan_typescript` fuzz targets: tree-sitter's error recovery
+/// supplies a zero-width MISSING name (`(s) {}` in a class body is a method without one), which
+/// became a symbol named `""` that no `ax def` could ask for. It is dropped; the rest of the file's
+/// symbols are kept. The fuzzers' inputs are replayed in `fuzz/regressions/scan_*`.
+#[test]
+fn recovered_definitions_without_a_name_are_not_symbols() {
+    let cases = [
+        (
+            "class A {\n  (s) { return s }\n  run() {}\n}\n",
+            Language::JavaScript,
+            "a.js",
+        ),
+        (
+            "class A {\n  (s) { return s }\n  run() {}\n}\n",
+            Language::TypeScript,
+            "a.ts",
+        ),
+        (
+            "class R {\n  !: number\n  run() {}\n}\n",
+            Language::TypeScript,
+            "a.ts",
+        ),
+        (
+            "class R {\n  !: number\n  run() {}\n}\n",
+            Language::TypeScript,
+            "a.tsx",
+        ),
+    ];
+    for (text, language, path) in cases {
+        let (symbols, _) = extract_symbols(text, language, path).expect("parses");
+        let found: Vec<(String, String, Option<String>)> = symbols
+            .into_iter()
+            .map(|symbol| (symbol.kind.to_string(), symbol.name, symbol.container))
+            .collect();
+        let class = found[0].1.clone();
+        assert_eq!(
+            found,
+            [
+                ("class".to_owned(), class.clone(), None),
+                ("method".to_owned(), "run".to_owned(), Some(class)),
+            ],
+            "{path}: {text:?}"
+        );
+    }
+}

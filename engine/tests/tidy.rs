@@ -1,47 +1,18 @@
 //! Cheap structural checks in the style of rust-analyzer's tidy: every engine source file opens with
 //! a `//!` module doc, stays under the size limit, and the stages keep their import direction.
 
-use std::path::{Path, PathBuf};
+#[path = "../../tests/support/tidy.rs"]
+mod shared;
 
-const MAX_CODE_LINES: usize = 600;
-
-fn source_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read src") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            source_files(&path, found);
-        } else if path.extension().is_some_and(|extension| extension == "rs") {
-            found.push(path);
-        }
-    }
-}
+use std::path::Path;
 
 fn engine_sources() -> Vec<(String, String)> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    source_files(&src, &mut files);
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let relative = path
-                .strip_prefix(&src)
-                .expect("under src")
-                .to_string_lossy()
-                .into_owned();
-            let text = std::fs::read_to_string(&path).expect("read source");
-            (relative, text)
-        })
-        .collect()
+    shared::rust_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
 
 #[test]
 fn every_module_opens_with_a_module_doc() {
-    let missing: Vec<String> = engine_sources()
-        .into_iter()
-        .filter(|(_, text)| !text.trim_start().starts_with("//!"))
-        .map(|(path, _)| path)
-        .collect();
+    let missing = shared::without_module_doc(&engine_sources());
     assert!(
         missing.is_empty(),
         "files without a leading `//!`: {missing:?}"
@@ -50,18 +21,11 @@ fn every_module_opens_with_a_module_doc() {
 
 #[test]
 fn no_module_exceeds_the_size_limit() {
-    let too_long: Vec<String> = engine_sources()
-        .into_iter()
-        .filter_map(|(path, text)| {
-            // Tests do not count towards the limit.
-            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
-            let lines = code.lines().filter(|line| !line.trim().is_empty()).count();
-            (lines > MAX_CODE_LINES).then(|| format!("{path}: {lines} lines"))
-        })
-        .collect();
+    let too_long = shared::over_size_limit(&engine_sources());
     assert!(
         too_long.is_empty(),
-        "modules over {MAX_CODE_LINES} code lines: {too_long:?}"
+        "modules over {} code lines: {too_long:?}",
+        shared::MAX_CODE_LINES
     );
 }
 

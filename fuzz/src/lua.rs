@@ -6,8 +6,7 @@
 
 use crate::input::Bytes;
 use ax::plugin::{PluginHost, PluginLimits};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 /// A file every escape attempt tries to create; it must never exist.
 const ESCAPE_MARKER: &str = "/tmp/ax-fuzz-sandbox-escape";
@@ -15,8 +14,13 @@ const ESCAPE_MARKER: &str = "/tmp/ax-fuzz-sandbox-escape";
 const LIMITS: PluginLimits = PluginLimits {
     memory_limit_bytes: 8 * 1024 * 1024,
     instruction_budget: 300_000,
-    timeout_ms: 2_000,
+    timeout_ms: 250,
 };
+
+/// How far past `timeout_ms` a call may end: the hook checks the clock every 1,000 instructions and
+/// the pattern matcher every 1,024 steps, so a stopped call ends within milliseconds; the rest is
+/// room for a loaded machine and a debug build.
+const TIMEOUT_SLACK_MS: u128 = 3_000;
 
 /// Statement templates; `N` is replaced with a number from the input.
 const STATEMENTS: &[&str] = &[
@@ -86,19 +90,17 @@ const NUMBERS: &[i64] = &[
     i64::MAX,
 ];
 
-/// One scratch plugin folder per process, rewritten for every input.
-fn plugin_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("ax-fuzz-lua-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("scratch plugin folder");
-        std::fs::write(
-            dir.join("plugin.toml"),
-            "name = \"fuzzed\"\nversion = \"0.1.0\"\ndescription = \"generated\"\nax = \">=0.1\"\nhooks = [\"on_query\"]\n",
-        )
-        .expect("scratch manifest");
-        dir
-    })
+const MANIFEST: &str = "name = \"fuzzed\"\nversion = \"0.1.0\"\ndescription = \"generated\"\nax = \">=0.1\"\nhooks = [\"on_query\"]\n";
+
+/// A scratch plugin folder per input, removed afterwards (one per process used to stay in /tmp).
+fn plugin_dir(source: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("ax-fuzz-lua-")
+        .tempdir()
+        .expect("scratch plugin folder");
+    std::fs::write(dir.path().join("plugin.toml"), MANIFEST).expect("scratch manifest");
+    std::fs::write(dir.path().join("init.lua"), source).expect("write the generated plugin");
+    dir
 }
 
 fn statement(bytes: &mut Bytes) -> String {
@@ -137,10 +139,9 @@ pub fn generate(data: &[u8]) -> String {
 
 pub fn lua_sandbox(data: &[u8]) {
     let source = generate(data);
-    let dir = plugin_dir();
-    std::fs::write(dir.join("init.lua"), &source).expect("write the generated plugin");
+    let dir = plugin_dir(&source);
     let mut host = PluginHost::new(LIMITS);
-    let loaded = host.load_dir(dir).is_ok();
+    let loaded = host.load_dir(dir.path()).is_ok();
     if loaded {
         let first = host.on_query("q");
         let second = host.on_query("q");
@@ -162,6 +163,12 @@ pub fn lua_sandbox(data: &[u8]) {
             LIMITS.memory_limit_bytes
         );
         let cost = plugin.last_cost();
+        assert!(
+            cost.duration.as_millis() <= u128::from(LIMITS.timeout_ms) + TIMEOUT_SLACK_MS,
+            "a call ran {:?}, timeout {} ms:\n{source}",
+            cost.duration,
+            LIMITS.timeout_ms
+        );
         assert!(
             cost.instructions <= LIMITS.instruction_budget + 10 * 1000,
             "a call ran {} instructions, budget {}:\n{source}",

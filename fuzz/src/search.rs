@@ -122,6 +122,7 @@ fn round_trip_sections(bytes: &mut Bytes) {
             section_title: bytes.string(16),
             body: bytes.string(120),
             code: bytes.string(60),
+            description: bytes.string(30),
         });
     }
     if documents.is_empty() {

@@ -38,20 +38,58 @@ fn replay(target: &fuzz_targets::Target) -> usize {
     count
 }
 
-#[test]
-fn every_target_has_a_committed_corpus_and_passes_it() {
-    let mut empty = Vec::new();
-    for target in fuzz_targets::TARGETS {
-        let count = replay(target);
-        println!("{}: {count} inputs replayed", target.name);
-        if count == 0 {
-            empty.push(target.name);
-        }
-    }
-    assert!(
-        empty.is_empty(),
-        "targets without a committed corpus: {empty:?}"
+/// Replays one target's committed inputs; it must have some.
+fn replay_target(name: &str) {
+    let target = fuzz_targets::TARGETS
+        .iter()
+        .find(|target| target.name == name)
+        .unwrap_or_else(|| panic!("no target {name}"));
+    let started = std::time::Instant::now();
+    let count = replay(target);
+    println!(
+        "{name}: {count} inputs replayed in {:.2?}",
+        started.elapsed()
     );
+    assert!(count > 0, "{name} has no committed corpus");
+}
+
+/// One test per target, so the harness replays them in parallel.
+macro_rules! replay_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                replay_target(stringify!($name));
+            }
+        )*
+        const REPLAYED: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+replay_tests!(
+    front_matter_toml,
+    front_matter_yaml,
+    parse_page,
+    info_string,
+    console_block,
+    output_matcher,
+    perf_block,
+    docgen_toml,
+    ax_toml,
+    plugin_toml,
+    search_bundle,
+    scan_rust,
+    scan_python,
+    scan_typescript,
+    scan_javascript,
+    scan_go,
+    lua_sandbox,
+);
+
+#[test]
+fn every_target_is_replayed() {
+    let names: Vec<&str> = fuzz_targets::TARGETS.iter().map(|t| t.name).collect();
+    assert_eq!(names, REPLAYED, "add the new target to replay_tests!");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Markup and URL rules shared by the stages that produce or read output: escaping text for HTML and
-//! XML, the output file of a page URL, a page's absolute URL, alias paths, and a tolerant scan of HTML
-//! for ids and URL attributes (`parse` checks anchors with it, `check` the whole output). Input:
-//! strings and the config; output: strings and scan results. No I/O, no knowledge of any stage.
+//! XML, the output file of a page URL, a page's absolute URL, the path of `base_url`, alias paths,
+//! and a tolerant scan of HTML for ids and URL attributes (`parse` checks anchors with it, `check` the
+//! whole output). Input: strings and the config; output: strings and scan results. No I/O, no
+//! knowledge of any stage.
 
 use crate::config::Config;
 
@@ -38,6 +39,25 @@ pub fn output_path(url: &str) -> String {
 /// Absolute URL of a site path: `base_url` joined with `url`.
 pub fn permalink(config: &Config, url: &str) -> String {
     format!("{}{}", config.base_url, url.trim_start_matches('/'))
+}
+
+/// The path part of `base_url`, ending in `/`: `https://example.org/docs/` → `/docs/`; `/` for a site
+/// at the root. Root-relative URLs of the output start with it (`render`), and `check` reads them so.
+pub fn site_prefix(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => {
+            let path = &after_scheme[i..];
+            if path.ends_with('/') {
+                path.to_owned()
+            } else {
+                format!("{path}/")
+            }
+        }
+        None => "/".to_owned(),
+    }
 }
 
 /// The site path of a front-matter alias: `old/path` → `/old/path/`; `old.html` stays a file.

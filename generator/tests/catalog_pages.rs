@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::output_text;
 use docgen::build::{BuildOptions, build_in_memory};
 use docgen::diagnostics::Diagnostic;
 use docgen::model::OutputFile;
@@ -18,16 +19,6 @@ fn fixture_files() -> Vec<OutputFile> {
     let (files, diagnostics) = built(&common::fixture("catalog_site"));
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     files
-}
-
-fn file(files: &[OutputFile], path: &str) -> String {
-    let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| {
-        panic!(
-            "no {path} in {:?}",
-            files.iter().map(|f| &f.path).collect::<Vec<_>>()
-        )
-    });
-    String::from_utf8(f.bytes.clone()).expect("utf-8 output")
 }
 
 /// The page's `<main>`: what the catalog adds (the theme's frame has its own snapshots).
@@ -49,14 +40,14 @@ fn json_ld_of(html: &str) -> serde_json::Value {
 #[test]
 fn plugin_page_html() {
     let files = fixture_files();
-    let html = file(&files, "plugins/alpha/index.html");
+    let html = output_text(&files, "plugins/alpha/index.html");
     insta::assert_snapshot!("plugin_alpha_main", main_of(&html));
 }
 
 #[test]
 fn catalog_index_html() {
     let files = fixture_files();
-    let html = file(&files, "plugins/index.html");
+    let html = output_text(&files, "plugins/index.html");
     insta::with_settings!({filters => vec![(r"\.[0-9a-f]{10}\.(css|js)", ".[hash].$1")]}, {
         insta::assert_snapshot!("catalog_index_main", main_of(&html));
     });
@@ -69,7 +60,7 @@ fn catalog_index_html() {
 #[test]
 fn plugin_json_ld_is_a_software_application_with_breadcrumbs() {
     let files = fixture_files();
-    let ld = json_ld_of(&file(&files, "plugins/beta/index.html"));
+    let ld = json_ld_of(&output_text(&files, "plugins/beta/index.html"));
     let graph = ld["@graph"].as_array().expect("@graph");
     assert_eq!(graph[0]["@type"], "SoftwareApplication");
     assert_eq!(graph[0]["name"], "beta");
@@ -89,13 +80,13 @@ fn plugin_json_ld_is_a_software_application_with_breadcrumbs() {
 #[test]
 fn a_plugin_whose_tutorial_failed_is_shown_as_failing() {
     let files = fixture_files();
-    let beta = file(&files, "plugins/beta/index.html");
+    let beta = output_text(&files, "plugins/beta/index.html");
     assert!(beta.contains("data-status=\"failing\""), "{beta}");
     assert!(beta.contains("failed in the last test run (last passed on 2026-11-10)"));
     assert!(!beta.contains("Tested: its tutorial passed"));
-    let alpha = file(&files, "plugins/alpha/index.html");
+    let alpha = output_text(&files, "plugins/alpha/index.html");
     assert!(alpha.contains("Tested: its tutorial passed on 2026-11-24."));
-    let index = file(&files, "plugins/index.html");
+    let index = output_text(&files, "plugins/index.html");
     assert!(index.contains("data-plugin=\"beta\" data-hooks=\"lint commands\" data-permissions=\"index.read\" data-status=\"failing\""));
 }
 
@@ -106,7 +97,7 @@ fn without_test_results_plugins_are_untested_not_passing() {
     std::fs::remove_dir_all(site.path().join(".docgen")).expect("remove results");
     let (files, diagnostics) = built(site.path());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    let alpha = file(&files, "plugins/alpha/index.html");
+    let alpha = output_text(&files, "plugins/alpha/index.html");
     assert!(alpha.contains("Not tested in this build"), "{alpha}");
     assert!(!alpha.contains("status-passing"));
 }
@@ -114,7 +105,7 @@ fn without_test_results_plugins_are_untested_not_passing() {
 #[test]
 fn plugin_pages_are_in_the_sitemap_and_the_search_bundle() {
     let files = fixture_files();
-    let sitemap = file(&files, "sitemap.xml");
+    let sitemap = output_text(&files, "sitemap.xml");
     for url in ["plugins/", "plugins/alpha/", "plugins/beta/"] {
         assert!(
             sitemap.contains(&format!("<loc>https://plugins.example.org/{url}</loc>")),
@@ -135,12 +126,12 @@ fn plugin_pages_are_in_the_sitemap_and_the_search_bundle() {
 #[test]
 fn tutorial_listing_shows_difficulty_and_time() {
     let files = fixture_files();
-    let listing = file(&files, "tutorials/index.html");
+    let listing = output_text(&files, "tutorials/index.html");
     assert!(
         listing.contains("<span class=\"difficulty\">Advanced · 20 min</span>"),
         "{listing}"
     );
-    let page = file(&files, "tutorials/01-alpha/index.html");
+    let page = output_text(&files, "tutorials/01-alpha/index.html");
     assert!(
         page.contains("<span class=\"difficulty\">Beginner · 5 min</span>"),
         "{page}"
@@ -268,7 +259,7 @@ fn each_plugin_gets_a_social_card_drawn_the_same_on_every_build() {
                 .map(|f| &f.bytes),
         "each plugin has its own card"
     );
-    let html = file(&first, "plugins/alpha/index.html");
+    let html = output_text(&first, "plugins/alpha/index.html");
     assert!(html.contains("<meta property=\"og:image\" content=\"https://plugins.example.org/plugins/alpha/card.png\">"), "{html}");
     assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
     let ld = json_ld_of(&html);

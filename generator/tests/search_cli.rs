@@ -71,6 +71,44 @@ fn build_writes_the_bundle_and_pages_name_its_manifest() {
     );
 }
 
+/// The `.js` twins of the bundle files serve only pages opened from disk: a site built for a server
+/// (the default) has none, one built with `--relative-urls` has one per bundle file.
+#[test]
+fn script_twins_are_written_only_for_relative_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fixture_copy(dir.path());
+    let served = dir.path().join("served");
+    build(&root, &served).success();
+    let served_files = files_under(&served.join("search"));
+    assert!(!served_files.is_empty());
+    assert!(
+        served_files.iter().all(|(path, _)| !path.ends_with(".js")),
+        "no twins for a served site: {:?}",
+        served_files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+
+    let on_disk = dir.path().join("on-disk");
+    Command::cargo_bin("docgen")
+        .unwrap()
+        .args(["build", "--relative-urls", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&on_disk)
+        .assert()
+        .success();
+    let disk_files: Vec<String> = files_under(&on_disk.join("search"))
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    for (path, _) in &served_files {
+        assert!(
+            disk_files.contains(path) && disk_files.contains(&format!("{path}.js")),
+            "{path} and its twin are written for file://: {disk_files:?}"
+        );
+    }
+    assert_eq!(disk_files.len(), 2 * served_files.len());
+}
+
 #[test]
 fn rebuilding_the_site_gives_byte_identical_search_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -33,6 +33,8 @@ const EXACT_QUERIES: &[&str] = &[
     "search",
     "std::collections::HashMap",
     "ax.symbols.find",
+    "max_file_bytes",
+    "code-intelligence engine",
 ];
 
 const PREFIX_QUERIES: &[&str] = &[

@@ -29,6 +29,7 @@ fn reference_ranks_like_tantivys_bm25_when_bm25f_reduces_to_it() {
             .join(" ");
         document.page_title.clear();
         document.section_title.clear();
+        document.description.clear();
         document.code.clear();
     }
     let index = SectionIndex::build(&documents).unwrap();

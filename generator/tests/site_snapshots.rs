@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::output_text;
 use docgen::build::{BuildOptions, build_in_memory};
 use docgen::model::OutputFile;
 
@@ -10,16 +11,6 @@ fn built_files() -> Vec<OutputFile> {
     let (site, diagnostics) = build_in_memory(&BuildOptions::new(common::fixture("site")));
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     site.expect("fixture site builds").files
-}
-
-fn file(files: &[OutputFile], path: &str) -> String {
-    let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| {
-        panic!(
-            "no {path} in {:?}",
-            files.iter().map(|f| &f.path).collect::<Vec<_>>()
-        )
-    });
-    String::from_utf8(f.bytes.clone()).expect("utf-8 output")
 }
 
 fn snapshot(name: &str, text: &str) {
@@ -32,7 +23,7 @@ fn snapshot(name: &str, text: &str) {
 fn page_html() {
     snapshot(
         "page_intro",
-        &file(&built_files(), "guide/intro/index.html"),
+        &output_text(&built_files(), "guide/intro/index.html"),
     );
 }
 
@@ -40,23 +31,26 @@ fn page_html() {
 fn yaml_page_html() {
     snapshot(
         "page_setup",
-        &file(&built_files(), "guide/setup/index.html"),
+        &output_text(&built_files(), "guide/setup/index.html"),
     );
 }
 
 #[test]
 fn section_html() {
-    snapshot("section_guide", &file(&built_files(), "guide/index.html"));
+    snapshot(
+        "section_guide",
+        &output_text(&built_files(), "guide/index.html"),
+    );
 }
 
 #[test]
 fn index_html() {
-    snapshot("index", &file(&built_files(), "index.html"));
+    snapshot("index", &output_text(&built_files(), "index.html"));
 }
 
 #[test]
 fn not_found_html() {
-    snapshot("not_found", &file(&built_files(), "404.html"));
+    snapshot("not_found", &output_text(&built_files(), "404.html"));
 }
 
 /// The `<nav id="sidebar">` element of a built page.
@@ -101,7 +95,7 @@ fn sidebar_html_per_section() {
         ("sidebar_guide_page", "guide/setup/index.html"),
         ("sidebar_tutorial_page", "tutorials/second/index.html"),
     ] {
-        let page = file(&files, path);
+        let page = output_text(&files, path);
         snapshot(name, &sidebar(&page));
         assert!(
             page.contains(&format!("src=\"/{}\"", scripts[0].path)),
@@ -119,28 +113,29 @@ fn sidebar_html_per_section() {
 
 #[test]
 fn sitemap_xml() {
-    snapshot("sitemap", &file(&built_files(), "sitemap.xml"));
+    snapshot("sitemap", &output_text(&built_files(), "sitemap.xml"));
 }
 
 #[test]
 fn atom_feed() {
-    snapshot("atom", &file(&built_files(), "atom.xml"));
+    snapshot("atom", &output_text(&built_files(), "atom.xml"));
 }
 
 #[test]
 fn robots_txt() {
-    snapshot("robots", &file(&built_files(), "robots.txt"));
+    snapshot("robots", &output_text(&built_files(), "robots.txt"));
 }
 
 #[test]
 fn alias_redirects() {
     let files = built_files();
     assert_eq!(
-        file(&files, "_redirects"),
+        output_text(&files, "_redirects"),
         "/old-intro/ /guide/intro/ 301\n"
     );
     assert!(
-        file(&files, "old-intro/index.html").contains("url=https://docs.example.org/guide/intro/")
+        output_text(&files, "old-intro/index.html")
+            .contains("url=https://docs.example.org/guide/intro/")
     );
 }
 
@@ -174,7 +169,7 @@ fn assets_are_fingerprinted_by_content() {
     assert_eq!(css.len(), 1);
     let hash = &css[0].path["static/style.".len()..css[0].path.len() - ".css".len()];
     assert_eq!(hash, &blake3::hash(&css[0].bytes).to_hex()[..10]);
-    assert!(file(&files, "index.html").contains(&format!("href=\"/{}\"", css[0].path)));
+    assert!(output_text(&files, "index.html").contains(&format!("href=\"/{}\"", css[0].path)));
 }
 
 #[test]

@@ -2,10 +2,11 @@
 //! `//!` module doc, stays under the size limit, and imports only what its place in the pipeline allows
 //! (`load → parse → (index, render) → write`, then `check`; see docs/ARCHITECTURE.md).
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+#[path = "../../tests/support/tidy.rs"]
+mod shared;
 
-const MAX_CODE_LINES: usize = 600;
+use std::collections::BTreeSet;
+use std::path::Path;
 
 /// Modules every stage may use: plain data, problems, configuration and the shared markup/URL rules.
 const SHARED: &[&str] = &["model", "diagnostics", "config", "html"];
@@ -34,11 +35,21 @@ fn allowed_imports(module: &str) -> Option<Vec<&'static str>> {
         "import" => with(&["load", "parse"]),
         // `docgen init` writes template files; it uses no stage.
         "init" => with(&[]),
-        "cli" => with(&[STAGES, &["build", "doctest", "serve", "import", "init"]].concat()),
+        // `docgen check --external` asks the web about the URLs `check` collected; it uses no stage.
+        "external" => with(&[]),
+        "cli" => with(
+            &[
+                STAGES,
+                &["build", "doctest", "serve", "import", "init", "external"],
+            ]
+            .concat(),
+        ),
         "lib" | "main" => with(
             &[
                 STAGES,
-                &["build", "doctest", "serve", "cli", "import", "init"],
+                &[
+                    "build", "doctest", "serve", "cli", "import", "init", "external",
+                ],
             ]
             .concat(),
         ),
@@ -46,35 +57,9 @@ fn allowed_imports(module: &str) -> Option<Vec<&'static str>> {
     }
 }
 
-fn source_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read src") {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            source_files(&path, found);
-        } else if path.extension().is_some_and(|extension| extension == "rs") {
-            found.push(path);
-        }
-    }
-}
-
 /// `(path relative to src, text)` of every source file, sorted.
 fn generator_sources() -> Vec<(String, String)> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    source_files(&src, &mut files);
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let relative = path
-                .strip_prefix(&src)
-                .expect("under src")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let text = std::fs::read_to_string(&path).expect("read source");
-            (relative, text)
-        })
-        .collect()
+    shared::rust_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
 
 /// The top-level module a source file belongs to: `parse/links.rs` → `parse`, `build.rs` → `build`.
@@ -147,11 +132,7 @@ fn import_scanner_reads_paths_and_groups() {
 
 #[test]
 fn every_module_opens_with_a_module_doc() {
-    let missing: Vec<String> = generator_sources()
-        .into_iter()
-        .filter(|(_, text)| !text.trim_start().starts_with("//!"))
-        .map(|(path, _)| path)
-        .collect();
+    let missing = shared::without_module_doc(&generator_sources());
     assert!(
         missing.is_empty(),
         "files without a leading `//!`: {missing:?}"
@@ -160,18 +141,11 @@ fn every_module_opens_with_a_module_doc() {
 
 #[test]
 fn no_module_exceeds_the_size_limit() {
-    let too_long: Vec<String> = generator_sources()
-        .into_iter()
-        .filter_map(|(path, text)| {
-            // Tests do not count towards the limit.
-            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
-            let lines = code.lines().filter(|line| !line.trim().is_empty()).count();
-            (lines > MAX_CODE_LINES).then(|| format!("{path}: {lines} lines"))
-        })
-        .collect();
+    let too_long = shared::over_size_limit(&generator_sources());
     assert!(
         too_long.is_empty(),
-        "modules over {MAX_CODE_LINES} code lines: {too_long:?}"
+        "modules over {} code lines: {too_long:?}",
+        shared::MAX_CODE_LINES
     );
 }
 

@@ -40,13 +40,7 @@ pub fn browser_prerequisites() -> Result<(), String> {
 pub fn require_browser() -> bool {
     match browser_prerequisites() {
         Ok(()) => true,
-        Err(why) if std::env::var_os("CI").is_some() => {
-            panic!("browser test cannot run on CI: {why}")
-        }
-        Err(why) => {
-            eprintln!("SKIPPED browser test: {why}");
-            false
-        }
+        Err(why) => tools::skip_or_fail_on_ci("browser test", &why),
     }
 }
 
@@ -76,11 +70,16 @@ pub fn run_node(script: &Path, args: &[&Path]) -> Result<String, String> {
 pub fn build_site(root: &Path, out: &Path) -> docgen::build::BuildReport {
     let mut options = docgen::build::BuildOptions::new(root);
     options.out = Some(out.to_path_buf());
-    let report = docgen::build::build(&options);
+    build_site_with(&options)
+}
+
+/// `build_site` with any build options (`--relative-urls`, ...).
+pub fn build_site_with(options: &docgen::build::BuildOptions) -> docgen::build::BuildReport {
+    let report = docgen::build::build(options);
     assert!(
         report.success,
         "build of {} failed:\n{}",
-        root.display(),
+        options.root.display(),
         report
             .diagnostics
             .iter()
@@ -96,13 +95,9 @@ pub fn require_browser_and_module(module: &str) -> bool {
     if !require_browser() {
         return false;
     }
-    if repo_root().join("node_modules").join(module).is_dir() {
-        return true;
-    }
-    let why = format!("node_modules/{module} is missing (run `npm ci`)");
-    if std::env::var_os("CI").is_some() {
-        panic!("browser test cannot run on CI: {why}");
-    }
-    eprintln!("SKIPPED browser test: {why}");
-    false
+    repo_root().join("node_modules").join(module).is_dir()
+        || tools::skip_or_fail_on_ci(
+            "browser test",
+            &format!("node_modules/{module} is missing (run `npm ci`)"),
+        )
 }

@@ -77,22 +77,40 @@
     return parts;
   }
 
-  function pushTerm(tokens, part, from, to) {
-    var lowered = part.toLowerCase();
+  function pushTerm(tokens, word, from, to) {
+    var lowered = word.replace(JOINERS, "").toLowerCase();
     if (utf8Length(lowered) > MAX_TOKEN_BYTES) return;
     tokens.push({ term: stem(lowered), from: from, to: to });
   }
 
-  /** Analysed terms with UTF-16 source ranges, in text order. */
+  var JOINERS = /[-_]/g; // every joiner, to remove them
+  var JOINED = /[-_]/; // any joiner: the token is a joined word
+
+  /** Analysed terms with UTF-16 source ranges, in text order: each run's camelCase parts, the run whole if
+   * it split, and after the last run of a `-`/`_`-joined group the whole group without its joiners
+   * (analysis.rs `word_ranges`). */
   function analyzeWithOffsets(text) {
-    var tokens = [];
+    var tokens = [], groupStart = -1, groupEnd = -1, groupRuns = 0;
+    function pushGroup() {
+      if (groupRuns > 1) pushTerm(tokens, text.slice(groupStart, groupEnd), groupStart, groupEnd);
+    }
     alphanumericRuns(text).forEach(function (run) {
+      var end = run.start + run.text.length;
+      if (groupRuns > 0 && run.start === groupEnd + 1 && (text[groupEnd] === "-" || text[groupEnd] === "_")) {
+        groupRuns += 1;
+      } else {
+        pushGroup();
+        groupStart = run.start;
+        groupRuns = 1;
+      }
+      groupEnd = end;
       var parts = camelCaseParts(run.text);
       parts.forEach(function (p) {
         pushTerm(tokens, run.text.slice(p[0], p[1]), run.start + p[0], run.start + p[1]);
       });
-      if (parts.length > 1) pushTerm(tokens, run.text, run.start, run.start + run.text.length);
+      if (parts.length > 1) pushTerm(tokens, run.text, run.start, end);
     });
+    pushGroup();
     return tokens;
   }
 
@@ -386,13 +404,19 @@
     return this.file("vocabulary.bin", decodeVocabulary);
   };
 
-  /** Query slots as in query_plan.rs `plan_query`: [{terms: [...], stop: bool}]. */
+  /** Query slots as in query_plan.rs `plan_query`: [{terms: [...], stop: bool, joined: bool}]; a stop
+   * slot scores but is not counted as matched, a joined slot (`base_url` → `baseurl`) is counted but does
+   * not score. */
   SearchIndex.prototype.plan = async function (query, prefix) {
     var slots = [], self = this, manifest = this.manifest;
-    analyze(query).forEach(function (term) {
+    analyzeWithOffsets(query).forEach(function (token) {
+      var term = token.term;
       if (!slots.some(function (s) {
         return s.terms[0] === term;
-      })) slots.push({ terms: [term], stop: self.stopTerms.has(term) });
+      })) {
+        slots.push({ terms: [term], stop: self.stopTerms.has(term),
+          joined: JOINED.test(query.slice(token.from, token.to)) });
+      }
     });
     if (prefix) await this.expandPrefix(query, slots);
     var typo = manifest.typo;
@@ -485,7 +509,7 @@
           matched[o] = 1;
           matchedList.push(o);
         }
-        total[o] += best[o];
+        if (!slot.joined) total[o] += best[o];
         if (!slot.stop && best[o] > 0) {
           coverage[o] += 1;
           tier[o] += bestClass[o];

@@ -129,6 +129,28 @@ impl BudgetGuard {
         Some(kind)
     }
 
+    /// For host functions that loop outside the VM, where the count hook never runs (pattern
+    /// matching): whether the call must stop, checked against the clock only. A timeout found here
+    /// trips the guard as the hook would, at `location` (else where the hook last saw the plugin).
+    pub fn check_clock(
+        &self,
+        location: impl FnOnce() -> Option<SourceLocation>,
+    ) -> Option<LimitKind> {
+        let mut call = self.lock();
+        if let Some(kind) = call.tripped {
+            return Some(kind);
+        }
+        if call.started.elapsed() <= Duration::from_millis(self.limits.timeout_ms) {
+            return None;
+        }
+        let kind = LimitKind::Timeout {
+            timeout_ms: self.limits.timeout_ms,
+        };
+        call.tripped = Some(kind);
+        call.tripped_at = location().or_else(|| call.last_seen.clone());
+        Some(kind)
+    }
+
     /// Records a memory error seen by the sandbox so that `pcall` cannot swallow it.
     pub fn trip_memory(&self) {
         let mut call = self.lock();

@@ -11,6 +11,7 @@ pub mod host;
 pub mod limits;
 pub mod manifest;
 mod marshal;
+mod pattern;
 pub mod records;
 pub mod reload;
 pub mod runtime;
@@ -18,6 +19,7 @@ mod sample;
 mod sandbox;
 pub mod scaffold;
 pub mod seam;
+mod strlib;
 pub mod trace;
 pub mod workload;
 

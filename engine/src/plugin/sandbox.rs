@@ -1,5 +1,6 @@
 //! The sandboxed Lua state of one plugin: only safe standard libraries, a fresh environment table,
-//! a memory limit and a count hook that enforces the instruction budget and the wall-clock timeout.
+//! a memory limit, a count hook that enforces the instruction budget and the wall-clock timeout, and
+//! metered replacements for the library functions that could run long in C, out of the hook's reach.
 //! Input is the limits and a shared `BudgetGuard`; output is a `Sandbox` whose `env` plugin code runs in.
 
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use mlua::{HookTriggers, Lua, LuaOptions, StdLib, Table, Value, VmState};
 
 use crate::plugin::error::{LimitKind, SourceLocation};
 use crate::plugin::limits::BudgetGuard;
+use crate::plugin::strlib::pattern_functions;
 
 /// The chunk name plugin code is loaded under; Lua prints it in messages as `init.lua:LINE`.
 pub const INIT_CHUNK: &str = "init.lua";
@@ -23,7 +25,7 @@ pub struct Sandbox {
 /// The error a limit hit raises inside Lua; the host reads the guard, not this value.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-struct LimitHit(LimitKind);
+pub(super) struct LimitHit(pub(super) LimitKind);
 
 impl Sandbox {
     /// Builds the state. `init_path` is where `init.lua:LINE` locations point to on disk.
@@ -37,6 +39,7 @@ impl Sandbox {
         // A global hook, not a per-thread one: coroutines created from Lua inherit it, so a coroutine
         // that never yields back is counted like any other code.
         let hook_guard = Arc::clone(&guard);
+        let hook_init_path = init_path.clone();
         lua.set_global_hook(
             HookTriggers::new().every_nth_instruction(guard.check_interval()),
             move |lua, debug| {
@@ -46,7 +49,7 @@ impl Sandbox {
                 let locate = || {
                     let line = current.or_else(|| innermost_plugin_line(lua))?;
                     Some(SourceLocation {
-                        path: init_path.clone(),
+                        path: hook_init_path.clone(),
                         line,
                     })
                 };
@@ -65,10 +68,11 @@ impl Sandbox {
             }
             Ok(fatal_guard.tripped().is_some())
         })?;
+        let patterns = pattern_functions(&lua, Arc::clone(&guard), init_path)?;
         lua.load(SANDBOX_PRELUDE)
             .set_name("=ax-sandbox")
             .set_mode(mlua::chunk::ChunkMode::Text)
-            .call::<()>((env.clone(), is_fatal))?;
+            .call::<()>((env.clone(), is_fatal, patterns))?;
         Ok(Self { lua, env })
     }
 }
@@ -80,7 +84,7 @@ fn init_source() -> &'static str {
 
 /// The line of the innermost stack frame that belongs to `init.lua`, for hooks that fire inside a
 /// library function.
-fn innermost_plugin_line(lua: &Lua) -> Option<usize> {
+pub(super) fn innermost_plugin_line(lua: &Lua) -> Option<usize> {
     (0..32).find_map(|level| {
         lua.inspect_stack(level, |frame| {
             (frame.source().source.as_deref() == Some(init_source()))

@@ -176,13 +176,20 @@ impl QueryContext<'_> {
     pub fn def(&self, name: &str) -> Result<Vec<Symbol>> {
         let (container, base) = split_qualified(name);
         self.cached("def", &name, |snapshot| {
+            let mut addresses =
+                rank::exact_matches(snapshot, snapshot.fields.name_exact, &base.to_lowercase())?;
+            // Qualified: only the symbols in that container are loaded (a common method name such
+            // as `new` has thousands of definitions, each a stored-document read).
+            if let Some(wanted) = container {
+                let inside: FxHashSet<DocAddress> =
+                    rank::exact_matches(snapshot, snapshot.fields.container, wanted)?
+                        .into_iter()
+                        .collect();
+                addresses.retain(|address| inside.contains(address));
+            }
             let mut symbols = Vec::new();
-            for address in
-                rank::exact_matches(snapshot, snapshot.fields.name_exact, &base.to_lowercase())?
-            {
-                if let Some(symbol) = load_symbol(snapshot, address)?
-                    && container.is_none_or(|wanted| symbol.container.as_deref() == Some(wanted))
-                {
+            for address in addresses {
+                if let Some(symbol) = load_symbol(snapshot, address)? {
                     symbols.push(symbol);
                 }
             }

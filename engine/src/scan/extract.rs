@@ -67,6 +67,12 @@ pub fn extract(
         let (Some(name_node), Some((kind, node))) = (name_node, definition) else {
             continue;
         };
+        // Error recovery can supply a zero-width MISSING identifier (`class A { (s) {} }`): such a
+        // definition has no name anyone could ask `ax def` for, and an empty scope name would
+        // become a symbol's container, so neither is kept.
+        if name_node.is_missing() || node_text(name_node, text).trim().is_empty() {
+            continue;
+        }
         if is_scope {
             scopes.push(Scope {
                 start_byte: node.start_byte(),

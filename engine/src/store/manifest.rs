@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::Language;
 
 /// Bumped whenever the schema, tokenizer or payload encoding changes; older indexes are rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// `.ax/manifest.json`: read by every command, so it stays small.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

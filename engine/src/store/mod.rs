@@ -381,7 +381,7 @@ impl Update {
         for symbol in symbols {
             let payload =
                 serde_json::to_vec(symbol).map_err(|error| self.store_error(error.to_string()))?;
-            let document = doc!(
+            let mut document = doc!(
                 fields.doc_type => SYMBOL_DOC,
                 fields.file => relative_path,
                 fields.name => symbol.name.as_str(),
@@ -394,6 +394,9 @@ impl Update {
                 fields.lang => symbol.lang.as_str(),
                 fields.payload => payload,
             );
+            if let Some(container) = &symbol.container {
+                document.add_text(fields.container, container);
+            }
             self.writer
                 .add_document(document)
                 .map_err(|error| self.store_error(error.to_string()))?;

@@ -23,6 +23,9 @@ pub struct Fields {
     pub name_exact: Field,
     /// The symbol name as written, untokenized: the exact-case part of the exact-name boost.
     pub name_raw: Field,
+    /// The enclosing type or module as written, untokenized: `def Type::method` intersects it with
+    /// `name_exact` instead of loading every symbol of that name.
+    pub container: Field,
     pub signature: Field,
     pub doc: Field,
     pub path: Field,
@@ -50,6 +53,7 @@ pub fn build() -> (Schema, Fields) {
         name: builder.add_text_field("name", text(CODE_ANALYZER)),
         name_exact: builder.add_text_field("name_exact", STRING),
         name_raw: builder.add_text_field("name_raw", STRING),
+        container: builder.add_text_field("container", STRING),
         signature: builder.add_text_field("signature", text(CODE_ANALYZER)),
         doc: builder.add_text_field("doc", text(DOC_ANALYZER)),
         path: builder.add_text_field("path", text(CODE_ANALYZER)),
@@ -70,6 +74,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         name: field("name")?,
         name_exact: field("name_exact")?,
         name_raw: field("name_raw")?,
+        container: field("container")?,
         signature: field("signature")?,
         doc: field("doc")?,
         path: field("path")?,

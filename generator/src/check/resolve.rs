@@ -21,24 +21,6 @@ pub enum Resolved {
     Broken(String),
 }
 
-/// The path part of `base_url`: `https://example.org/docs/` → `/docs/`; `/` for a site at the root.
-pub fn site_prefix(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    match after_scheme.find('/') {
-        Some(i) => {
-            let path = &after_scheme[i..];
-            if path.ends_with('/') {
-                path.to_owned()
-            } else {
-                format!("{path}/")
-            }
-        }
-        None => "/".to_owned(),
-    }
-}
-
 /// Resolve `url`, found in the output file `from` (e.g. `guide/intro/index.html`).
 pub fn resolve_url(url: &str, from: &str, base_url: &str, prefix: &str) -> Resolved {
     if url.is_empty() {
@@ -128,6 +110,7 @@ fn normalize(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::html::site_prefix;
 
     fn site(path: &str, fragment: Option<&str>) -> Resolved {
         Resolved::Site {

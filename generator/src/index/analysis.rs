@@ -4,13 +4,18 @@
 //!
 //! The rules, in order:
 //! 1. Split the text into runs of alphanumeric characters (Unicode `Alphabetic` or `Numeric`). Everything
-//!    else separates runs, so `snake_case`, `a::b` and `x.y` split on `_`, `::` and `.`.
+//!    else separates runs, so `snake_case`, `a::b` and `x.y` split on `_`, `::` and `.` (but see 3).
 //! 2. Split each run at camelCase boundaries: before an uppercase letter that follows a lowercase letter or a
 //!    digit (`parseUrl` → `parse|Url`), and before the last capital of an acronym that starts a word
 //!    (`HTMLParser` → `HTML|Parser`). A run that splits also yields itself whole (`HashMap` → `hash`, `map`,
 //!    `hashmap`), so an identifier typed without its case still matches.
-//! 3. Lowercase each part (full Unicode mapping) and drop parts longer than [`MAX_TOKEN_BYTES`].
-//! 4. Stem parts that are pure ASCII with the Snowball English stemmer (the `frostem` crate tantivy's
+//! 3. Runs joined by single `-` or `_` characters also yield the whole joined word without its separators,
+//!    after the last run's terms (`--test-tutorials` → `test`, `tutorials`, `testtutorials`;
+//!    `shard_size_bytes` → `shard`, `size`, `bytes`, `shardsizebytes`): a query for a flag or a config
+//!    key then matches the sections that contain it exactly one word more than those that only contain
+//!    its parts somewhere.
+//! 4. Lowercase each part (full Unicode mapping) and drop parts longer than [`MAX_TOKEN_BYTES`].
+//! 5. Stem parts that are pure ASCII with the Snowball English stemmer (the `frostem` crate tantivy's
 //!    `Stemmer` filter uses); other parts stay as they are, so non-English words are never mangled.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
@@ -40,41 +45,26 @@ pub fn analyze(text: &str) -> Vec<String> {
 /// Like [`analyze`], keeping the source byte range of each term.
 pub fn analyze_with_offsets(text: &str) -> Vec<AnalyzedToken> {
     let mut tokens = Vec::new();
-    for (run_start, run) in alphanumeric_runs(text) {
-        let parts = camel_case_parts(run);
-        for &(from, to) in &parts {
-            push_term(
-                &mut tokens,
-                &run[from..to],
-                run_start + from,
-                run_start + to,
-            );
-        }
-        if parts.len() > 1 {
-            push_term(&mut tokens, run, run_start, run_start + run.len());
+    for (from, to) in word_ranges(text) {
+        let lowered = joined_word(&text[from..to]).to_lowercase();
+        if lowered.len() <= MAX_TOKEN_BYTES {
+            tokens.push(AnalyzedToken {
+                term: stem(&lowered),
+                offset_from: from,
+                offset_to: to,
+            });
         }
     }
     tokens
 }
 
-/// The lowercased, unstemmed words of `text` (rules 1 to 3): what the stemmer sees.
+/// The lowercased, unstemmed words of `text` (rules 1 to 4): what the stemmer sees.
 pub fn lowercase_words(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    for (_, run) in alphanumeric_runs(text) {
-        let parts = camel_case_parts(run);
-        let whole = if parts.len() > 1 {
-            Some((0, run.len()))
-        } else {
-            None
-        };
-        for (from, to) in parts.into_iter().chain(whole) {
-            let word = run[from..to].to_lowercase();
-            if word.len() <= MAX_TOKEN_BYTES {
-                words.push(word);
-            }
-        }
-    }
-    words
+    word_ranges(text)
+        .into_iter()
+        .map(|(from, to)| joined_word(&text[from..to]).to_lowercase())
+        .filter(|word| word.len() <= MAX_TOKEN_BYTES)
+        .collect()
 }
 
 /// Stem one lowercased word: Snowball English for ASCII words, unchanged otherwise.
@@ -107,24 +97,20 @@ impl StemCache {
 /// Call `emit` with each term of `text`, in [`analyze`]'s order: the indexer's allocation-light path.
 pub fn for_each_term(text: &str, cache: &mut StemCache, mut emit: impl FnMut(&str)) {
     let mut lowered = String::new();
-    let mut emit_part = |part: &str| {
+    for (from, to) in word_ranges(text) {
+        let word = &text[from..to];
         lowered.clear();
-        if part.is_ascii() {
-            lowered.extend(part.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        if word.is_ascii() {
+            lowered.extend(
+                word.bytes()
+                    .filter(|&b| !is_joiner(b))
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
         } else {
-            lowered.push_str(&part.to_lowercase());
+            lowered.push_str(&joined_word(word).to_lowercase());
         }
         if lowered.len() <= MAX_TOKEN_BYTES {
             emit(cache.stem(&lowered));
-        }
-    };
-    for (_, run) in alphanumeric_runs(text) {
-        let parts = camel_case_parts(run);
-        for &(from, to) in &parts {
-            emit_part(&run[from..to]);
-        }
-        if parts.len() > 1 {
-            emit_part(run);
         }
     }
 }
@@ -139,16 +125,55 @@ pub fn last_typed_part(query: &str) -> Option<String> {
     Some(run[from..to].to_lowercase())
 }
 
-fn push_term(tokens: &mut Vec<AnalyzedToken>, part: &str, offset_from: usize, offset_to: usize) {
-    let lowered = part.to_lowercase();
-    if lowered.len() > MAX_TOKEN_BYTES {
-        return;
+/// `-` and `_` join runs into one word (rule 3).
+fn is_joiner(byte: u8) -> bool {
+    byte == b'-' || byte == b'_'
+}
+
+/// A word of [`word_ranges`] without its joiners (only a joined word has any).
+fn joined_word(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.bytes().any(is_joiner) {
+        word.replace(['-', '_'], "").into()
+    } else {
+        word.into()
     }
-    tokens.push(AnalyzedToken {
-        term: stem(&lowered),
-        offset_from,
-        offset_to,
-    });
+}
+
+/// Byte ranges of the words of `text` in analysis order (rules 1 to 3): each run's camelCase parts,
+/// the run whole if it split, and after the last run of a `-`/`_`-joined group the whole group.
+fn word_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    // The current joined group: where it starts, where its last run ends, how many runs it has.
+    let mut group: Option<(usize, usize, usize)> = None;
+    for (start, run) in alphanumeric_runs(text) {
+        let end = start + run.len();
+        group = match group {
+            Some((from, last_end, runs))
+                if start == last_end + 1 && is_joiner(text.as_bytes()[last_end]) =>
+            {
+                Some((from, end, runs + 1))
+            }
+            finished => {
+                push_group(&mut words, finished);
+                Some((start, end, 1))
+            }
+        };
+        let parts = camel_case_parts(run);
+        words.extend(parts.iter().map(|&(from, to)| (start + from, start + to)));
+        if parts.len() > 1 {
+            words.push((start, end));
+        }
+    }
+    push_group(&mut words, group);
+    words
+}
+
+fn push_group(words: &mut Vec<(usize, usize)>, group: Option<(usize, usize, usize)>) {
+    if let Some((from, to, runs)) = group
+        && runs > 1
+    {
+        words.push((from, to));
+    }
 }
 
 /// Maximal runs of alphanumeric characters with their byte offsets.
@@ -246,7 +271,10 @@ mod tests {
 
     #[test]
     fn splits_snake_case_paths_and_dots() {
-        assert_eq!(analyze("build_search_bundle"), ["build", "search", "bundl"]);
+        assert_eq!(
+            analyze("build_search_bundle"),
+            ["build", "search", "bundl", "buildsearchbundl"]
+        );
         assert_eq!(
             analyze("std::collections::HashMap"),
             ["std", "collect", "hash", "map", "hashmap"]
@@ -262,6 +290,31 @@ mod tests {
     }
 
     #[test]
+    fn joined_words_also_yield_themselves_whole() {
+        assert_eq!(
+            analyze("--test-tutorials"),
+            ["test", "tutori", "testtutori"]
+        );
+        assert_eq!(
+            analyze("shard_size_bytes = 1"),
+            ["shard", "size", "byte", "shardsizebyt", "1"]
+        );
+        assert_eq!(
+            analyze("my_HashMap x"),
+            ["my", "hash", "map", "hashmap", "myhashmap", "x"]
+        );
+        // Only single joiners join: spaced dashes, double underscores and other punctuation do not.
+        assert_eq!(analyze("a - b"), ["a", "b"]);
+        assert_eq!(analyze("foo__bar"), ["foo", "bar"]);
+        assert_eq!(analyze("config.search"), ["config", "search"]);
+        let offsets: Vec<_> = analyze_with_offsets("run --test-tutorials")
+            .into_iter()
+            .map(|t| (t.term, t.offset_from, t.offset_to))
+            .collect();
+        assert_eq!(offsets[3], ("testtutori".to_owned(), 6, 20));
+    }
+
+    #[test]
     fn stems_english_and_keeps_non_ascii_words() {
         assert_eq!(analyze("Running queries"), ["run", "queri"]);
         assert_eq!(analyze("Übersetzungen"), ["übersetzungen"]);
@@ -269,7 +322,7 @@ mod tests {
 
     #[test]
     fn for_each_term_yields_analyze_s_terms() {
-        let text = "HTMLParser parse_url Übersetzungen ΣΊΣΥΦΟΣ utf8Decoder running x86_64";
+        let text = "HTMLParser parse_url Über-setzungen ΣΊΣΥΦΟΣ utf8Decoder running x86_64 --test-Tutorials";
         let mut terms = Vec::new();
         for_each_term(text, &mut StemCache::default(), |t| {
             terms.push(t.to_owned())

@@ -9,9 +9,11 @@
 //! `len_f` is tantivy's quantized fieldnorm. Scores are rounded to 1e-6 so that the last-bit differences
 //! between Rust's and JavaScript's `ln` cannot reorder hits.
 //!
-//! Sections rank by, in order: how many non-stop query words they contain (coverage), the sum over those
+//! Sections rank by, in order: how many non-stop query words they contain (coverage; a joined word such
+//! as `base_url` counts as one more word, so exact matches of a flag or key come first), the sum over those
 //! words of the best field each was found in (`FIELD_CLASSES`: title and heading above prose above code),
-//! the BM25F score, and the earlier section. A page ranks at its best section and lists at most
+//! the BM25F score (of every word but the joined ones, already scored through their parts), and the
+//! earlier section. A page ranks at its best section and lists at most
 //! `SECTIONS_PER_PAGE` sections.
 
 use super::inverter::InvertedIndex;
@@ -225,7 +227,9 @@ fn section_ranks(
                 tier: 0,
                 score: 0.0,
             });
-            rank.score += score;
+            if !slot.joined {
+                rank.score += score;
+            }
             if !slot.stop && score > 0.0 {
                 rank.coverage += 1;
                 rank.tier += class;
@@ -317,6 +321,7 @@ mod tests {
             section_title: anchor.into(),
             body: body.into(),
             code: code.into(),
+            description: String::new(),
         };
         let documents = [
             document("prose", "tokenizer notes", ""),

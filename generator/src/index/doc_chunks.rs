@@ -77,6 +77,7 @@ mod tests {
             section_title: "A".into(),
             body: body.into(),
             code: code.into(),
+            description: String::new(),
         }
     }
 

@@ -9,7 +9,7 @@
 //! per-chunk postings are concatenated in chunk order, so the result is the same for any thread count.
 
 use super::analysis::{StemCache, for_each_term};
-use super::section_index::{FIELD_COUNT, FieldOccurrence, Posting};
+use super::section_index::{FIELD_COUNT, FieldOccurrence, Posting, field_texts};
 use crate::model::SearchDocument;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -118,26 +118,22 @@ fn invert_chunk(
     let mut section_terms: HashMap<String, [u32; FIELD_COUNT]> = HashMap::new();
     for (offset, document) in chunk.iter().enumerate() {
         let ordinal = u32::try_from(first_ordinal + offset).unwrap_or(u32::MAX);
-        let values = [
-            &document.page_title,
-            &document.section_title,
-            &document.body,
-            &document.code,
-        ];
         let mut norm_ids = [0u8; FIELD_COUNT];
-        for (field, value) in values.into_iter().enumerate() {
+        for (field, texts) in field_texts(document).into_iter().enumerate() {
             let mut length = 0u32;
-            for_each_term(value, cache, |term| {
-                length += 1;
-                match section_terms.get_mut(term) {
-                    Some(counts) => counts[field] += 1,
-                    None => {
-                        let mut counts = [0; FIELD_COUNT];
-                        counts[field] = 1;
-                        section_terms.insert(term.to_owned(), counts);
+            for text in texts {
+                for_each_term(text, cache, |term| {
+                    length += 1;
+                    match section_terms.get_mut(term) {
+                        Some(counts) => counts[field] += 1,
+                        None => {
+                            let mut counts = [0; FIELD_COUNT];
+                            counts[field] = 1;
+                            section_terms.insert(term.to_owned(), counts);
+                        }
                     }
-                }
-            });
+                });
+            }
             norm_ids[field] = fieldnorm_to_id(length);
             length_totals[field] += u64::from(FieldNormReader::id_to_fieldnorm(norm_ids[field]));
         }
@@ -202,6 +198,7 @@ mod tests {
             section_title: String::new(),
             body: body.into(),
             code: String::new(),
+            description: String::new(),
         };
         let documents: Vec<SearchDocument> = (0..300)
             .map(|i| {
@@ -223,5 +220,32 @@ mod tests {
         let prefixed: Vec<&str> = index.terms_with_prefix("pl").map(|(t, _)| t).collect();
         assert_eq!(prefixed, ["plugin"]);
         assert_eq!(index.average_field_lengths()[0], 1.0);
+    }
+
+    #[test]
+    fn the_description_counts_in_the_section_field() {
+        let documents = [SearchDocument {
+            page_url: "/p/".into(),
+            anchor: "p".into(),
+            page_title: "Tutorial format".into(),
+            section_title: "Tutorial format".into(),
+            body: "Every page is a test.".into(),
+            code: String::new(),
+            description: "How docgen test runs a tutorial".into(),
+        }];
+        let index = InvertedIndex::build(&documents);
+        let test = index.postings("test")[0].fields;
+        assert_eq!(
+            test[1].term_frequency, 1,
+            "description word in the section field"
+        );
+        assert_eq!(test[2].term_frequency, 1, "body word stays in the body");
+        let tutorial = index.postings("tutori")[0].fields;
+        assert_eq!(tutorial[1].term_frequency, 2, "heading and description");
+        assert_eq!(
+            tutorial[1].field_length,
+            2 + 6,
+            "both texts make the field's length"
+        );
     }
 }

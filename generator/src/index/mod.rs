@@ -118,9 +118,14 @@ pub fn export_bundle(
         path: format!("{SEARCH_DIR}/{hash}/{name}"),
         bytes,
     }));
-    let twins: Vec<OutputFile> = files.par_iter().map(script_twin).collect();
-    files.extend(twins);
     Ok(files)
+}
+
+/// The `file://` twins of the bundle's files, for a site meant to be opened from disk (`relative_urls`):
+/// pages there cannot `fetch`, so the client loads each file through a script tag instead. Other sites
+/// leave them out, since they would double the bundle's bytes.
+pub fn script_twins(files: &[OutputFile]) -> Vec<OutputFile> {
+    files.par_iter().map(script_twin).collect()
 }
 
 /// The `file://` twin of a bundle file: a script handing its bytes (base64) to the client, named like the

@@ -3,7 +3,9 @@
 //! distinct analysed word. `plan` in `theme/static/search-core.js` follows the same steps in the same order.
 //!
 //! 1. Each distinct analysed term of the query opens a slot; a slot whose term is a stop word (the stems
-//!    of [`STOP_WORDS`]) still scores but counts for neither coverage nor field tier (see `bm25f`).
+//!    of [`STOP_WORDS`]) still scores but counts for neither coverage nor field tier (see `bm25f`). A slot
+//!    whose term is a joined word (`base_url` → `baseurl`, analysis rule 3) is the opposite: it counts
+//!    for coverage and tier but adds no score, since its occurrences already score through its parts.
 //! 2. Prefix: the slot of the word still being typed also holds the [`MAX_PREFIX_EXPANSIONS`] most
 //!    frequent dictionary terms starting with it (at least [`MIN_PREFIX_CHARS`] characters typed).
 //! 3. Typos: a slot that is not a stop word, whose term has at least [`TYPO_MIN_CHARS`] characters and
@@ -11,7 +13,7 @@
 //!    [`MAX_TYPO_CANDIDATES`] most frequent dictionary terms within one edit (insertion, deletion,
 //!    substitution or transposition of adjacent characters) of it, so `pluign` finds `plugin`.
 
-use super::analysis::{MAX_TOKEN_BYTES, analyze, last_typed_part, stem};
+use super::analysis::{MAX_TOKEN_BYTES, analyze_with_offsets, last_typed_part, stem};
 
 /// A prefix shorter than this (in characters) is matched exactly only: one letter would fetch every shard.
 pub const MIN_PREFIX_CHARS: usize = 2;
@@ -59,6 +61,8 @@ pub struct QuerySlot {
     pub terms: Vec<String>,
     /// The word is a stop word: it scores but is not counted as matched.
     pub stop: bool,
+    /// The word is `-`/`_`-joined parts, whole: it is counted as matched but adds no score.
+    pub joined: bool,
 }
 
 /// The lowercased last word of `query` when it is still being typed (no separator after it), if long enough
@@ -71,12 +75,14 @@ pub fn typed_prefix(query: &str) -> Option<String> {
 /// Plan `query` (steps 1 to 3 of the module documentation); `prefix` enables step 2.
 pub fn plan_query(query: &str, prefix: bool, dictionary: &dyn Dictionary) -> Vec<QuerySlot> {
     let mut slots: Vec<QuerySlot> = Vec::new();
-    for term in analyze(query) {
-        if !slots.iter().any(|slot| slot.terms[0] == term) {
-            let stop = is_stop_term(&term);
+    for token in analyze_with_offsets(query) {
+        if !slots.iter().any(|slot| slot.terms[0] == token.term) {
+            let stop = is_stop_term(&token.term);
+            let joined = query[token.offset_from..token.offset_to].contains(['-', '_']);
             slots.push(QuerySlot {
-                terms: vec![term],
+                terms: vec![token.term],
                 stop,
+                joined,
             });
         }
     }

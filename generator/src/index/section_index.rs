@@ -16,6 +16,17 @@ pub const FIELD_NAMES: [&str; 4] = ["title", "section", "body", "code"];
 /// Number of searchable fields.
 pub const FIELD_COUNT: usize = FIELD_NAMES.len();
 
+/// The texts indexed in each field of `document`, in [`FIELD_NAMES`] order: the section field holds the
+/// heading and, on a page's first section, the page description.
+pub fn field_texts(document: &SearchDocument) -> [[&str; 2]; FIELD_COUNT] {
+    [
+        [&document.page_title, ""],
+        [&document.section_title, &document.description],
+        [&document.body, ""],
+        [&document.code, ""],
+    ]
+}
+
 /// Fast field holding a section's position in the input, so results do not depend on tantivy's doc ids.
 const ORDINAL_FIELD: &str = "ordinal";
 /// Memory for the single indexing thread; more only means fewer segments, not different results.
@@ -66,14 +77,10 @@ impl SectionIndex {
         let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         for (position, document) in documents.iter().enumerate() {
             let mut doc = TantivyDocument::default();
-            let values = [
-                &document.page_title,
-                &document.section_title,
-                &document.body,
-                &document.code,
-            ];
-            for (field, value) in fields.iter().zip(values) {
-                doc.add_text(*field, value);
+            for (field, texts) in fields.iter().zip(field_texts(document)) {
+                for text in texts.into_iter().filter(|t| !t.is_empty()) {
+                    doc.add_text(*field, text);
+                }
             }
             doc.add_u64(ordinal, position as u64);
             writer.add_document(doc)?;

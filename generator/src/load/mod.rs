@@ -252,12 +252,14 @@ fn read_measured_claims(root: &Path) -> BTreeMap<String, MeasuredClaim> {
 }
 
 /// Files editors leave beside the ones being edited: `.#x.md` (Emacs lock), `#x.md#` (Emacs
-/// autosave), `x.md~` (backup), `.x.md.swp` (Vim swap), and any other hidden file.
-fn is_editor_leftover(name: &std::ffi::OsStr) -> bool {
+/// autosave), `x.md~` (backup), `.x.md.swp` (Vim swap), `4913` (Vim's write probe), and any other
+/// hidden file. Never a source: `load` skips them and `docgen serve` does not rebuild for them.
+pub fn is_editor_leftover(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.')
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
         || [".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"]
             .iter()
             .any(|x| name.ends_with(x))

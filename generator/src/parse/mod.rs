@@ -359,7 +359,10 @@ impl<'a> PageBuilder<'a> {
             code_blocks: self.code_blocks,
             links: self.links,
             summary: self.summary.finish(),
-            search_sections: self.sections.finish(&page.front_matter.title),
+            search_sections: self.sections.finish(
+                &page.front_matter.title,
+                page.front_matter.description.as_deref(),
+            ),
             starts_with_h1: self.starts_with_h1,
         };
         (parsed, self.problems)
@@ -512,6 +515,15 @@ mod tests {
             ),
             ("install", "Install", "ax index")
         );
+    }
+
+    #[test]
+    fn the_description_goes_on_the_first_search_section_only() {
+        let mut t = tree(&[("content/a.md", "Intro text.\n\n## Install\n\nRun it.\n")]);
+        t.pages[0].front_matter.description = Some(" How to install it. ".into());
+        let s = parse(&t, 0).0.search_sections;
+        assert_eq!(s[0].description, "How to install it.");
+        assert_eq!(s[1].description, "");
     }
 
     #[test]

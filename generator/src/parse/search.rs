@@ -54,13 +54,17 @@ impl SectionCollector {
             section_title: self.title.clone(),
             body,
             code: code.trim_end().to_owned(),
+            description: String::new(),
         });
     }
 
-    pub fn finish(mut self, page_title: &str) -> Vec<SearchDocument> {
+    pub fn finish(mut self, page_title: &str, description: Option<&str>) -> Vec<SearchDocument> {
         self.flush();
         for d in &mut self.done {
             d.page_title = page_title.to_owned();
+        }
+        if let (Some(first), Some(description)) = (self.done.first_mut(), description) {
+            first.description = description.trim().to_owned();
         }
         self.done
     }

@@ -3,6 +3,7 @@
 //! changelog) and their JSON-LD (`SoftwareApplication` + `BreadcrumbList`, `ItemList` for the index).
 //! Input: the `CatalogPlugin`s `load` read; output: serialisable views and JSON-LD strings.
 
+use super::seo::{breadcrumb_list, script_safe_json};
 use super::views::LinkView;
 use crate::config::Config;
 use crate::html::permalink;
@@ -221,23 +222,8 @@ pub fn source_base(config: &Config) -> Option<String> {
         .map(|url| url.replacen("/edit/", "/tree/", 1))
 }
 
-fn breadcrumb_list(config: &Config, breadcrumbs: &[LinkView]) -> serde_json::Value {
-    let items: Vec<_> = breadcrumbs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            json!({ "@type": "ListItem", "position": i + 1, "name": c.title, "item": permalink(config, &c.url) })
-        })
-        .collect();
-    json!({ "@type": "BreadcrumbList", "itemListElement": items })
-}
-
-fn embeddable(graph: &serde_json::Value) -> String {
-    // `</script>` inside a string would end the element early; `<\/` is the same JSON string.
-    graph.to_string().replace("</", "<\\/")
-}
-
 /// JSON-LD of a plugin page: a `SoftwareApplication` (free, runs inside ax) and its `BreadcrumbList`.
+/// `image` is the absolute URL of its social card, if it has one.
 pub fn plugin_json_ld(
     config: &Config,
     plugin: &PluginView,
@@ -265,7 +251,7 @@ pub fn plugin_json_ld(
         application["downloadUrl"] = json!(source);
     }
     if let Some(image) = image {
-        application["image"] = json!(permalink(config, image));
+        application["image"] = json!(image);
     }
     if !plugin.authors.is_empty() {
         application["author"] = plugin
@@ -274,10 +260,13 @@ pub fn plugin_json_ld(
             .map(|name| json!({ "@type": "Person", "name": name }))
             .collect();
     }
-    embeddable(&json!({
-        "@context": "https://schema.org",
-        "@graph": [application, breadcrumb_list(config, breadcrumbs)],
-    }))
+    script_safe_json(
+        &json!({
+            "@context": "https://schema.org",
+            "@graph": [application, breadcrumb_list(config, breadcrumbs)],
+        })
+        .to_string(),
+    )
 }
 
 /// JSON-LD of the catalog index: an `ItemList` of the plugin pages and its `BreadcrumbList`.
@@ -293,11 +282,11 @@ pub fn catalog_json_ld(
         .enumerate()
         .map(|(i, p)| json!({ "@type": "ListItem", "position": i + 1, "name": p.name, "url": permalink(config, &p.url) }))
         .collect();
-    embeddable(&json!({
+    script_safe_json(&json!({
         "@context": "https://schema.org",
         "@graph": [
             { "@type": "ItemList", "name": "ax plugin catalog", "url": permalink(config, url), "itemListElement": items },
             breadcrumb_list(config, breadcrumbs),
         ],
-    }))
+    }).to_string())
 }

@@ -14,7 +14,7 @@ mod views;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::html::{output_path, permalink};
+use crate::html::{output_path, permalink, site_prefix};
 use crate::model::{
     CATALOG_TEMPLATE, OutputFile, OutputOrigin, ParsedPage, SiteSources, code_block_marker,
 };
@@ -218,7 +218,7 @@ fn nav_script(
     let html = if config.relative_urls {
         relative::relativize(&html, "/")
     } else {
-        relative::prefix_root_urls(&html, &site_path(&config.base_url))
+        relative::prefix_root_urls(&html, &site_prefix(&config.base_url))
     };
     let literal = serde_json::to_string(html.trim()).expect("a string always serialises");
     Ok(format!("window.DOCGEN_NAV = {literal};\n").into_bytes())
@@ -395,7 +395,7 @@ fn render_page(
     if config.relative_urls {
         html = relative::relativize(&html, &page.url);
     } else {
-        html = relative::prefix_root_urls(&html, &site_path(&config.base_url));
+        html = relative::prefix_root_urls(&html, &site_prefix(&config.base_url));
     }
     let file = OutputFile {
         path: output_path(&page.url),
@@ -456,7 +456,7 @@ fn add_catalog(
     if let Some(plugin) = sources.catalog.iter().find(|p| p.page_url == view.url) {
         let plugin = catalog::plugin_view(plugin, source_base.as_deref());
         if sources.card_font.is_some() {
-            view.og_image = Some(card_path(&plugin.url));
+            view.og_image = Some(permalink(config, &card_path(&plugin.url)));
         }
         view.json_ld =
             catalog::plugin_json_ld(config, &plugin, &view.breadcrumbs, view.og_image.as_deref());
@@ -468,16 +468,6 @@ fn add_catalog(
         view.json_ld = catalog::catalog_json_ld(config, &listing, &view.url, &view.breadcrumbs);
         context.insert("catalog", &listing);
     }
-}
-
-/// The path part of `base_url`: `https://example.org/docs/` → `/docs/`.
-fn site_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    after_scheme
-        .find('/')
-        .map_or_else(|| "/".to_owned(), |i| after_scheme[i..].to_owned())
 }
 
 fn render_not_found(
@@ -523,7 +513,7 @@ fn render_not_found(
     // Served at any missing path, 404.html cannot use relative URLs; it links under base_url's path.
     let html = relative::prefix_root_urls(
         &templates.render("404.html", &context)?,
-        &site_path(&config.base_url),
+        &site_prefix(&config.base_url),
     );
     Ok(OutputFile {
         path: "404.html".into(),

@@ -37,19 +37,6 @@ pub struct ArticleMeta<'a> {
 
 /// A JSON-LD graph with a `TechArticle` and its `BreadcrumbList`, safe to embed in a `<script>` element.
 pub fn json_ld(config: &Config, meta: &ArticleMeta) -> String {
-    let items: Vec<_> = meta
-        .breadcrumbs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            json!({
-                "@type": "ListItem",
-                "position": i + 1,
-                "name": c.title,
-                "item": crate::html::permalink(config, &c.url),
-            })
-        })
-        .collect();
     let mut article = json!({
         "@type": "TechArticle",
         "headline": meta.title,
@@ -74,9 +61,26 @@ pub fn json_ld(config: &Config, meta: &ArticleMeta) -> String {
     }
     let graph = json!({
         "@context": "https://schema.org",
-        "@graph": [article, { "@type": "BreadcrumbList", "itemListElement": items }],
+        "@graph": [article, breadcrumb_list(config, meta.breadcrumbs)],
     });
     script_safe_json(&graph.to_string())
+}
+
+/// The `BreadcrumbList` node of a page's JSON-LD graph: each crumb's permalink in order.
+pub fn breadcrumb_list(config: &Config, breadcrumbs: &[LinkView]) -> serde_json::Value {
+    let items: Vec<_> = breadcrumbs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            json!({
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": c.title,
+                "item": crate::html::permalink(config, &c.url),
+            })
+        })
+        .collect();
+    json!({ "@type": "BreadcrumbList", "itemListElement": items })
 }
 
 /// JSON text made safe inside a `<script>` element: `<`, `>` and `&` become `\u003c`, `\u003e` and

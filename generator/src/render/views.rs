@@ -78,7 +78,7 @@ pub struct PageView {
     /// JSON-LD, already serialised and safe to embed in `<script type="application/ld+json">`.
     pub json_ld: String,
     pub og_type: String,
-    /// Site path of the page's social card image (catalog plugins), for `og:image` and Twitter.
+    /// Absolute URL of the page's social card image (catalog plugins), for `og:image` and Twitter.
     pub og_image: Option<String>,
 }
 

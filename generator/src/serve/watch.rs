@@ -93,17 +93,11 @@ fn is_site_source(relative: &Path, sections: &[String]) -> bool {
         || sections.iter().any(|s| relative.starts_with(s))
 }
 
-/// vim's `.x.swp` and `4913` probe, emacs' `#x#` and `.#x`, and `x~` backups (or a path without a name).
+/// A file no one builds the site from (`load::is_editor_leftover`), or a path without a name.
 fn is_editor_noise(relative: &Path) -> bool {
-    let Some(name) = relative.file_name().map(|n| n.to_string_lossy()) else {
-        return true;
-    };
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913"
+    relative
+        .file_name()
+        .is_none_or(crate::load::is_editor_leftover)
 }
 
 /// A running watcher; dropping it stops watching.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use docgen::build::{BuildOptions, BuildReport, build};
+use docgen::model::OutputFile;
 use std::path::{Path, PathBuf};
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -99,4 +100,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy file");
         }
     }
+}
+
+/// The text of the output file at `path` (built in memory); panics listing the files when absent.
+pub fn output_text(files: &[OutputFile], path: &str) -> String {
+    let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| {
+        panic!(
+            "no {path} in {:?}",
+            files.iter().map(|f| &f.path).collect::<Vec<_>>()
+        )
+    });
+    String::from_utf8(f.bytes.clone()).expect("utf-8 output")
 }

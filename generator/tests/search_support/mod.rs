@@ -19,6 +19,8 @@ struct FixtureDocument {
     section_title: String,
     body: String,
     code: String,
+    #[serde(default)]
+    description: String,
 }
 
 pub fn repo_root() -> PathBuf {
@@ -42,6 +44,7 @@ pub fn fixture_documents() -> Vec<SearchDocument> {
             section_title: d.section_title,
             body: d.body,
             code: d.code,
+            description: d.description,
         })
         .collect()
 }
@@ -131,6 +134,11 @@ pub fn synthetic_documents(count: usize) -> Vec<SearchDocument> {
                 section_title: words(1 + next(3), &mut next),
                 body: words(body_len, &mut next),
                 code,
+                description: if i % 4 == 0 {
+                    words(next(12), &mut next)
+                } else {
+                    String::new()
+                },
             }
         })
         .collect()
