@@ -15,6 +15,7 @@ pub mod extract;
 pub mod kinds;
 pub mod matcher;
 pub mod options;
+mod reaper;
 pub mod report;
 pub mod results;
 pub mod run;
