@@ -28,6 +28,9 @@ pub struct BuildOptions {
     pub relative_urls: bool,
     /// Name every skipped file instead of summarising them in one warning.
     pub verbose: bool,
+    /// Say where each external URL is linked from (`BuiltSite::external`), for `docgen check
+    /// --external`; otherwise only the URLs are collected.
+    pub locate_external: bool,
     /// Shown while pages render; hidden by default (the CLI shows it on a TTY).
     pub progress: indicatif::ProgressBar,
 }
@@ -42,6 +45,7 @@ impl BuildOptions {
             warn_links: false,
             relative_urls: false,
             verbose: false,
+            locate_external: false,
             progress: indicatif::ProgressBar::hidden(),
         }
     }
@@ -71,6 +75,11 @@ pub struct BuiltSite {
     /// so an incremental rebuild re-parses only the edited pages.
     pub parse_problems: Vec<Vec<Diagnostic>>,
     pub files: Vec<OutputFile>,
+    /// For each rendered HTML file, the page and template it came from (for the output check).
+    pub origins: std::collections::BTreeMap<String, crate::model::OutputOrigin>,
+    /// Every external URL the output links to (without `#fragment`) and, with
+    /// `BuildOptions::locate_external`, the places that link to it (see `check::CheckReport`).
+    pub external: std::collections::BTreeMap<String, Vec<Diagnostic>>,
 }
 
 /// Read `docgen.toml` under `root` (defaults when absent).
@@ -162,10 +171,16 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
     files.extend(sources.asset_files.iter().cloned());
     files.sort();
 
-    // Check what would ship: every link of every HTML file. A problem `parse` already reported at the
-    // same place (a missing `.md` target) is not reported twice.
-    let checked = check::check_output(
-        if rendered_completely { &files } else { &[] },
+    let shipped: Vec<(&str, &[u8])> = if rendered_completely {
+        files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let external = check_shipped(
+        &shipped,
         &check::CheckInput {
             config: &config,
             tree: &sources.tree,
@@ -173,8 +188,34 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             theme: &sources.theme,
             origins: &rendered.origins,
             severity: link_severity,
+            locate_external: options.locate_external,
         },
+        &mut diagnostics,
     );
+    finish_diagnostics(&sources.tree, &mut diagnostics);
+    (
+        Some(BuiltSite {
+            config,
+            sources,
+            parsed,
+            parse_problems,
+            files,
+            origins: rendered.origins,
+            external,
+        }),
+        diagnostics,
+    )
+}
+
+/// Check what would ship: every link of every HTML file in `files` (`check`). Its problems are added
+/// to `diagnostics`, except one `parse` already reported at the same place (a missing `.md` target).
+/// Returns the external URLs the files link to. `docgen build` and `docgen serve` both check so.
+pub fn check_shipped(
+    files: &[(&str, &[u8])],
+    input: &check::CheckInput,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeMap<String, Vec<Diagnostic>> {
+    let checked = check::check_output(files, input);
     let reported: std::collections::HashSet<(PathBuf, usize, usize)> = diagnostics
         .iter()
         .filter(|d| d.line > 0)
@@ -186,17 +227,7 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
             .into_iter()
             .filter(|d| !reported.contains(&(d.path.clone(), d.line, d.col))),
     );
-    finish_diagnostics(&sources.tree, &mut diagnostics);
-    (
-        Some(BuiltSite {
-            config,
-            sources,
-            parsed,
-            parse_problems,
-            files,
-        }),
-        diagnostics,
-    )
+    checked.external
 }
 
 /// Broken links are errors unless `--warn-links` made them warnings.

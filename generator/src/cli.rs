@@ -45,6 +45,16 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Check the site without writing it: every link of the output, as `docgen build` checks them,
+    /// and with --external every http(s) URL the site links to.
+    ///
+    /// The external check is opt-in (it needs the network and takes seconds to minutes): each URL is
+    /// asked with HEAD, then GET if HEAD is refused; 429, 5xx and timeouts are retried with a
+    /// doubling wait (or the server's Retry-After). A dead URL is reported at every markdown
+    /// path:line:col that links to it (or at the template and its pages). URLs that answered are
+    /// remembered in ROOT/.docgen/external-links.json for --cache-hours, so a re-run asks only
+    /// about new and failing ones. Exit code 1 on any error.
+    Check(CheckArgs),
     /// Convert a site from another generator into a docgen site.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -119,6 +129,44 @@ enum ImportCommand {
         #[arg(long, value_name = "URL")]
         book_url: Option<String>,
     },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Site root, the folder holding docgen.toml.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Override `base_url` from docgen.toml.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Report broken links (and dead external ones) as warnings; the exit code stays 0.
+    #[arg(long)]
+    warn_links: bool,
+    /// Also request every external http(s) URL the site links to.
+    #[arg(long)]
+    external: bool,
+    /// External: requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    concurrency: usize,
+    /// External: requests in flight at once to one host.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    per_host: usize,
+    /// External: time limit of one request, in seconds.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    timeout: u64,
+    /// External: further attempts after a 429, a 5xx or a timeout.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    retries: u32,
+    /// External: do not request URLs matching PATTERN (`*` matches anything; the whole URL must
+    /// match, e.g. `https://github.com/*`). Repeat for more patterns.
+    #[arg(long, value_name = "PATTERN")]
+    skip: Vec<String>,
+    /// External: how long a URL that answered is trusted without asking again (0: no cache).
+    #[arg(long, default_value_t = 24, value_name = "HOURS")]
+    cache_hours: u64,
 }
 
 #[derive(clap::Args)]
@@ -206,6 +254,7 @@ pub fn run() -> i32 {
             }
         }
         Command::Serve(args) => serve(args),
+        Command::Check(args) => check(args),
         Command::Import(ImportCommand::Mdbook {
             book,
             out,
@@ -269,6 +318,46 @@ fn init(dir: &std::path::Path, force: bool) -> i32 {
             1
         }
     }
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let color = std::io::stderr().is_terminal();
+    let mut options = BuildOptions::new(&args.root);
+    options.include_drafts = args.drafts;
+    options.base_url = args.base_url;
+    options.warn_links = args.warn_links;
+    options.locate_external = args.external;
+    let (site, mut diagnostics) = crate::build::build_in_memory(&options);
+    let mut summary = String::new();
+    if let (true, Some(site)) = (args.external, &site) {
+        let external = crate::external::ExternalOptions {
+            concurrency: args.concurrency,
+            per_host: args.per_host,
+            timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+            retries: args.retries,
+            cache: (args.cache_hours > 0)
+                .then(|| args.root.join(".docgen").join("external-links.json")),
+            cache_max_age: std::time::Duration::from_secs(args.cache_hours * 3600),
+            skip: args.skip,
+            severity: crate::build::link_severity(&options),
+            ..Default::default()
+        };
+        let report = crate::external::check_external(&site.external, &external);
+        summary = format!(
+            "; external: {} URLs, {} skipped, {} from cache, {} requested, {} dead",
+            report.urls, report.skipped, report.from_cache, report.requested, report.dead
+        );
+        diagnostics.extend(report.problems);
+        crate::build::finish_diagnostics(&site.sources.tree, &mut diagnostics);
+    }
+    print_diagnostics(&diagnostics, color);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let pages = site.as_ref().map_or(0, |s| s.parsed.len());
+    eprintln!(
+        "checked {pages} pages: {errors} error{}{summary}",
+        if errors == 1 { "" } else { "s" }
+    );
+    i32::from(errors > 0)
 }
 
 fn serve(args: ServeArgs) -> i32 {

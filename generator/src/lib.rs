@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod doctest;
+pub mod external;
 pub mod html;
 pub mod import;
 pub mod index;

@@ -12,6 +12,16 @@ pub struct SourcePos {
     pub col: usize,
 }
 
+/// Where a front-matter value is spelled in its file: 1-based line and column (in characters), the
+/// characters it spans (quotes included) and the line as written, for a diagnostic's snippet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValueSpan {
+    pub line: usize,
+    pub col: usize,
+    pub width: usize,
+    pub source_line: String,
+}
+
 /// Front matter of a page or section, after defaults: what the author wrote between `+++` or `---`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct FrontMatter {
@@ -26,6 +36,9 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     /// Old URLs that should redirect to this page (written to `netlify.toml`-style `_redirects`).
     pub aliases: Vec<String>,
+    /// Where each of `aliases` is written in the file (same order), for errors about it.
+    #[serde(skip)]
+    pub alias_spans: Vec<ValueSpan>,
     /// Template name override (e.g. `landing.html`).
     pub template: Option<String>,
     /// Fixture folders copied into a tutorial's sandbox (used by `docgen test`).

@@ -180,11 +180,19 @@ fn two_pages_claiming_one_alias_is_an_error_naming_both() {
     );
     site.file(
         "content/b.md",
-        "+++\ntitle = \"B\"\naliases = [\"/old\"]\n+++\n",
+        "+++\ntitle = \"B\"\naliases = [\"/new/\", \"/old\"]\n+++\n",
     );
+    let report = site.build();
     assert_eq!(
-        errors(&site.build()),
-        ["content/b.md: error: alias `/old` is also claimed by content/a.md"]
+        errors(&report),
+        ["content/b.md:3:21: error: alias `/old` is also claimed by content/a.md:3:12"],
+        "at the alias in the front matter of both pages"
+    );
+    let rendered = report.diagnostics[0].render(false);
+    assert!(
+        rendered.contains("3 | aliases = [\"/new/\", \"/old\"]")
+            && rendered.contains(&format!("{}^^^^^^\n", " ".repeat(20))),
+        "the snippet underlines the quoted alias:\n{rendered}"
     );
 }
 
@@ -200,7 +208,7 @@ fn an_alias_naming_another_pages_url_is_ignored_with_a_warning() {
     assert!(report.success, "{:?}", errors(&report));
     assert_eq!(
         warnings(&report),
-        ["content/a.md: warning: alias `/b/` is the URL of content/b.md (ignored)"]
+        ["content/a.md:3:12: warning: alias `/b/` is the URL of content/b.md (ignored)"]
     );
     assert!(
         read(&site, "b/index.html").contains("Page B."),
@@ -213,13 +221,14 @@ fn an_output_path_escaping_the_output_folder_names_the_markdown() {
     let site = TempSite::new();
     site.file(
         "content/a.md",
-        "+++\ntitle = \"A\"\naliases = [\"../../etc/x\"]\n+++\n",
+        "---\ntitle: A\naliases:\n  - /fine/\n  - ../../etc/x\n---\n",
     );
     site.file("content/b.md", "+++\ntitle = \"B\"\nslug = \"..\"\n+++\n");
     let errors = errors(&site.build());
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
-        errors[0].starts_with("content/a.md: error: alias `../../etc/x` would be written outside"),
+        errors[0]
+            .starts_with("content/a.md:5:5: error: alias `../../etc/x` would be written outside"),
         "{errors:?}"
     );
     assert!(

@@ -201,6 +201,72 @@ fn broken_link_in_an_edit_fails_with_its_line_and_keeps_the_site() {
 }
 
 #[test]
+fn an_edit_is_checked_like_a_build_checks_the_output() {
+    let (_dir, root) = copy_fixture("site");
+    let mut rebuilder = started(&root);
+    // A site-absolute link to nothing: only the output check (not parse) knows it is broken.
+    edit(
+        &root,
+        "content/guide/intro.md",
+        "# Introduction\n",
+        "# Introduction\n\nSee [the map](/guide/nowhere/).\n",
+    );
+    let outcome = rebuilder.rebuild(&page_edit("content/guide/intro.md"));
+    assert_eq!(outcome.kind, RebuildKind::Incremental);
+    assert!(!outcome.succeeded(), "the dead link fails the rebuild");
+    let error = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    assert_eq!(
+        error.to_string(),
+        "content/guide/intro.md:12:5: error: broken link `/guide/nowhere/` in the output: no file `guide/nowhere/` in the output"
+    );
+    assert!(error.source_line.is_some(), "the overlay shows the line");
+    assert!(!text_of(&rebuilder.files(), "guide/intro/index.html").contains("nowhere"));
+
+    // The link fixed to point at the setup page's heading, written as raw HTML (no `.md` link, so
+    // parse does not see it): fine. Then the heading is renamed in *another* page: the rebuild of
+    // that page finds the link it broke in this one.
+    edit(
+        &root,
+        "content/guide/intro.md",
+        "See [the map](/guide/nowhere/).",
+        "See <a href=\"/guide/setup/index.html#install-it\">the map</a>.",
+    );
+    let outcome = rebuilder.rebuild(&page_edit("content/guide/intro.md"));
+    assert!(outcome.succeeded(), "{:?}", outcome.diagnostics);
+    edit(
+        &root,
+        "content/guide/setup.md",
+        "{#install-it}",
+        "{#installing}",
+    );
+    let outcome = rebuilder.rebuild(&page_edit("content/guide/setup.md"));
+    assert_eq!(outcome.kind, RebuildKind::Incremental);
+    assert!(
+        !outcome
+            .rendered_pages
+            .contains(&PathBuf::from("content/guide/intro.md")),
+        "intro is not re-rendered"
+    );
+    let errors: Vec<String> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("content/guide/intro.md:12:14:")
+                && e.contains("`guide/setup/index.html` has no element with id `install-it`")),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn new_and_deleted_pages_rebuild_the_navigation() {
     let (_dir, root) = copy_fixture("site");
     let mut rebuilder = started(&root);

@@ -35,11 +35,21 @@ fn allowed_imports(module: &str) -> Option<Vec<&'static str>> {
         "import" => with(&["load", "parse"]),
         // `docgen init` writes template files; it uses no stage.
         "init" => with(&[]),
-        "cli" => with(&[STAGES, &["build", "doctest", "serve", "import", "init"]].concat()),
+        // `docgen check --external` asks the web about the URLs `check` collected; it uses no stage.
+        "external" => with(&[]),
+        "cli" => with(
+            &[
+                STAGES,
+                &["build", "doctest", "serve", "import", "init", "external"],
+            ]
+            .concat(),
+        ),
         "lib" | "main" => with(
             &[
                 STAGES,
-                &["build", "doctest", "serve", "cli", "import", "init"],
+                &[
+                    "build", "doctest", "serve", "cli", "import", "init", "external",
+                ],
             ]
             .concat(),
         ),

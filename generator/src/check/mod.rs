@@ -11,9 +11,9 @@ use resolve::{Resolved, resolve_url};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity, line_col};
 use crate::html::{scan, site_prefix};
-use crate::model::{OutputFile, OutputOrigin, ParsedPage, SiteTree, ThemeSources};
+use crate::model::{OutputOrigin, ParsedPage, SiteTree, ThemeSources};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Everything the check reads besides the output files.
 pub struct CheckInput<'a> {
@@ -24,13 +24,19 @@ pub struct CheckInput<'a> {
     pub origins: &'a BTreeMap<String, OutputOrigin>,
     /// `Error`, or `Warning` with `--warn-links`.
     pub severity: Severity,
+    /// Also say where each external URL is linked from (`docgen check --external` reports dead ones
+    /// there); a build without it only collects the URLs.
+    pub locate_external: bool,
 }
 
 /// What the check found: broken references and every external http(s) URL the output links to.
 #[derive(Debug, Default)]
 pub struct CheckReport {
     pub problems: Vec<Diagnostic>,
-    pub external: BTreeSet<String>,
+    /// Each external URL (without its `#fragment`) and where it is linked from: with
+    /// `locate_external`, one diagnostic per markdown link (`path:line:col`) or per template (its
+    /// pages counted), message "external link `URL`…", to be completed by whoever checks the URL.
+    pub external: BTreeMap<String, Vec<Diagnostic>>,
     /// How many references were checked (for the bench and the summary).
     pub checked: usize,
 }
@@ -42,13 +48,13 @@ struct Broken {
     why: String,
 }
 
-/// Check every HTML file in `files`.
-pub fn check_output(files: &[OutputFile], input: &CheckInput) -> CheckReport {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// Check every HTML file in `files` (`(output path, bytes)`, e.g. `guide/index.html`).
+pub fn check_output(files: &[(&str, &[u8])], input: &CheckInput) -> CheckReport {
+    let paths: HashSet<&str> = files.iter().map(|(path, _)| *path).collect();
     let scanned: HashMap<&str, crate::html::ScannedHtml> = files
         .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| (f.path.as_str(), scan(&String::from_utf8_lossy(&f.bytes))))
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (*path, scan(&String::from_utf8_lossy(bytes))))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = scanned
         .iter()
@@ -57,6 +63,7 @@ pub fn check_output(files: &[OutputFile], input: &CheckInput) -> CheckReport {
     let prefix = site_prefix(&input.config.base_url);
     let mut report = CheckReport::default();
     let mut broken = Vec::new();
+    let mut external = Vec::new();
     let mut html_files: Vec<&&str> = scanned.keys().collect();
     html_files.sort();
     for file in html_files {
@@ -66,7 +73,16 @@ pub fn check_output(files: &[OutputFile], input: &CheckInput) -> CheckReport {
             match resolve_url(url, file, &input.config.base_url, &prefix) {
                 Resolved::Skip => {}
                 Resolved::External(u) => {
-                    report.external.insert(u);
+                    let without_fragment = u.split('#').next().unwrap_or(&u).to_owned();
+                    if input.locate_external {
+                        external.push(Broken {
+                            file: (*file).to_owned(),
+                            url: without_fragment,
+                            why: String::new(),
+                        });
+                    } else {
+                        report.external.entry(without_fragment).or_default();
+                    }
                 }
                 Resolved::Broken(why) => broken.push(Broken {
                     file: (*file).to_owned(),
@@ -105,8 +121,31 @@ pub fn check_output(files: &[OutputFile], input: &CheckInput) -> CheckReport {
             }
         }
     }
-    report.problems = locate(broken, input);
+    report.problems = locate(broken, input, Kind::Broken)
+        .into_iter()
+        .map(|l| l.diagnostic)
+        .collect();
+    for d in locate(external, input, Kind::External) {
+        report
+            .external
+            .entry(d.url.clone())
+            .or_default()
+            .push(d.diagnostic);
+    }
     report
+}
+
+/// What `locate` describes: a broken reference, or where an external URL is linked from.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Broken,
+    External,
+}
+
+/// A located reference: its URL and the diagnostic at its source.
+struct Located {
+    url: String,
+    diagnostic: Diagnostic,
 }
 
 fn display_path(path: &str) -> String {
@@ -119,7 +158,7 @@ fn display_path(path: &str) -> String {
 
 /// Turn broken references into diagnostics: at the markdown link that produced them when there is
 /// one, else in the template, grouped so a broken navigation link is one error, not one per page.
-fn locate(broken: Vec<Broken>, input: &CheckInput) -> Vec<Diagnostic> {
+fn locate(broken: Vec<Broken>, input: &CheckInput, kind: Kind) -> Vec<Located> {
     let parsed_by_page: HashMap<usize, &ParsedPage> =
         input.parsed.iter().map(|p| (p.page, p)).collect();
     let mut from_templates: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
@@ -127,8 +166,11 @@ fn locate(broken: Vec<Broken>, input: &CheckInput) -> Vec<Diagnostic> {
     for b in broken {
         let origin = input.origins.get(&b.file);
         let page = origin.and_then(|o| o.page);
-        if let Some(d) = page.and_then(|p| markdown_location(&b, p, input, &parsed_by_page)) {
-            problems.push(d);
+        if let Some(d) = page.and_then(|p| markdown_location(&b, p, input, &parsed_by_page, kind)) {
+            problems.push(Located {
+                url: b.url,
+                diagnostic: d,
+            });
             continue;
         }
         let template = origin.map_or_else(|| "?".to_owned(), |o| o.template.clone());
@@ -153,18 +195,29 @@ fn locate(broken: Vec<Broken>, input: &CheckInput) -> Vec<Diagnostic> {
         } else {
             String::new()
         };
-        let mut d = Diagnostic::error(
-            path,
-            0,
-            0,
-            format!(
-                "broken link `{url}` in the output of template `{template}` for {}{more}: {why}",
-                pages[0]
+        let mut d = match kind {
+            Kind::Broken => Diagnostic::error(
+                path,
+                0,
+                0,
+                format!(
+                    "broken link `{url}` in the output of template `{template}` for {}{more}: {why}",
+                    pages[0]
+                ),
+            )
+            .with_hint("the template, or data it shows (navigation, front matter), links to something the site does not have"),
+            Kind::External => Diagnostic::error(
+                path,
+                0,
+                0,
+                format!(
+                    "external link `{url}` in the output of template `{template}` for {}{more}",
+                    pages[0]
+                ),
             ),
-        )
-        .with_hint("the template, or data it shows (navigation, front matter), links to something the site does not have");
+        };
         d.severity = input.severity;
-        problems.push(d);
+        problems.push(Located { url, diagnostic: d });
     }
     problems
 }
@@ -176,6 +229,7 @@ fn markdown_location(
     page: usize,
     input: &CheckInput,
     parsed_by_page: &HashMap<usize, &ParsedPage>,
+    kind: Kind,
 ) -> Option<Diagnostic> {
     let source = &input.tree.pages[page];
     if source.generated {
@@ -185,8 +239,13 @@ fn markdown_location(
         // pulldown-cmark percent-encodes what it writes into `href`; compare decoded.
         let decoded = percent_encoding::percent_decode_str(&b.url).decode_utf8_lossy();
         p.links.iter().find(|l| {
-            l.href == b.url
-                || percent_encoding::percent_decode_str(&l.href).decode_utf8_lossy() == decoded
+            // External URLs are checked without their `#fragment`.
+            let href = match kind {
+                Kind::External => l.href.split('#').next().unwrap_or(&l.href),
+                Kind::Broken => &l.href,
+            };
+            href == b.url
+                || percent_encoding::percent_decode_str(href).decode_utf8_lossy() == decoded
         })
     }) {
         Some(link) => (link.pos.line, link.pos.col, link.width),
@@ -200,14 +259,22 @@ fn markdown_location(
             )
         }
     };
-    let mut d = Diagnostic::error(
-        &source.source_path,
-        line,
-        col,
-        format!("broken link `{}` in the output: {}", b.url, b.why),
-    )
-    .with_width(width)
-    .with_hint("docgen checks every link the built site contains; fix the target or the link");
+    let mut d = match kind {
+        Kind::Broken => Diagnostic::error(
+            &source.source_path,
+            line,
+            col,
+            format!("broken link `{}` in the output: {}", b.url, b.why),
+        )
+        .with_hint("docgen checks every link the built site contains; fix the target or the link"),
+        Kind::External => Diagnostic::error(
+            &source.source_path,
+            line,
+            col,
+            format!("external link `{}`", b.url),
+        ),
+    }
+    .with_width(width);
     d.severity = input.severity;
     Some(d)
 }

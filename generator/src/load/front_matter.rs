@@ -2,7 +2,7 @@
 //! Input: the file text; output: `FrontMatter`, the body and its first line, plus warnings, or an error.
 
 use crate::diagnostics::{Diagnostic, line_col};
-use crate::model::FrontMatter;
+use crate::model::{FrontMatter, ValueSpan};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -167,6 +167,7 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         updated: raw.updated.map(DateValue::into_string),
         tags: raw.tags,
         aliases: raw.aliases,
+        alias_spans: Vec::new(),
         template: raw.template,
         fixtures: raw.fixtures,
         plugins: raw.plugins,
@@ -208,6 +209,9 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         }
     }
     let template_line = key_line(meta, "template").map_or(0, |i| meta_first_line + i);
+    let mut front_matter = front_matter;
+    front_matter.alias_spans =
+        value_spans(text, meta_start, meta, "aliases", &front_matter.aliases);
     Ok(Split {
         front_matter,
         body: &text[body_start..],
@@ -215,6 +219,64 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, D
         warnings,
         template_line,
     })
+}
+
+/// Where each of `values` (the items of list `key`, in order) is spelled in `text`: searched in order
+/// from the key's line (`aliases = ["/a/", "/b/"]` or a YAML list below `aliases:`), quotes included in
+/// the span. A value spelled differently from its parsed text (escapes) gets the key's line, column 1.
+fn value_spans(
+    text: &str,
+    meta_start: usize,
+    meta: &str,
+    key: &str,
+    values: &[String],
+) -> Vec<ValueSpan> {
+    let Some(key_index) = key_line(meta, key) else {
+        return Vec::new();
+    };
+    let key_offset = meta_start
+        + meta
+            .split_inclusive('\n')
+            .take(key_index)
+            .map(str::len)
+            .sum::<usize>();
+    let mut cursor = key_offset;
+    let span_at = |start: usize, len: usize| {
+        let (line, col) = line_col(text, start);
+        ValueSpan {
+            line,
+            col,
+            width: text[start..start + len].chars().count(),
+            source_line: text.lines().nth(line - 1).unwrap_or_default().to_owned(),
+        }
+    };
+    values
+        .iter()
+        .map(|value| match text[cursor..].find(value.as_str()) {
+            Some(found) if !value.is_empty() => {
+                let mut start = cursor + found;
+                let mut len = value.len();
+                let end = start + len;
+                if let Some(quote) = text[..start]
+                    .chars()
+                    .next_back()
+                    .filter(|c| matches!(c, '"' | '\''))
+                    && text[end..].starts_with(quote)
+                {
+                    start -= 1;
+                    len += 2;
+                }
+                cursor = end;
+                span_at(start, len)
+            }
+            _ => {
+                let mut at_key = span_at(key_offset, 0);
+                at_key.col = 1;
+                at_key.width = key.len();
+                at_key
+            }
+        })
+        .collect()
 }
 
 fn yaml_front_matter(
@@ -354,6 +416,31 @@ mod tests {
 
     fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         split_front_matter(Path::new("p.md"), text)
+    }
+
+    #[test]
+    fn each_alias_knows_where_it_is_written() {
+        let spans = |text: &str| {
+            split(text)
+                .expect("valid")
+                .front_matter
+                .alias_spans
+                .iter()
+                .map(|s| (s.line, s.col, s.width))
+                .collect::<Vec<_>>()
+        };
+        // The same text twice: each occurrence is its own (searched in order).
+        assert_eq!(
+            spans("\u{feff}\n+++\ntitle = \"é\"\naliases = ['/é/', \"/é/\"]\n+++\n"),
+            [(4, 12, 5), (4, 19, 5)]
+        );
+        assert_eq!(
+            spans("---\naliases:\n  - /x/\n  - \"/y/\"\n---\n"),
+            [(3, 5, 3), (4, 5, 5)]
+        );
+        // Spelled with an escape: the key's line.
+        assert_eq!(spans("+++\naliases = [\"/\\u0078/\"]\n+++\n"), [(2, 1, 7)]);
+        assert!(spans("+++\ntitle = \"x\"\n+++\n").is_empty());
     }
 
     #[test]

@@ -119,7 +119,7 @@ fn check_aliases_and_paths(pages: &[SourcePage], problems: &mut Vec<Diagnostic>)
         .iter()
         .map(|p| (p.url.as_str(), p.source_path.as_path()))
         .collect();
-    let mut claimed: BTreeMap<String, &Path> = BTreeMap::new();
+    let mut claimed: BTreeMap<String, (&Path, String)> = BTreeMap::new();
     for page in pages {
         if escapes_output(&page.url) {
             problems.push(
@@ -135,52 +135,70 @@ fn check_aliases_and_paths(pages: &[SourcePage], problems: &mut Vec<Diagnostic>)
                 .with_hint("remove `..` from the page's `slug` or folder names"),
             );
         }
-        for alias in &page.front_matter.aliases {
+        for (i, alias) in page.front_matter.aliases.iter().enumerate() {
             let path = alias_path(alias);
+            let at = |d: Diagnostic| at_alias(d, page, i);
             if escapes_output(&path) {
-                problems.push(
-                    Diagnostic::error(
-                        &page.source_path,
-                        0,
-                        0,
-                        format!("alias `{alias}` would be written outside the output folder"),
-                    )
-                    .with_hint("aliases are site paths like `/old/page/`, without `..`"),
-                );
+                problems.push(at(Diagnostic::error(
+                    &page.source_path,
+                    0,
+                    0,
+                    format!("alias `{alias}` would be written outside the output folder"),
+                )
+                .with_hint("aliases are site paths like `/old/page/`, without `..`")));
             } else if let Some(owner) = urls.get(path.as_str()) {
                 // The page at that URL wins (a redirect never replaces a page); an alias naming the
                 // page's own URL is a no-op.
                 if *owner != page.source_path {
-                    problems.push(
-                        Diagnostic::warning(
-                            &page.source_path,
-                            0,
-                            0,
-                            format!(
-                                "alias `{alias}` is the URL of {} (ignored)",
-                                owner.display()
-                            ),
-                        )
-                        .with_hint("remove the alias, or move the page it would shadow"),
-                    );
-                }
-            } else if let Some(other) = claimed.insert(path.clone(), &page.source_path)
-                && other != page.source_path
-            {
-                problems.push(
-                    Diagnostic::error(
+                    problems.push(at(Diagnostic::warning(
                         &page.source_path,
                         0,
                         0,
-                        format!("alias `{alias}` is also claimed by {}", other.display()),
+                        format!(
+                            "alias `{alias}` is the URL of {} (ignored)",
+                            owner.display()
+                        ),
                     )
-                    .with_hint(
-                        "an old URL can redirect to one page only; remove one of the aliases",
+                    .with_hint("remove the alias, or move the page it would shadow")));
+                }
+            } else if let Some((other, other_at)) =
+                claimed.insert(path.clone(), (&page.source_path, alias_position(page, i)))
+                && other != page.source_path
+            {
+                problems.push(at(Diagnostic::error(
+                    &page.source_path,
+                    0,
+                    0,
+                    format!(
+                        "alias `{alias}` is also claimed by {}{other_at}",
+                        other.display()
                     ),
-                );
+                )
+                .with_hint(
+                    "an old URL can redirect to one page only; remove one of the aliases",
+                )));
             }
         }
     }
+}
+
+/// Put `d` at alias `i` of `page`'s front matter (when load found where it is written).
+fn at_alias(mut d: Diagnostic, page: &SourcePage, i: usize) -> Diagnostic {
+    if let Some(span) = page.front_matter.alias_spans.get(i) {
+        d.line = span.line;
+        d.col = span.col;
+        d = d.with_width(span.width).with_source_line(&span.source_line);
+    }
+    d
+}
+
+/// `:LINE:COL` of alias `i` of `page`, or nothing when unknown.
+fn alias_position(page: &SourcePage, i: usize) -> String {
+    page.front_matter
+        .alias_spans
+        .get(i)
+        .map(|s| format!(":{}:{}", s.line, s.col))
+        .unwrap_or_default()
 }
 
 /// Give every section without `_index.md` a generated page at its URL (title from the folder name,

@@ -377,7 +377,35 @@ impl Rebuilder {
         let config = &good.site.config;
         let (rendered, problems) =
             render::render_pages(config, &sources, &good.site.parsed, manifest, &to_render);
+        let rendered_completely = !has_errors(&problems);
         diagnostics.extend(problems);
+        let mut files = good.files.clone();
+        // Static files are unchanged (the theme is), but `render_pages` returns them with the pages.
+        for file in rendered.files {
+            files.insert(file.path, Arc::new(file.bytes));
+        }
+        good.site.origins.extend(rendered.origins);
+        if rendered_completely {
+            // The whole site, as `docgen build` checks it: an edit can break links to the page too
+            // (a heading renamed), not only links in it.
+            let shipped: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
+                .collect();
+            build::check_shipped(
+                &shipped,
+                &crate::check::CheckInput {
+                    config,
+                    tree,
+                    parsed: &good.site.parsed,
+                    theme: &sources.theme,
+                    origins: &good.site.origins,
+                    severity: build::link_severity(&self.options),
+                    locate_external: false,
+                },
+                &mut diagnostics,
+            );
+        }
         build::finish_diagnostics(tree, &mut diagnostics);
 
         let mut rendered_pages: Vec<PathBuf> = to_render
@@ -401,11 +429,6 @@ impl Rebuilder {
             }
             self.last_good = Some(good);
             return outcome;
-        }
-        let mut files = good.files.clone();
-        // Static files are unchanged (the theme is), but `render_pages` returns them with the pages.
-        for file in rendered.files {
-            files.insert(file.path, Arc::new(file.bytes));
         }
         outcome.changed_files = changed_paths(&good.files, &files);
         outcome.files = Some(files.clone());
