@@ -72,6 +72,19 @@ run_wrk() { # label connections seconds
   printf '%-28s %s\n' "$1" "${line#RESULT }"
 }
 
+# Server CPU per request, per query of the mix: load-independent (the latency figures are not on a
+# shared machine). 100 sequential requests each, CPU from /proc/PID/stat (utime+stime, 10 ms ticks).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+echo "== server CPU per request (100 sequential requests per query)"
+for path in $(grep -o '"/v1/[^"]*"' "$work/mix.lua" | tr -d '"'); do
+  for _ in $(seq 100); do printf 'url = "http://%s%s"\noutput = "/dev/null"\n' "$address" "$path"; done >"$work/urls.txt"
+  before=$(cpu_ticks)
+  curl -s -K "$work/urls.txt"
+  after=$(cpu_ticks)
+  printf '%-40s %5.1f ms CPU/request  %6d bytes\n' "$path" "$(awk -v t=$((after - before)) 'BEGIN {print t * 10 / 100}')" \
+    "$(curl -s "http://$address$path" | wc -c)"
+done
+
 echo "== throughput and latency (wrk, ${duration}s per row, 2 wrk threads on the same 2 cores)"
 run_wrk "warm-up, 8 connections" 8 5 >/dev/null
 for connections in 1 8 64; do

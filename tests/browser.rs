@@ -89,3 +89,25 @@ fn catalog_filter_by_hook_and_permission() {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// A site whose `base_url` has a path, served under that path only: navigation, assets, search hits
+/// and the 404 page all stay under `/docs/` (`tests/browser/subpath.mjs`).
+#[test]
+fn a_site_deployed_under_a_sub_path_works_in_chromium() {
+    if !require_browser() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut options =
+        docgen::build::BuildOptions::new(repo_root().join("generator/tests/fixtures/site"));
+    options.out = Some(out.path().join("site"));
+    options.base_url = Some("https://example.org/docs/".into());
+    build_site_with(&options);
+    match run_node(
+        &repo_root().join("tests/browser/subpath.mjs"),
+        &[&out.path().join("site")],
+    ) {
+        Ok(stdout) => assert!(stdout.contains("sub-path ok"), "{stdout}"),
+        Err(e) => panic!("{e}"),
+    }
+}

@@ -166,9 +166,7 @@ impl Engine {
         let span = query_span("find", query);
         let _entered = span.enter();
         let query = &plugin::seam::rewrite_query(self.plugins.as_deref(), query);
-        let manifest = self.store.manifest()?;
-        span.record("ax.index.generation", manifest.generation);
-        let hits = self.context(&manifest).find(query, options)?;
+        let hits = self.on_committed(&span, |context| context.find(query, options))?;
         let hits = plugin::seam::rerank_hits(self.plugins.as_deref(), query, hits);
         span.record("ax.query.results", hits.len());
         Ok(hits)
@@ -182,9 +180,7 @@ impl Engine {
     pub fn def(&self, name: &str) -> Result<Vec<Symbol>> {
         let span = query_span("def", name);
         let _entered = span.enter();
-        let manifest = self.store.manifest()?;
-        span.record("ax.index.generation", manifest.generation);
-        let symbols = self.context(&manifest).def(name)?;
+        let symbols = self.on_committed(&span, |context| context.def(name))?;
         span.record("ax.query.results", symbols.len());
         Ok(symbols)
     }
@@ -196,9 +192,7 @@ impl Engine {
     pub fn refs(&self, name: &str) -> Result<Vec<Reference>> {
         let span = query_span("refs", name);
         let _entered = span.enter();
-        let manifest = self.store.manifest()?;
-        span.record("ax.index.generation", manifest.generation);
-        let references = self.context(&manifest).refs(name)?;
+        let references = self.on_committed(&span, |context| context.refs(name))?;
         span.record("ax.query.results", references.len());
         Ok(references)
     }
@@ -232,6 +226,35 @@ impl Engine {
             }
         }
         Ok(stats)
+    }
+
+    /// Runs `query` on the last committed generation. A commit landing between reading the
+    /// manifest and opening the index (a long-running process re-indexing while it answers) makes
+    /// the index look inconsistent with the manifest read just before; the query then runs again on
+    /// the newer generation instead of failing.
+    fn on_committed<T>(
+        &self,
+        span: &tracing::Span,
+        query: impl Fn(&query::QueryContext<'_>) -> Result<T>,
+    ) -> Result<T> {
+        const ATTEMPTS: usize = 3;
+        let mut attempt = 1;
+        loop {
+            let manifest = self.store.manifest()?;
+            span.record("ax.index.generation", manifest.generation);
+            match query(&self.context(&manifest)) {
+                Err(Error::IndexCorrupt { .. })
+                    if attempt < ATTEMPTS
+                        && self
+                            .store
+                            .manifest()
+                            .is_ok_and(|now| now.generation != manifest.generation) =>
+                {
+                    attempt += 1;
+                }
+                answer => return answer,
+            }
+        }
     }
 
     fn context<'a>(&'a self, manifest: &'a store::Manifest) -> query::QueryContext<'a> {

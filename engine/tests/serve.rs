@@ -89,6 +89,57 @@ fn an_edited_file_is_visible_to_the_next_queries() {
 }
 
 #[test]
+fn queries_during_commits_always_answer_from_a_committed_generation() {
+    // Clients query without pause while edit after edit is committed: a commit landing between a
+    // query's manifest read and its index open must not surface as an error (it did, 1 in ~3,400
+    // requests under benches/serve_load.sh's re-index run).
+    let project = common::copy_fixture("router-rs");
+    let server = Server::start(project.path());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..3)
+        .map(|_| {
+            let address = server.address.clone();
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut failures = Vec::new();
+                let mut answered = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    for path in [
+                        "/v1/find?q=route",
+                        "/v1/def?name=Router",
+                        "/v1/refs?name=Route",
+                    ] {
+                        let (status, body) = common::server::get(&address, path);
+                        answered += 1;
+                        if status != 200 {
+                            failures.push(format!("{path}: {status} {body}"));
+                        }
+                    }
+                }
+                (answered, failures)
+            })
+        })
+        .collect();
+    let lib = project.path().join("src/lib.rs");
+    for edit in 0..15 {
+        let mut text = std::fs::read_to_string(&lib).expect("read lib.rs");
+        text.push_str(&format!("pub fn committed_{edit}() {{}}\n"));
+        std::fs::write(&lib, text).expect("edit lib.rs");
+        server.wait_until(Duration::from_secs(30), |server| {
+            server.json(&format!("/v1/def?name=committed_{edit}")).1["definitions"]
+                .as_array()
+                .is_some_and(|found| found.len() == 1)
+        });
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for client in clients {
+        let (answered, failures) = client.join().expect("client thread");
+        assert!(answered > 0);
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+}
+
+#[test]
 fn bad_requests_get_a_4xx_json_error_and_the_server_keeps_serving() {
     let project = common::copy_fixture("router-rs");
     let server = Server::start(project.path());

@@ -11,11 +11,18 @@ const TYPES = {
   ".png": "image/png", ".bin": "application/octet-stream",
 };
 
-/** Serve `root` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export function serveDir(root) {
+/**
+ * Serve `root` on 127.0.0.1 at a free port; resolves to { url, close }. With `mount` ("/docs/"), the
+ * site is served under that path only, as a host would deploy a site whose base_url has a path, and any
+ * request outside it is a plain 404; every requested path is appended to `requests`.
+ */
+export function serveDir(root, { mount = "/", requests = [] } = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://localhost");
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+    requests.push(url.pathname);
+    if (!url.pathname.startsWith(mount)) { res.writeHead(404).end("outside the site"); return; }
+    const inside = url.pathname.slice(mount.length - 1);
+    let file = path.normalize(path.join(root, decodeURIComponent(inside)));
     if (!file.startsWith(path.resolve(root))) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     if (!fs.existsSync(file)) {

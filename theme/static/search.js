@@ -86,17 +86,20 @@
     return html + escapeHtml(cut.text.slice(at));
   }
 
-  /** A result's link. On a site built with `relative_urls` (its manifest URL is relative) page URLs are
-   * resolved against the site root, the folder above `search/`, with `index.html` spelled out as the
-   * pages' own links are, so results work from `file://`. */
-  function hitUrl(doc, siteRoot) {
+  /** A result's link. Page URLs in the index are site paths (`/guide/`). On a site built with
+   * `relative_urls` (its manifest URL is relative) they are resolved against the site root, the folder
+   * above `search/`, with `index.html` spelled out as the pages' own links are, so results work from
+   * `file://`; otherwise they get the site's path (base_url's, e.g. `/docs/`), the part of the manifest
+   * URL before `search/`. */
+  function hitUrl(doc, siteRoot, sitePath) {
     var url = doc.url;
     if (siteRoot) url = new URL(url.replace(/^\//, "") + (url.endsWith("/") ? "index.html" : ""), siteRoot).href;
+    else url = sitePath + url.replace(/^\//, "");
     return doc.anchor ? url + "#" + doc.anchor : url;
   }
 
   function attach(input, results) {
-    var index = null, loading = null, active = -1, sequence = 0, siteRoot = null;
+    var index = null, loading = null, active = -1, sequence = 0, siteRoot = null, sitePath = "/";
     results.setAttribute("role", "listbox");
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-expanded", "false");
@@ -118,6 +121,7 @@
         var fetcher = location.protocol === "file:" ? fetchThroughScript : fetchCached;
         var manifestHref = new URL(manifestUrl, document.baseURI).href;
         if (!manifestUrl.startsWith("/")) siteRoot = new URL("../", manifestHref).href;
+        else sitePath = manifestUrl.slice(0, manifestUrl.lastIndexOf("search/"));
         index = await window.DocgenSearchCore.SearchIndex.load(manifestHref, fetcher);
       })();
       return loading;
@@ -166,7 +170,7 @@
           var section = doc.sectionTitle && doc.sectionTitle !== doc.pageTitle
             ? "<span class=\"search-hit-section\">" + escapeHtml(doc.sectionTitle) + "</span>" : "";
           html += "<a class=\"search-hit" + (sub ? " search-sub" : "") + "\" role=\"option\" id=\"" + id +
-            "\" href=\"" + escapeHtml(hitUrl(doc, siteRoot)) + "\">" +
+            "\" href=\"" + escapeHtml(hitUrl(doc, siteRoot, sitePath)) + "\">" +
             (sub ? "" : "<span class=\"search-hit-title\">" + escapeHtml(doc.pageTitle) + "</span>") + section +
             "<span class=\"search-hit-excerpt\">" + excerptHtml(cut) + "</span></a>";
         });
