@@ -300,6 +300,37 @@ fn without_external_nothing_is_requested() {
 }
 
 #[test]
+fn an_unreachable_host_is_asked_once() {
+    // A port nothing listens on: connection refused, a host-level failure.
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("address").port();
+    drop(closed);
+    let site = TempSite::new();
+    site.file(
+        "content/a.md",
+        &format!(
+            "+++\ntitle = \"A\"\n+++\n\n[one](http://127.0.0.1:{port}/one) [two](http://127.0.0.1:{port}/two)\n"
+        ),
+    );
+    let (ok, stderr) = check(&site, &["--cache-hours", "0", "--per-host", "1"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("external: 2 URLs, 0 skipped, 0 from cache, 2 requested, 2 dead"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("cannot connect").count(),
+        2,
+        "both reported:\n{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("(host not asked again)").count(),
+        1,
+        "the second URL of the host is not requested:\n{stderr}"
+    );
+}
+
+#[test]
 fn help_explains_the_external_check() {
     let output = Command::cargo_bin("docgen")
         .expect("docgen binary")

@@ -2,12 +2,14 @@
 //! that refuse or mishandle `HEAD` are common) or fails other than by a timeout. 429, 5xx and timeouts
 //! are retried with a doubling wait, or the wait a `Retry-After` header asks for (capped). Redirects
 //! are followed (up to 10); the final answer counts. Bounded: `concurrency` requests in flight, and
-//! `per_host` to one host.
+//! `per_host` to one host. A host that cannot be reached at all (no DNS answer, connection refused,
+//! TLS handshake failed) is not asked again in the same run: its other URLs are dead for the same
+//! reason (offline, a site with hundreds of links to one host otherwise waits for each lookup).
 
 use super::ExternalOptions;
 use reqwest::{Method, StatusCode};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -27,6 +29,8 @@ pub enum Outcome {
 enum Answer {
     Status(StatusCode),
     TimedOut,
+    /// No connection to the host (DNS, TCP or TLS).
+    Unreachable(String),
     Failed(String),
 }
 
@@ -54,24 +58,45 @@ pub fn probe_all(
         .map_err(|e| format!("cannot start the request runtime: {e}"))?;
     let all = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    // Host → why it could not be reached, for the rest of the run.
+    let unreachable: Arc<Mutex<HashMap<String, String>>> = Arc::default();
     runtime.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
         for url in urls {
+            // `host:port`: what one connection reaches.
             let host = reqwest::Url::parse(url)
                 .ok()
-                .and_then(|u| u.host_str().map(str::to_owned))
+                .and_then(|u| {
+                    let port = u.port_or_known_default()?;
+                    Some(format!("{}:{port}", u.host_str()?))
+                })
                 .unwrap_or_default();
             let per_host = hosts
-                .entry(host)
+                .entry(host.clone())
                 .or_insert_with(|| Arc::new(Semaphore::new(options.per_host.max(1))))
                 .clone();
-            let (all, client, options, url) =
-                (all.clone(), client.clone(), options.clone(), url.clone());
+            let (all, client, options, url, unreachable) = (
+                all.clone(),
+                client.clone(),
+                options.clone(),
+                url.clone(),
+                unreachable.clone(),
+            );
             tasks.spawn(async move {
                 // Host first: a task waiting for a busy host does not hold one of the global slots.
                 let _host = per_host.acquire_owned().await;
+                let known = unreachable.lock().ok().and_then(|u| u.get(&host).cloned());
+                if let Some(why) = known {
+                    let why = format!("{why} (host not asked again)");
+                    return (url, Outcome::Dead { why });
+                }
                 let _slot = all.acquire_owned().await;
-                let outcome = probe(&client, &url, &options).await;
+                let (outcome, host_down) = probe(&client, &url, &options).await;
+                if let (true, Outcome::Dead { why }, Ok(mut u)) =
+                    (host_down, &outcome, unreachable.lock())
+                {
+                    u.insert(host, why.clone());
+                }
                 (url, outcome)
             });
         }
@@ -88,17 +113,19 @@ pub fn probe_all(
     })
 }
 
-async fn probe(client: &reqwest::Client, url: &str, options: &ExternalOptions) -> Outcome {
+/// Probe one URL; the flag says the host itself could not be reached.
+async fn probe(client: &reqwest::Client, url: &str, options: &ExternalOptions) -> (Outcome, bool) {
     match request(client, Method::HEAD, url, options).await {
         Answer::Status(status) if status.is_success() => {
-            return Outcome::Alive {
-                status: status.as_u16(),
-            };
+            let status = status.as_u16();
+            return (Outcome::Alive { status }, false);
         }
-        Answer::TimedOut => return timed_out(options),
+        Answer::TimedOut => return (timed_out(options), false),
+        // A GET would not connect either.
+        Answer::Unreachable(why) => return (Outcome::Dead { why }, true),
         Answer::Status(_) | Answer::Failed(_) => {}
     }
-    match request(client, Method::GET, url, options).await {
+    let outcome = match request(client, Method::GET, url, options).await {
         Answer::Status(status) if status.is_success() => Outcome::Alive {
             status: status.as_u16(),
         },
@@ -106,8 +133,10 @@ async fn probe(client: &reqwest::Client, url: &str, options: &ExternalOptions) -
             why: format!("HTTP {status}"),
         },
         Answer::TimedOut => timed_out(options),
+        Answer::Unreachable(why) => return (Outcome::Dead { why }, true),
         Answer::Failed(why) => Outcome::Dead { why },
-    }
+    };
+    (outcome, false)
 }
 
 fn timed_out(options: &ExternalOptions) -> Outcome {
@@ -152,6 +181,7 @@ async fn request(
                 }
                 Answer::TimedOut
             }
+            Err(e) if e.is_connect() => Answer::Unreachable(describe(&e)),
             Err(e) => Answer::Failed(describe(&e)),
         };
         return answer;
