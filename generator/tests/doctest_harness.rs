@@ -451,3 +451,45 @@ fn built_site_shows_the_measured_figure_next_to_each_claim() {
         "{html}"
     );
 }
+
+/// Live processes whose command line is `sleep SECONDS`.
+fn sleeping(seconds: &str) -> Vec<String> {
+    let wanted = format!("sleep\0{seconds}\0");
+    std::fs::read_dir("/proc")
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|entry| {
+                    std::fs::read(entry.path().join("cmdline")).unwrap_or_default()
+                        == wanted.as_bytes()
+                })
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A tutorial process that leaves its process group with `setsid`, from a command and from a
+/// background step, escaped the group kill and kept running after the tutorial; now none is left.
+#[test]
+fn processes_that_call_setsid_do_not_outlive_the_tutorial() {
+    let site = TempSite::new();
+    let run = tutorial(
+        &site,
+        "setsid.md",
+        &format!(
+            "{HEADER}```console\n$ setsid sleep 3145 &\n$ (setsid sleep 3144 > /dev/null 2>&1 &); sleep 0.2; echo started\nstarted\n$ echo the background still runs\nthe background still runs\n```\n"
+        ),
+    );
+    assert!(run.success(), "{}", report::human(&run, false));
+    assert_eq!(
+        sleeping("3144"),
+        Vec::<String>::new(),
+        "the command's setsid sleep is left"
+    );
+    assert_eq!(
+        sleeping("3145"),
+        Vec::<String>::new(),
+        "the background's setsid sleep is left"
+    );
+}

@@ -61,6 +61,9 @@ pub fn init(flag: Option<&str>) -> Result<Option<Telemetry>, String> {
             ));
         }
     }
+    // reqwest is built with `rustls-no-provider` (shared with docgen): without a process-wide
+    // provider, building the exporter's client panics. Already installed is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_http();
     if let Some(base) = flag {
         exporter = exporter.with_endpoint(format!("{}/v1/traces", base.trim_end_matches('/')));

@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod matcher;
 pub mod options;
 pub mod partition;
+mod reaper;
 pub mod report;
 pub mod results;
 pub mod run;

@@ -1,12 +1,15 @@
 //! A tutorial's sandbox: a temp folder with the fixtures copied in, HOME inside it, a clean
 //! environment with the workspace's `ax` first on PATH, and commands run in their own process group
-//! that is killed whole on timeout. Input: commands; output: their combined output and status.
+//! that is killed whole on timeout, with whatever left the group (`setsid`) found and killed too
+//! (`reaper.rs`). Input: commands; output: their combined output and status.
 //! The only part of the harness that starts processes.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use super::reaper;
 
 /// What a command did.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,8 @@ pub struct Sandbox {
     pub timeout: Duration,
     /// Processes started by `$ command &`, stopped when the sandbox is dropped.
     backgrounds: Vec<Background>,
+    /// When the sandbox was made, in clock ticks since boot: only later processes can be its own.
+    created_ticks: u64,
 }
 
 /// A process a `$ command &` line started: it keeps running, in a process group of its own, while the
@@ -49,6 +54,8 @@ impl Sandbox {
 
     /// A new sandbox whose PATH starts with `bin_dirs` (`[test] path`), then the system folders.
     pub fn with_path(bin_dirs: &[PathBuf], timeout: Duration) -> std::io::Result<Sandbox> {
+        reaper::become_subreaper();
+        let created_ticks = reaper::ticks_since_boot();
         let dir = tempfile::Builder::new().prefix("docgen-test-").tempdir()?;
         std::fs::create_dir_all(dir.path().join(".home"))?;
         std::fs::create_dir_all(dir.path().join(".tmp"))?;
@@ -62,6 +69,7 @@ impl Sandbox {
             path_var,
             timeout,
             backgrounds: Vec::new(),
+            created_ticks,
         })
     }
 
@@ -158,6 +166,7 @@ impl Sandbox {
     /// poll, so a sample has no polling granularity. A watchdog thread kills the process group when
     /// the timeout passes first.
     pub fn run(&self, command: &str) -> std::io::Result<CommandOutput> {
+        let since_ticks = reaper::ticks_since_boot();
         let started = Instant::now();
         let mut child = self.shell(command).stdout(Stdio::piped()).spawn()?;
         let mut stdout = child.stdout.take().expect("stdout was piped");
@@ -186,6 +195,9 @@ impl Sandbox {
         let status = status?;
         // Background children that kept the pipe open die with the group, so the reader ends.
         kill_process_group(group);
+        // What left the group (`setsid`) is found by its sandbox and killed too; one that holds the
+        // pipe would otherwise keep the reader waiting until it exits.
+        self.kill_escaped(since_ticks, &[group]);
         let bytes = reader.join().unwrap_or_default();
         Ok(CommandOutput {
             output: String::from_utf8_lossy(&bytes).into_owned(),
@@ -274,10 +286,34 @@ impl Sandbox {
     /// Stop every background process: SIGKILL its whole group, then reap it, so none outlives the
     /// tutorial. Runs when the sandbox is dropped, and on a readiness timeout.
     pub fn stop_backgrounds(&mut self) {
+        let mut groups = Vec::new();
         for mut background in self.backgrounds.drain(..) {
             kill_process_group(background.child.id());
             let _ = background.child.wait();
+            groups.push(background.child.id());
         }
+        self.kill_escaped(self.created_ticks, &groups);
+    }
+
+    /// Kill and reap the processes started in this sandbox since `since_ticks` that are outside the
+    /// groups of its running background processes, and reap what this process adopted from the
+    /// groups in `killed` (see `reaper.rs`).
+    fn kill_escaped(&self, since_ticks: u64, killed: &[u32]) {
+        let group = |pid: u32| i32::try_from(pid).ok();
+        let spare: Vec<i32> = self
+            .backgrounds
+            .iter()
+            .filter_map(|background| group(background.child.id()))
+            .collect();
+        let killed: Vec<i32> = killed.iter().copied().filter_map(group).collect();
+        reaper::Sweep {
+            root: self.root(),
+            home: &self.root().join(".home"),
+            since_ticks,
+            killed_groups: &killed,
+            spare_groups: &spare,
+        }
+        .run();
     }
 
     /// `sh -c command` with its stderr sent where the caller sends its stdout, so the two interleave as
@@ -602,5 +638,85 @@ mod tests {
         let root = s.root().to_path_buf();
         drop(s);
         assert!(!root.exists());
+    }
+
+    /// Live processes running `sleep SECONDS` (zombies have no command line).
+    fn sleeping(seconds: &str) -> Vec<i32> {
+        let wanted = format!("sleep\0{seconds}\0");
+        reaper::processes()
+            .into_iter()
+            .filter(|p| {
+                std::fs::read(format!("/proc/{}/cmdline", p.pid)).unwrap_or_default()
+                    == wanted.as_bytes()
+            })
+            .map(|p| p.pid)
+            .collect()
+    }
+
+    fn wait_for(what: impl Fn() -> bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !what() {
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
+    #[test]
+    fn a_process_that_calls_setsid_is_killed_with_its_command() {
+        let s = sandbox(5000);
+        let out = s
+            .run("setsid sleep 3141 > /dev/null 2>&1 & sleep 0.2; echo started")
+            .unwrap();
+        assert_eq!(out.output, "started\n");
+        assert_eq!(
+            sleeping("3141"),
+            Vec::<i32>::new(),
+            "the setsid sleep is left"
+        );
+    }
+
+    #[test]
+    fn a_setsid_process_holding_the_output_pipe_does_not_hang_the_run() {
+        let s = sandbox(300);
+        let started = Instant::now();
+        // Not the last command, so `sh` forks and waits: `setsid` then starts a new session and
+        // `sleep` keeps the output pipe; the timeout kills only the shell's group.
+        let out = s.run("setsid sleep 3142; echo never").unwrap();
+        assert!(out.timed_out, "{out:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the run waited for the escaped sleep: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            sleeping("3142"),
+            Vec::<i32>::new(),
+            "the setsid sleep is left"
+        );
+    }
+
+    #[test]
+    fn a_background_that_calls_setsid_keeps_running_until_the_sandbox_is_dropped() {
+        let mut s = sandbox(5000);
+        // As the last command `sh` execs `setsid`, a group leader, which forks: the sleep is
+        // re-parented to this process, in a session of its own.
+        s.spawn_background("setsid sleep 3143").unwrap();
+        assert!(wait_for(|| sleeping("3143").len() == 1), "it never started");
+        let out = s.run("echo later").unwrap();
+        assert_eq!(out.output, "later\n");
+        assert_eq!(
+            sleeping("3143").len(),
+            1,
+            "a later command killed the background's process"
+        );
+        drop(s);
+        assert_eq!(
+            sleeping("3143"),
+            Vec::<i32>::new(),
+            "the setsid sleep outlived the sandbox"
+        );
     }
 }
