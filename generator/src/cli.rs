@@ -104,6 +104,21 @@ enum Command {
         /// Time limit per command, in seconds.
         #[arg(long, default_value_t = 60)]
         timeout: u64,
+        /// Run only share K of N (e.g. 2/4) for a CI matrix; balanced by recorded durations.
+        #[arg(long, value_name = "K/N")]
+        partition: Option<String>,
+        /// Combine the JSON reports of all partitions into one report (in --format) instead of running.
+        #[arg(long, value_name = "JSON", num_args = 1..)]
+        merge_reports: Vec<PathBuf>,
+        /// Fail a perf claim without an instruction count compared with the baseline (for CI).
+        #[arg(long)]
+        require_cost: bool,
+        /// Fail a perf claim whose instruction count grew beyond the tolerance over the baseline.
+        #[arg(long)]
+        cost_check: bool,
+        /// Also compare wall-clock samples with the baseline's (same machine only; Mann-Whitney).
+        #[arg(long)]
+        wall_check: bool,
     },
 }
 
@@ -409,10 +424,18 @@ fn run_test_command(command: Command) -> i32 {
         no_cache,
         update_baseline,
         timeout,
+        partition,
+        merge_reports,
+        require_cost,
+        wall_check,
+        cost_check,
     } = command
     else {
         return 2;
     };
+    if !merge_reports.is_empty() {
+        return merge_test_reports(&merge_reports, format);
+    }
     let mut options = TestOptions::new(root);
     options.paths = paths;
     options.ax_binary = ax;
@@ -420,14 +443,20 @@ fn run_test_command(command: Command) -> i32 {
     options.bless = bless;
     options.update_baseline = update_baseline;
     options.timeout = std::time::Duration::from_secs(timeout.max(1));
+    options.require_cost = require_cost;
+    options.wall_check = wall_check;
+    options.cost_check = cost_check;
+    if let Some(text) = partition {
+        match doctest::partition::parse_partition(&text) {
+            Ok(share) => options.partition = Some(share),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
     let run = run_tests(&options);
-    let text = match format {
-        Format::Human => report::human(&run, std::io::stdout().is_terminal()),
-        Format::Json => report::json(&run),
-        Format::Junit => report::junit(&run),
-        Format::Github => report::github(&run),
-    };
-    print!("{text}");
+    print!("{}", render_report(&run, format));
     if let Err(e) = doctest::save_last_results(&options.root, &run) {
         eprintln!("warning: cannot save {}: {e}", doctest::LAST_RESULTS_FILE);
     }
@@ -447,6 +476,37 @@ fn run_test_command(command: Command) -> i32 {
         }
     }
     if run.success() { 0 } else { 1 }
+}
+
+fn merge_test_reports(files: &[PathBuf], format: Format) -> i32 {
+    let mut reports = Vec::new();
+    for file in files {
+        match std::fs::read_to_string(file) {
+            Ok(text) => reports.push((file.clone(), text)),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", file.display());
+                return 2;
+            }
+        }
+    }
+    let run = match doctest::partition::merge_reports(&reports) {
+        Ok(run) => run,
+        Err(d) => {
+            print_diagnostics(&[d], std::io::stderr().is_terminal());
+            return 2;
+        }
+    };
+    print!("{}", render_report(&run, format));
+    if run.success() { 0 } else { 1 }
+}
+
+fn render_report(run: &doctest::TestRun, format: Format) -> String {
+    match format {
+        Format::Human => report::human(run, std::io::stdout().is_terminal()),
+        Format::Json => report::json(run),
+        Format::Junit => report::junit(run),
+        Format::Github => report::github(run),
+    }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], color: bool) {

@@ -33,6 +33,33 @@ pub struct Config {
     /// snippets that other pages include, data files. Default: none.
     pub exclude: Vec<String>,
     pub search: SearchConfig,
+    pub test: TestConfig,
+}
+
+/// `[test]`: what `docgen test` runs tutorials against. The defaults test this repo's own `ax`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestConfig {
+    /// Folders (relative to the site root) put first on the sandbox's `PATH`, e.g.
+    /// `["target/release"]`. Default: empty, meaning the folder of the `ax` binary.
+    #[serde(default)]
+    pub path: Vec<String>,
+    /// A shell command run once in the site root before any tutorial (e.g. `cargo build --release`);
+    /// a failure stops the run. Default: none.
+    #[serde(default)]
+    pub build: Option<String>,
+    #[serde(default)]
+    pub rust: TestRustConfig,
+}
+
+/// `[test.rust]`: the generated crate of rust blocks.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestRustConfig {
+    /// `[test.rust.dependencies]` in Cargo syntax; paths are relative to the site root.
+    /// Default: `ax = { path = "engine" }`.
+    #[serde(default)]
+    pub dependencies: Option<toml::Table>,
 }
 
 /// `[search]`: the static search bundle written by the `index` stage.
@@ -90,6 +117,7 @@ impl Default for Config {
             relative_urls: false,
             exclude: Vec::new(),
             search: SearchConfig::default(),
+            test: TestConfig::default(),
         }
     }
 }
@@ -106,6 +134,7 @@ struct RawConfig {
     relative_urls: Option<bool>,
     exclude: Option<Vec<String>>,
     search: Option<RawSearch>,
+    test: Option<TestConfig>,
 }
 
 #[derive(Deserialize, Default)]
@@ -178,6 +207,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<(Config, Vec<Diagnostic>)
             shard_size_bytes: s.shard_size_bytes.unwrap_or(ds.shard_size_bytes),
             doc_chunk_sections: s.doc_chunk_sections.unwrap_or(ds.doc_chunk_sections),
         },
+        test: raw.test.unwrap_or_default(),
     };
     if let Err(problem) = check_base_url(&config.base_url) {
         let (line, col) = find_key(text, "base_url");
@@ -378,5 +408,21 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn test_section_is_typed_and_rejects_unknown_keys() {
+        let text = "title = \"x\"\n[test]\npath = [\"bin\"]\nbuild = \"make\"\n[test.rust.dependencies]\nserde = \"1\"\n";
+        let (config, warnings) = parse_config(Path::new("docgen.toml"), text).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(config.test.path, ["bin"]);
+        assert_eq!(config.test.build.as_deref(), Some("make"));
+        assert!(config.test.rust.dependencies.unwrap().contains_key("serde"));
+        let err =
+            parse_config(Path::new("docgen.toml"), "[test]\npaths = [\"bin\"]\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("unknown field `paths`"), "{err}");
+        let err = parse_config(Path::new("docgen.toml"), "[test]\npath = \"bin\"\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
     }
 }

@@ -296,13 +296,18 @@ pub struct ThemeSources {
     pub static_files: Vec<StaticFile>,
 }
 
-/// What the last `docgen test` measured for one `perf` block, shown next to the claim on the page.
+/// A perf claim's provenance from `tutorials/perf-baseline.json`, shown next to the claim on the page.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct MeasuredClaim {
     pub command: String,
     pub runs: u32,
     /// `(metric, claimed limit in ms, measured ms)`, e.g. `("p95", 10.0, 3.2)`.
     pub figures: Vec<(String, f64, f64)>,
+    /// Whether every bound held when the figures were recorded.
+    pub held: bool,
+    /// UTC date and commit the figures were recorded on.
+    pub date: String,
+    pub commit: String,
 }
 
 /// Everything read from disk for one build.
@@ -313,7 +318,7 @@ pub struct SiteSources {
     /// The bytes of `SiteTree::assets`, as files to write.
     #[serde(skip)]
     pub asset_files: Vec<OutputFile>,
-    /// Measured perf claims by `path:line` of their block, from `.docgen/last-test.json` if present.
+    /// Perf claims' recorded figures by `PATH :: COMMAND`, from `tutorials/perf-baseline.json` if present.
     pub measured_claims: std::collections::BTreeMap<String, MeasuredClaim>,
     /// The plugin catalog (`plugins/`), sorted by name; empty when the site has none.
     pub catalog: Vec<CatalogPlugin>,
@@ -408,4 +413,45 @@ pub fn rustdoc_unhide_line(line: &str) -> String {
 pub fn is_rustdoc_hidden_line(line: &str) -> bool {
     let trimmed = line.trim_start();
     trimmed.starts_with("# ") || trimmed == "#"
+}
+
+/// The committed perf baseline, relative to the site root: written by `docgen test
+/// --update-baseline`, read by `docgen test` (to compare) and by `load` (provenance on the page).
+pub const PERF_BASELINE_FILE: &str = "tutorials/perf-baseline.json";
+
+/// `tutorials/perf-baseline.json`: one record per perf claim, keyed `PATH :: COMMAND`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerfBaseline {
+    /// Format version; `PERF_BASELINE_VERSION`.
+    pub version: u32,
+    pub claims: std::collections::BTreeMap<String, BaselineClaim>,
+    /// How long each tutorial took (ms) when the baseline was recorded: `--partition` balances by it.
+    #[serde(default)]
+    pub durations_ms: std::collections::BTreeMap<String, u64>,
+}
+
+/// Version of `PerfBaseline`'s format.
+pub const PERF_BASELINE_VERSION: u32 = 2;
+
+/// What one claim measured when the baseline was recorded, and where.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineClaim {
+    pub command: String,
+    /// Instructions per run (callgrind), by the build profile of the binaries on PATH (`debug`,
+    /// `release`, ...): counts only compare within one profile.
+    #[serde(default)]
+    pub instructions: std::collections::BTreeMap<String, u64>,
+    /// Latency samples (ms, sorted) and their summary; compared only on the same `machine`.
+    pub latency_ms: std::collections::BTreeMap<String, f64>,
+    pub samples_ms: Vec<f64>,
+    /// The claim's bounds in ms (`p95` → 100) and whether the recorded figures held them.
+    pub limits_ms: std::collections::BTreeMap<String, f64>,
+    pub held: bool,
+    /// Host name, CPU model and core count of the machine that recorded the latency.
+    pub machine: String,
+    pub commit: String,
+    /// UTC date `YYYY-MM-DD`.
+    pub date: String,
 }

@@ -152,3 +152,58 @@ fn test_command_without_ax_says_how_to_get_it() {
         .code(1)
         .stdout(predicate::str::contains("no `ax` binary here"));
 }
+
+/// `docgen test --partition K/N` over a site of five tutorials: the shares are disjoint and cover
+/// all; `--merge-reports` of their JSON gives one JUnit report with every tutorial and the failure.
+#[test]
+fn partitions_cover_every_tutorial_once_and_reports_merge() {
+    let site = common::TempSite::new();
+    for i in 0..5 {
+        let expected = if i == 3 { "wrong" } else { "ok" };
+        site.file(
+            &format!("tutorials/t{i}.md"),
+            &format!("+++\ntitle = \"T{i}\"\n+++\n\n```console\n$ echo ok\n{expected}\n```\n"),
+        );
+    }
+    let mut reports = Vec::new();
+    let mut seen = Vec::new();
+    for k in 1..=2 {
+        let output = docgen()
+            .args(["test", "--ax", "/bin/sh", "--no-cache", "--format", "json"])
+            .args(["--partition", &format!("{k}/2"), "--root"])
+            .arg(site.root())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for t in json["tutorials"].as_array().unwrap() {
+            seen.push(t["path"].as_str().unwrap().to_owned());
+        }
+        let path = site.root().join(format!("part-{k}.json"));
+        std::fs::write(&path, text).unwrap();
+        reports.push(path);
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        (0..5)
+            .map(|i| format!("tutorials/t{i}.md"))
+            .collect::<Vec<_>>()
+    );
+    let merged = docgen()
+        .args(["test", "--format", "junit", "--merge-reports"])
+        .args(&reports)
+        .assert()
+        .code(1);
+    let junit = String::from_utf8(merged.get_output().stdout.clone()).unwrap();
+    assert!(junit.contains("tests=\"5\" failures=\"1\""), "{junit}");
+    assert!(
+        junit.contains("tutorials/t3.md:6 console echo ok"),
+        "{junit}"
+    );
+    docgen()
+        .args(["test", "--partition", "3/2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected K/N"));
+}

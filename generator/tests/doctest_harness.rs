@@ -144,33 +144,101 @@ fn a_perf_claim_that_cannot_hold_fails_with_the_measurement() {
 }
 
 #[test]
-fn a_baseline_regression_fails_even_when_the_claim_holds() {
+fn a_perf_command_that_fails_is_an_error_not_a_measurement() {
+    let site = TempSite::new();
+    let run = tutorial(
+        &site,
+        "perf.md",
+        &format!("{HEADER}```perf\ncommand = \"exit 3\"\nruns = 3\np95 < \"1s\"\n```\n"),
+    );
+    let f = failures(&run);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "tutorials/perf.md:5");
+    assert!(
+        f[0].1.starts_with(
+            "`exit 3` exited with status 3; a perf claim must measure a command that succeeds"
+        ),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_mistyped_perf_block_fails_at_its_line() {
+    let site = TempSite::new();
+    let run = tutorial(
+        &site,
+        "typo.md",
+        &format!("{HEADER}```perf\ncommand = \"true\"\nrun = 200\np95 < \"1s\"\n```\n"),
+    );
+    let f = failures(&run);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "tutorials/typo.md:7");
+    assert!(f[0].1.contains("unknown field `run`"), "{f:?}");
+}
+
+#[test]
+fn a_broken_baseline_file_is_an_error_not_an_empty_baseline() {
     let site = TempSite::new();
     site.file(
         "tutorials/perf-baseline.json",
-        "{ \"tutorials/reg.md :: sleep 0.05 :: p95\": 1.0 }\n",
+        "{ \"tutorials/a.md :: x :: p95\": 1.0 }\n",
     );
-    site.file(
-        "tutorials/reg.md",
+    let run = tutorial(
+        &site,
+        "ok.md",
+        &format!("{HEADER}```console\n$ echo hi\nhi\n```\n"),
+    );
+    assert!(!run.success());
+    let d = run
+        .diagnostics
+        .iter()
+        .find(|d| d.path == Path::new("tutorials/perf-baseline.json") && d.is_error())
+        .expect("an error about the baseline");
+    assert!(d.message.starts_with("invalid baseline"), "{}", d.message);
+}
+
+#[test]
+fn backslash_continues_one_shell_command() {
+    let site = TempSite::new();
+    let run = tutorial(
+        &site,
+        "cont.md",
+        &format!("{HEADER}```console\n$ printf '%s-%s\\n' \\\n    one \\\n    two\none-two\n```\n"),
+    );
+    assert!(run.success(), "{}", report::human(&run, false));
+    assert_eq!(run.counts(), (1, 0, 0));
+}
+
+#[test]
+fn a_console_block_of_only_wildcards_is_an_error() {
+    let site = TempSite::new();
+    let run = tutorial(
+        &site,
+        "vacuous.md",
+        &format!("{HEADER}```console\n$ echo anything\n...\n```\n"),
+    );
+    let f = failures(&run);
+    assert_eq!(f[0].0, "tutorials/vacuous.md:5");
+    assert!(f[0].1.contains("checks nothing"), "{f:?}");
+}
+
+#[test]
+fn a_file_block_through_a_symlink_out_of_the_sandbox_is_refused() {
+    let site = TempSite::new();
+    let outside = tempfile::tempdir().unwrap();
+    let run = tutorial(
+        &site,
+        "link.md",
         &format!(
-            "{HEADER}```perf\ncommand = \"sleep 0.05\"\nruns = 3\nwarmup = 0\np95 < \"10s\"\n```\n"
+            "{HEADER}```console\n$ ln -s {} out\n```\n\n```toml file=out/evil.toml\na = 1\n```\n",
+            outside.path().display()
         ),
     );
-    let mut options = options(&site);
-    options.baseline_tolerance = 1.5;
-    options.baseline_slack_ms = 1.0;
-    let run = run_tests(&options);
     let f = failures(&run);
     assert_eq!(f.len(), 1, "{f:?}");
-    assert!(
-        f[0].1
-            .starts_with("regression against perf-baseline.json: p95 = "),
-        "{f:?}"
-    );
-    // --update-baseline accepts the new figure, and the next run passes.
-    docgen::doctest::update_baseline(site.root(), &run).unwrap();
-    let again = run_tests(&options);
-    assert!(again.success(), "{}", report::human(&again, false));
+    assert_eq!(f[0].0, "tutorials/link.md:9");
+    assert!(f[0].1.contains("outside the sandbox"), "{f:?}");
+    assert!(!outside.path().join("evil.toml").exists());
 }
 
 #[test]
@@ -298,7 +366,7 @@ fn rust_blocks_compile_once_and_failures_map_to_markdown_lines() {
     site.file(
         "tutorials/r.md",
         &format!(
-            "{HEADER}```rust\nfn main() {{\n    assert_eq!(ax::VERSION.is_empty(), false);\n}}\n```\n\n```rust\nfn main() {{\n    let x: u32 = \"not a number\";\n}}\n```\n\n```rust should_panic\nfn main() {{\n    panic!(\"expected\");\n}}\n```\n\n```rust compile_fail\nfn main() {{\n    let _ok: u32 = 1;\n}}\n```\n\n```rust\nfn main() {{\n    assert!(1 + 1 == 3, \"arithmetic\");\n}}\n```\n"
+            "{HEADER}```rust\nfn main() {{\n    assert_eq!(ax::VERSION.is_empty(), false);\n}}\n```\n\n```rust\nfn main() {{\n    let x: u32 = \"not a number\";\n}}\n```\n\n```rust should_panic\nfn main() {{\n    panic!(\"expected\");\n}}\n```\n\n```rust compile_fail\nfn main() {{\n    let _ok: u32 = 1;\n}}\n```\n\n```rust\nfn main() {{\n    assert!(1 + 1 == 3, \"arithmetic\");\n}}\n```\n\n```rust no_run\nfn main() {{\n    panic!(\"a no_run block is compiled, never run\");\n}}\n```\n"
         ),
     );
     let run = run_tests(&rust_options(&site));
@@ -320,7 +388,8 @@ fn rust_blocks_compile_once_and_failures_map_to_markdown_lines() {
     );
     assert_eq!(f[2].0, "tutorials/r.md:29");
     assert!(f[2].1.contains("arithmetic"), "{f:?}");
-    assert_eq!(run.counts(), (2, 3, 0), "{}", report::human(&run, false));
+    // The `no_run` block compiled, which is its whole check: it passes without running.
+    assert_eq!(run.counts(), (3, 3, 0), "{}", report::human(&run, false));
 }
 
 fn report_fixture() -> (TempSite, TestRun) {
@@ -366,7 +435,7 @@ fn built_site_shows_the_measured_figure_next_to_each_claim() {
     );
     let run = run_tests(&options(&site));
     assert!(run.success(), "{}", report::human(&run, false));
-    docgen::doctest::save_last_results(site.root(), &run).unwrap();
+    docgen::doctest::update_baseline(site.root(), &run).unwrap();
     assert!(site.build().success);
     let html = page();
     assert!(
@@ -374,4 +443,53 @@ fn built_site_shows_the_measured_figure_next_to_each_claim() {
         "{html}"
     );
     assert!(html.contains("ms (claim: under 5000 ms, holds)"), "{html}");
+    let today = docgen::doctest::baseline::utc_date(std::time::SystemTime::now());
+    assert!(
+        html.contains(&format!(
+            "Recorded {today} at commit <code>unknown</code>; the claim held."
+        )),
+        "{html}"
+    );
+}
+
+/// Live processes whose command line is `sleep SECONDS`.
+fn sleeping(seconds: &str) -> Vec<String> {
+    let wanted = format!("sleep\0{seconds}\0");
+    std::fs::read_dir("/proc")
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|entry| {
+                    std::fs::read(entry.path().join("cmdline")).unwrap_or_default()
+                        == wanted.as_bytes()
+                })
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A tutorial process that leaves its process group with `setsid`, from a command and from a
+/// background step, escaped the group kill and kept running after the tutorial; now none is left.
+#[test]
+fn processes_that_call_setsid_do_not_outlive_the_tutorial() {
+    let site = TempSite::new();
+    let run = tutorial(
+        &site,
+        "setsid.md",
+        &format!(
+            "{HEADER}```console\n$ setsid sleep 3145 &\n$ (setsid sleep 3144 > /dev/null 2>&1 &); sleep 0.2; echo started\nstarted\n$ echo the background still runs\nthe background still runs\n```\n"
+        ),
+    );
+    assert!(run.success(), "{}", report::human(&run, false));
+    assert_eq!(
+        sleeping("3144"),
+        Vec::<String>::new(),
+        "the command's setsid sleep is left"
+    );
+    assert_eq!(
+        sleeping("3145"),
+        Vec::<String>::new(),
+        "the background's setsid sleep is left"
+    );
 }

@@ -61,9 +61,8 @@ pub fn init(flag: Option<&str>) -> Result<Option<Telemetry>, String> {
             ));
         }
     }
-    // The exporter's reqwest client panics when reqwest is built with rustls but without a crypto
-    // provider, which is what a workspace build gives it (docgen's `check --external` turns on
-    // reqwest's `rustls-no-provider`, and cargo unifies the features): install ring, as docgen does.
+    // reqwest is built with `rustls-no-provider` (shared with docgen): without a process-wide
+    // provider, building the exporter's client panics. Already installed is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_http();
     if let Some(base) = flag {

@@ -16,6 +16,32 @@ pub fn file_hash(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Hash of the executables directly in the tools' folders (names and bytes): a rebuilt binary
+/// invalidates every cached result.
+pub fn tools_hash(bin_dirs: &[PathBuf]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for dir in bin_dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| is_executable(p))
+            .collect();
+        files.sort();
+        for file in files {
+            hasher.update(file.to_string_lossy().as_bytes());
+            hasher.update(file_hash(&file).as_bytes());
+        }
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
 /// Key of everything a tutorial's result depends on: its markdown, the files it `{{#include}}`s, its
 /// fixtures' files (paths and bytes), the `ax` binary and this docgen version.
 pub fn tutorial_key(root: &Path, page: &SourcePage, ax_hash: &str) -> String {

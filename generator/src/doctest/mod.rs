@@ -5,7 +5,7 @@
 //! One job per file: `options` (what to run), `run` (orchestration), `extract` (blocks to steps, a
 //! table lookup), `kinds/` (one file per block kind: its parse and its run), `sandbox` (the only part
 //! that starts processes), `matcher` (expected vs actual output), `results` (plain result data),
-//! `baseline` (perf-baseline.json), `cache`, `bless` and `report`.
+//! `partition` (CI matrix shares and merged reports), `baseline` (perf-baseline.json), `stats` (percentiles, Mann-Whitney), `cache`, `bless` and `report`.
 
 pub mod atomic;
 pub mod baseline;
@@ -15,10 +15,13 @@ pub mod extract;
 pub mod kinds;
 pub mod matcher;
 pub mod options;
+pub mod partition;
+mod reaper;
 pub mod report;
 pub mod results;
 pub mod run;
 pub mod sandbox;
+pub mod stats;
 
 pub use baseline::{BASELINE_FILE, read_baseline, update_baseline};
 pub use options::{RunContext, TestOptions, find_ax_binary};

@@ -84,8 +84,13 @@ pub fn human(run: &TestRun, color: bool) -> String {
                                 )
                             })
                             .collect();
+                        let cost = match (perf.instructions, &perf.cost_note) {
+                            (Some(n), _) => format!(", {n} instructions"),
+                            (None, Some(why)) => format!(", no instruction count: {why}"),
+                            (None, None) => String::new(),
+                        };
                         out.push_str(&format!(
-                            "  {dim}perf{reset}: {}:{}: `{}` {}\n",
+                            "  {dim}perf{reset}: {}:{}: `{}` {}{cost}\n",
                             block.path.display(),
                             block.line,
                             perf.command,
@@ -313,6 +318,7 @@ mod verdict_tests {
             cached,
             blocks: vec![BlockResult::new(&pos, "console", "ax".into(), outcome)],
             cache_key: String::new(),
+            duration_ms: 0,
         }
     }
 

@@ -43,10 +43,22 @@ pub struct BlessEdit {
 pub struct PerfMeasurement {
     pub command: String,
     pub runs: u32,
+    /// The claim's bounds (ms) by metric.
     pub limits: BTreeMap<String, f64>,
     pub measured_ms: BTreeMap<String, f64>,
-    /// Metric → key in `perf-baseline.json`.
-    pub baseline_keys: BTreeMap<String, String>,
+    /// Every timed run (ms, sorted).
+    pub samples_ms: Vec<f64>,
+    /// Instructions per run (median of `instruction_runs`), when counted.
+    pub instructions: Option<u64>,
+    pub instruction_runs: Vec<u64>,
+    /// Why there is no count (valgrind missing...).
+    pub cost_note: Option<String>,
+    /// Build profile of the binaries under test.
+    pub profile: String,
+    /// Key in `perf-baseline.json`.
+    pub baseline_key: String,
+    /// Whether every bound of the claim held.
+    pub held: bool,
 }
 
 /// The result of one checked item (a console command, a file, a perf claim, a rust block).
@@ -90,6 +102,9 @@ pub struct TutorialResult {
     /// Hash of everything the result depends on (see `cache`).
     #[serde(skip)]
     pub cache_key: String,
+    /// Time spent running it (0 when cached); recorded by `--update-baseline` for `--partition`.
+    #[serde(skip)]
+    pub duration_ms: u64,
 }
 
 /// A whole run.

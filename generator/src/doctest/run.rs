@@ -8,7 +8,7 @@ use super::kinds::{Phase, Step};
 use super::options::{RunContext, TestOptions, find_ax_binary};
 use super::results::{BlockResult, Outcome, TestRun, TutorialResult};
 use super::sandbox::{self, sandbox_relative};
-use super::{TUTORIALS_DIR, baseline, cache};
+use super::{TUTORIALS_DIR, baseline, cache, partition};
 use crate::diagnostics::Diagnostic;
 use crate::model::{ParsedPage, SourcePage, SourcePos};
 use crate::{build, load, parse};
@@ -70,15 +70,15 @@ struct Pending {
 /// continues alone, so nothing else competes for the CPU while it is timed.
 pub fn run_tests(options: &TestOptions) -> TestRun {
     let mut run = TestRun::default();
-    let ax = match find_ax_binary(options.ax_binary.as_deref()) {
-        Ok(ax) => ax,
+    let (config, warnings) = match build::read_config(&options.root) {
+        Ok(c) => c,
         Err(e) => {
             run.diagnostics.push(e);
             return run;
         }
     };
-    let (config, warnings) = match build::read_config(&options.root) {
-        Ok(c) => c,
+    let bin_dirs = match tool_folders(options, &config.test) {
+        Ok(dirs) => dirs,
         Err(e) => {
             run.diagnostics.push(e);
             return run;
@@ -100,8 +100,20 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
     );
     let tree = &sources.tree;
     let by_source = parse::page_by_source(tree);
-    let tutorials = select_tutorials(&tree.pages, &options.paths, &options.root);
-    if tutorials.is_empty() && !options.paths.is_empty() {
+    let baseline = baseline::read_baseline(&options.root).unwrap_or_else(|d| {
+        run.diagnostics.push(d);
+        Default::default()
+    });
+    let mut tutorials = select_tutorials(&tree.pages, &options.paths, &options.root);
+    if let Some((k, n)) = options.partition {
+        let all: Vec<PathBuf> = tutorials
+            .iter()
+            .map(|(_, p)| p.source_path.clone())
+            .collect();
+        let share = partition::partition(&all, &baseline.durations_ms, k, n);
+        tutorials.retain(|(_, p)| share.contains(&p.source_path));
+    }
+    if tutorials.is_empty() && !options.paths.is_empty() && options.partition.is_none() {
         let list = options
             .paths
             .iter()
@@ -114,23 +126,45 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
         );
     }
     let context = RunContext {
-        baseline: baseline::read_baseline(&options.root),
-        baseline_tolerance: options.baseline_tolerance,
-        baseline_slack_ms: options.baseline_slack_ms,
+        baseline,
+        cost_tolerance: options.cost_tolerance,
+        wall_min_effect: options.wall_min_effect,
+        wall_alpha: options.wall_alpha,
+        require_cost: options.require_cost,
+        wall_check: options.wall_check,
+        cost_check: options.cost_check,
+        profile: build_profile(&bin_dirs),
+        machine: baseline::machine_id(),
         root: options.root.clone(),
     };
-    let ax_hash = cache::file_hash(&ax);
+    if let Some(command) = &config.test.build
+        && let Err(message) = sandbox::run_build_command(&options.root, command)
+    {
+        run.diagnostics.push(
+            Diagnostic::error(
+                "docgen.toml",
+                0,
+                0,
+                format!("[test] build failed: {message}"),
+            )
+            .with_hint("fix the build, or the `build` command in docgen.toml's [test]"),
+        );
+        return run;
+    }
+    let tools_hash = cache::tools_hash(&bin_dirs);
+    let rust_dependencies = config.test.rust.dependencies.clone();
     let mut pending: Vec<Pending> = tutorials
         .par_iter()
         .map(|(index, page)| {
             let (parsed, _) =
                 parse::parse_page(tree, *index, &by_source, parse::ParseOptions::default());
-            start_tutorial(options, &context, &ax, &ax_hash, page, &parsed)
+            start_tutorial(options, &context, &bin_dirs, &tools_hash, page, &parsed)
         })
         .collect();
-    run_rust_blocks(options, &mut pending);
+    run_rust_blocks(options, rust_dependencies, &mut pending);
     for tutorial in &mut pending {
         if let Some(sandbox) = tutorial.sandbox.as_mut() {
+            let started = std::time::Instant::now();
             for step in tutorial
                 .alone
                 .iter()
@@ -138,6 +172,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
             {
                 tutorial.result.blocks.extend(step.run(sandbox, &context));
             }
+            tutorial.result.duration_ms += started.elapsed().as_millis() as u64;
         }
         tutorial.sandbox = None;
         tutorial.result.blocks.sort_by_key(|b| b.line);
@@ -149,8 +184,43 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
     run
 }
 
+/// Folders put first on the sandbox's PATH: `[test] path` (relative to the root), or else the folder of
+/// the `ax` binary (this repo's default).
+fn tool_folders(
+    options: &TestOptions,
+    test: &crate::config::TestConfig,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    if test.path.is_empty() {
+        let ax = find_ax_binary(options.ax_binary.as_deref())?;
+        // Absolute: commands run with the sandbox as their working folder.
+        let ax = std::path::absolute(&ax).unwrap_or(ax);
+        return Ok(vec![ax.parent().map(Path::to_path_buf).unwrap_or_default()]);
+    }
+    Ok(test
+        .path
+        .iter()
+        .map(|p| {
+            let dir = options.root.join(p);
+            std::path::absolute(&dir).unwrap_or(dir)
+        })
+        .collect())
+}
+
+/// The build profile of the binaries under test: the name of the first PATH folder (`debug`,
+/// `release`), since instruction counts only compare between builds of one profile.
+fn build_profile(bin_dirs: &[PathBuf]) -> String {
+    bin_dirs.first().and_then(|d| d.file_name()).map_or_else(
+        || "unknown".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 /// Build and run every tutorial's rust blocks as one crate; results go to their tutorials.
-fn run_rust_blocks(options: &TestOptions, pending: &mut [Pending]) {
+fn run_rust_blocks(
+    options: &TestOptions,
+    dependencies: Option<toml::Table>,
+    pending: &mut [Pending],
+) {
     let blocks: Vec<(PathBuf, RustBlock)> = pending
         .iter()
         .flat_map(|t| t.rust.iter().map(|b| (t.result.path.clone(), b.clone())))
@@ -173,6 +243,8 @@ fn run_rust_blocks(options: &TestOptions, pending: &mut [Pending]) {
             .unwrap_or_else(|| options.root.join("engine")),
         lock_file: options.root.join("Cargo.lock"),
         dir: crate_dir,
+        dependencies,
+        root: options.root.clone(),
     };
     let results = rust::run_all(&rust, &blocks);
     for tutorial in pending {
@@ -190,20 +262,21 @@ fn run_rust_blocks(options: &TestOptions, pending: &mut [Pending]) {
 fn start_tutorial(
     options: &TestOptions,
     context: &RunContext,
-    ax: &Path,
-    ax_hash: &str,
+    bin_dirs: &[PathBuf],
+    tools_hash: &str,
     page: &SourcePage,
     parsed: &ParsedPage,
 ) -> Pending {
     let path = page.source_path.clone();
     let (steps, problems) = extract_steps(&parsed.code_blocks);
-    let key = cache::tutorial_key(&options.root, page, ax_hash);
+    let key = cache::tutorial_key(&options.root, page, tools_hash);
     let mut pending = Pending {
         result: TutorialResult {
             path: path.clone(),
             cached: false,
             blocks: Vec::new(),
             cache_key: key.clone(),
+            duration_ms: 0,
         },
         sandbox: None,
         alone: Vec::new(),
@@ -239,7 +312,7 @@ fn start_tutorial(
         .iter()
         .filter_map(|s| s.as_any().downcast_ref::<RustBlock>().cloned())
         .collect();
-    let mut sandbox = match prepare_sandbox(options, ax, page) {
+    let mut sandbox = match prepare_sandbox(options, bin_dirs, page) {
         Ok(sandbox) => sandbox,
         Err((name, message)) => {
             let pos = SourcePos {
@@ -256,6 +329,7 @@ fn start_tutorial(
             return pending;
         }
     };
+    let started = std::time::Instant::now();
     let mut steps = steps.into_iter();
     for step in steps.by_ref() {
         match step.phase() {
@@ -271,6 +345,7 @@ fn start_tutorial(
         }
     }
     pending.alone.extend(steps);
+    pending.result.duration_ms = started.elapsed().as_millis() as u64;
     pending.sandbox = Some(sandbox);
     pending
 }
@@ -278,10 +353,10 @@ fn start_tutorial(
 /// A fresh sandbox with the tutorial's fixtures copied in, or `(what, why)` it could not be made.
 fn prepare_sandbox(
     options: &TestOptions,
-    ax: &Path,
+    bin_dirs: &[PathBuf],
     page: &SourcePage,
 ) -> Result<sandbox::Sandbox, (String, String)> {
-    let sandbox = sandbox::Sandbox::new(ax, options.timeout)
+    let sandbox = sandbox::Sandbox::with_path(bin_dirs, options.timeout)
         .map_err(|e| (String::new(), format!("cannot create sandbox: {e}")))?;
     for fixture in &page.front_matter.fixtures {
         let source = options

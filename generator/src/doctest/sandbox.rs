@@ -1,12 +1,15 @@
 //! A tutorial's sandbox: a temp folder with the fixtures copied in, HOME inside it, a clean
 //! environment with the workspace's `ax` first on PATH, and commands run in their own process group
-//! that is killed whole on timeout. Input: commands; output: their combined output and status.
+//! that is killed whole on timeout, with whatever left the group (`setsid`) found and killed too
+//! (`reaper.rs`). Input: commands; output: their combined output and status.
 //! The only part of the harness that starts processes.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use super::reaper;
 
 /// What a command did.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,8 @@ pub struct Sandbox {
     pub timeout: Duration,
     /// Processes started by `$ command &`, stopped when the sandbox is dropped.
     backgrounds: Vec<Background>,
+    /// When the sandbox was made, in clock ticks since boot: only later processes can be its own.
+    created_ticks: u64,
 }
 
 /// A process a `$ command &` line started: it keeps running, in a process group of its own, while the
@@ -40,14 +45,23 @@ struct Background {
 impl Sandbox {
     /// A new sandbox whose PATH starts with the folder of `ax_binary`.
     pub fn new(ax_binary: &Path, timeout: Duration) -> std::io::Result<Sandbox> {
-        let dir = tempfile::Builder::new().prefix("docgen-test-").tempdir()?;
-        std::fs::create_dir_all(dir.path().join(".home"))?;
-        std::fs::create_dir_all(dir.path().join(".tmp"))?;
         let ax_dir = ax_binary
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let path_var = format!("{}:/usr/local/bin:/usr/bin:/bin", ax_dir.display());
+        Sandbox::with_path(&[ax_dir], timeout)
+    }
+
+    /// A new sandbox whose PATH starts with `bin_dirs` (`[test] path`), then the system folders.
+    pub fn with_path(bin_dirs: &[PathBuf], timeout: Duration) -> std::io::Result<Sandbox> {
+        reaper::become_subreaper();
+        let created_ticks = reaper::ticks_since_boot();
+        let dir = tempfile::Builder::new().prefix("docgen-test-").tempdir()?;
+        std::fs::create_dir_all(dir.path().join(".home"))?;
+        std::fs::create_dir_all(dir.path().join(".tmp"))?;
+        let mut path_var: Vec<String> = bin_dirs.iter().map(|d| d.display().to_string()).collect();
+        path_var.extend(["/usr/local/bin", "/usr/bin", "/bin"].map(String::from));
+        let path_var = path_var.join(":");
         let cwd = dir.path().to_path_buf();
         Ok(Sandbox {
             dir,
@@ -55,6 +69,7 @@ impl Sandbox {
             path_var,
             timeout,
             backgrounds: Vec::new(),
+            created_ticks,
         })
     }
 
@@ -72,47 +87,62 @@ impl Sandbox {
     }
 
     /// Write a `file=` block's contents at a path relative to the sandbox root (checked by `extract`),
-    /// wherever a `cd` has moved the working folder.
-    /// A symlink made by an earlier command cannot redirect the write outside the sandbox.
+    /// wherever a `cd` has moved the working folder. Symlinked folders on the way are followed, and
+    /// one that resolves outside the sandbox (a link an earlier command made) is refused; a symlink
+    /// at the file itself (even a dangling one) is replaced by the file, never written through.
     pub fn write_file(&self, relative: &Path, contents: &str) -> std::io::Result<()> {
-        let path = self.root().join(relative);
-        self.check_inside(&path)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+        let root = self.root().canonicalize()?;
+        let mut dir = root.clone();
+        let components: Vec<_> = relative.components().collect();
+        let Some((file, parents)) = components.split_last() else {
+            return Err(std::io::Error::other("empty path"));
+        };
+        for part in parents {
+            dir = self.inside(&dir.join(part), relative)?;
+            if !dir.exists() {
+                std::fs::create_dir(&dir)?;
+            }
         }
-        self.check_inside(&path)?;
-        if path.is_symlink() {
+        let target = dir.join(file);
+        if target.is_symlink() {
             // A link (even one pointing inside) is replaced by the file the tutorial shows.
-            std::fs::remove_file(&path)?;
+            std::fs::remove_file(&target)?;
         }
-        std::fs::write(path, contents)
+        std::fs::write(target, contents)
     }
 
-    /// Refuse `path` when the deepest part of it that exists resolves outside the sandbox root.
-    fn check_inside(&self, path: &Path) -> std::io::Result<()> {
+    /// `path` with symlinks resolved, or an error when it leads outside the sandbox. A path that does
+    /// not exist yet is fine (its parent was checked); a dangling symlink is refused.
+    fn inside(&self, path: &Path, shown: &Path) -> std::io::Result<PathBuf> {
         let root = self.root().canonicalize()?;
-        let existing = path
-            .parent()
-            .into_iter()
-            .flat_map(Path::ancestors)
-            .find(|p| p.exists());
-        if let Some(existing) = existing
-            && !existing.canonicalize()?.starts_with(&root)
-        {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                format!(
-                    "{} leads outside the sandbox through a symlink",
-                    path.strip_prefix(self.root()).unwrap_or(path).display()
-                ),
-            ));
+        let resolved = match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+            Err(e) => return Err(e),
+            Ok(_) => path.canonicalize().map_err(|_| {
+                std::io::Error::other(format!(
+                    "{} is a dangling symlink; refusing to write through it",
+                    shown.display()
+                ))
+            })?,
+        };
+        if resolved.starts_with(&root) {
+            Ok(resolved)
+        } else {
+            Err(std::io::Error::other(format!(
+                "{} leads outside the sandbox (to {})",
+                shown.display(),
+                resolved.display()
+            )))
         }
-        Ok(())
     }
 
     /// `cd DIR` as a whole command moves the working folder for later commands; `None` if it is not one.
     pub fn try_cd(&mut self, command: &str) -> Option<Result<(), String>> {
         let target = command.trim().strip_prefix("cd ")?.trim();
+        // `cd dir && make` is a shell command; only a lone `cd DIR` moves later commands.
+        if target.contains(|c: char| c.is_whitespace() || "&|;<>$`()'\"\\".contains(c)) {
+            return None;
+        }
         let next = if target == "~" || target.is_empty() {
             self.root().to_path_buf()
         } else {
@@ -131,8 +161,14 @@ impl Sandbox {
     }
 
     /// Run `command` with `sh -c` in the sandbox; stderr goes to the same pipe as stdout.
+    ///
+    /// `elapsed` runs from just before the spawn to the moment `wait` returns: a blocking wait, not a
+    /// poll, so a sample has no polling granularity. A watchdog thread kills the process group when
+    /// the timeout passes first.
     pub fn run(&self, command: &str) -> std::io::Result<CommandOutput> {
         let script = format!("exec 2>&1\n{command}");
+        let since_ticks = reaper::ticks_since_boot();
+        let started = Instant::now();
         let mut child = self
             .command("sh")
             .arg("-c")
@@ -140,36 +176,91 @@ impl Sandbox {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;
-        let started = Instant::now();
         let mut stdout = child.stdout.take().expect("stdout was piped");
         let reader = std::thread::spawn(move || {
             let mut bytes = Vec::new();
             let _ = stdout.read_to_end(&mut bytes);
             bytes
         });
-        let mut timed_out = false;
-        let status = loop {
-            if let Some(status) = child.try_wait()? {
-                break status;
+        let (finished, finished_rx) = std::sync::mpsc::channel::<()>();
+        let group = child.id();
+        let timeout = self.timeout;
+        let watchdog = std::thread::spawn(move || {
+            let expired = matches!(
+                finished_rx.recv_timeout(timeout),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+            );
+            if expired {
+                kill_process_group(group);
             }
-            if started.elapsed() >= self.timeout {
-                timed_out = true;
-                kill_process_group(child.id());
-                break child.wait()?;
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        };
+            expired
+        });
+        let status = child.wait();
         let elapsed = started.elapsed();
+        let _ = finished.send(());
+        let timed_out = watchdog.join().unwrap_or(false);
+        let status = status?;
         // Background children that kept the pipe open die with the group, so the reader ends.
-        if !timed_out {
-            kill_process_group(child.id());
-        }
+        kill_process_group(group);
+        // What left the group (`setsid`) is found by its sandbox and killed too; one that holds the
+        // pipe would otherwise keep the reader waiting until it exits.
+        self.kill_escaped(since_ticks, &[group]);
         let bytes = reader.join().unwrap_or_default();
         Ok(CommandOutput {
             output: String::from_utf8_lossy(&bytes).into_owned(),
             status: status.code(),
             timed_out,
             elapsed,
+        })
+    }
+
+    /// Instructions executed (user space) by `command` and every process it starts, counted by
+    /// valgrind's callgrind: a deterministic count that machine load does not change.
+    /// `Ok(Err(why))` when the count cannot be taken (valgrind missing, command failed).
+    pub fn count_instructions(&self, command: &str) -> std::io::Result<Result<u64, String>> {
+        let out_dir = tempfile::Builder::new().prefix("docgen-cost-").tempdir()?;
+        let pattern = out_dir.path().join("callgrind.%p");
+        let mut valgrind = self.command("valgrind");
+        valgrind
+            .arg("--tool=callgrind")
+            .arg("--trace-children=yes")
+            .arg("--quiet")
+            .arg(format!("--callgrind-out-file={}", pattern.display()))
+            .arg("sh")
+            .arg("-c")
+            .arg(command)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        // valgrind is looked up on the usual system PATH, the sandbox's PATH starts with `ax`'s folder.
+        let output = match valgrind.output() {
+            Ok(o) => o,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Err(
+                    "valgrind is not installed (apt-get install valgrind)".into()
+                ));
+            }
+            Err(e) => return Err(e),
+        };
+        if !output.status.success() {
+            return Ok(Err(format!(
+                "`{command}` under valgrind exited with {:?}: {}",
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        let mut total = 0u64;
+        for entry in std::fs::read_dir(out_dir.path())?.flatten() {
+            let text = std::fs::read_to_string(entry.path())?;
+            total += text
+                .lines()
+                .find_map(|l| l.strip_prefix("summary: "))
+                .and_then(|n| n.trim().split(' ').next()?.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+        Ok(if total == 0 {
+            Err("callgrind wrote no instruction count".into())
+        } else {
+            Ok(total)
         })
     }
 
@@ -208,10 +299,34 @@ impl Sandbox {
     /// Stop every background process: SIGKILL its whole group, then reap it, so none outlives the
     /// tutorial. Runs when the sandbox is dropped, and on a readiness timeout.
     pub fn stop_backgrounds(&mut self) {
+        let mut groups = Vec::new();
         for mut background in self.backgrounds.drain(..) {
             kill_process_group(background.child.id());
             let _ = background.child.wait();
+            groups.push(background.child.id());
         }
+        self.kill_escaped(self.created_ticks, &groups);
+    }
+
+    /// Kill and reap the processes started in this sandbox since `since_ticks` that are outside the
+    /// groups of its running background processes, and reap what this process adopted from the
+    /// groups in `killed` (see `reaper.rs`).
+    fn kill_escaped(&self, since_ticks: u64, killed: &[u32]) {
+        let group = |pid: u32| i32::try_from(pid).ok();
+        let spare: Vec<i32> = self
+            .backgrounds
+            .iter()
+            .filter_map(|background| group(background.child.id()))
+            .collect();
+        let killed: Vec<i32> = killed.iter().copied().filter_map(group).collect();
+        reaper::Sweep {
+            root: self.root(),
+            home: &self.root().join(".home"),
+            since_ticks,
+            killed_groups: &killed,
+            spare_groups: &spare,
+        }
+        .run();
     }
 
     /// A `Command` with the sandbox's clean environment and its own process group.
@@ -240,6 +355,42 @@ pub fn sandbox_relative(path: &str) -> Option<PathBuf> {
         && p.components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir)))
     .then(|| p.to_path_buf())
+}
+
+/// `[test] build`: run once with `sh -c` in the site root, with the caller's environment, before any
+/// tutorial. `Err` carries the exit status and the output's tail.
+pub fn run_build_command(root: &Path, command: &str) -> Result<(), String> {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec 2>&1\n{command}"))
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot start `sh`: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let tail: Vec<&str> = text.lines().rev().take(20).collect();
+    Err(format!(
+        "`{command}` exited with {:?}:\n{}",
+        output.status.code(),
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    ))
+}
+
+/// The commit the site root is checked out at (`git rev-parse --short=12 HEAD`), if it is a git
+/// work tree; recorded in the perf baseline.
+pub fn current_commit(root: &Path) -> Option<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let commit = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    (output.status.success() && !commit.is_empty()).then_some(commit)
 }
 
 impl Drop for Sandbox {
@@ -386,6 +537,41 @@ mod tests {
     }
 
     #[test]
+    fn cd_through_a_symlink_out_of_the_sandbox_is_refused() {
+        let mut s = sandbox(5000);
+        s.run("ln -s / escape && mkdir inner && ln -s inner ok")
+            .unwrap();
+        assert!(matches!(s.try_cd("cd escape"), Some(Err(e)) if e.contains("outside")));
+        assert_eq!(s.try_cd("cd ok"), Some(Ok(())));
+        assert!(s.cwd().ends_with("inner"), "{}", s.cwd().display());
+        // A compound command is the shell's business, not a directory change.
+        assert_eq!(s.try_cd("cd inner && ls"), None);
+    }
+
+    #[test]
+    fn file_writes_follow_symlinks_but_stay_inside() {
+        let outside = tempfile::tempdir().unwrap();
+        let s = sandbox(5000);
+        std::os::unix::fs::symlink(outside.path(), s.root().join("link")).unwrap();
+        std::os::unix::fs::symlink("/nonexistent/x", s.root().join("dangling")).unwrap();
+        let err = s.write_file(Path::new("link/evil.toml"), "x").unwrap_err();
+        assert!(err.to_string().contains("outside the sandbox"), "{err}");
+        assert!(!outside.path().join("evil.toml").exists());
+        s.write_file(Path::new("dangling"), "x").unwrap();
+        assert!(!Path::new("/nonexistent/x").exists());
+        assert!(!s.root().join("dangling").is_symlink());
+        std::os::unix::fs::symlink("/nonexistent", s.root().join("dangling-dir")).unwrap();
+        assert!(s.write_file(Path::new("dangling-dir/x"), "x").is_err());
+        std::fs::create_dir(s.root().join("real")).unwrap();
+        std::os::unix::fs::symlink("real", s.root().join("alias")).unwrap();
+        s.write_file(Path::new("alias/a/b.txt"), "ok").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(s.root().join("real/a/b.txt")).unwrap(),
+            "ok"
+        );
+    }
+
+    #[test]
     fn file_blocks_cannot_write_through_a_symlink_out_of_the_sandbox() {
         let outside = tempfile::tempdir().unwrap();
         let s = sandbox(5000);
@@ -454,5 +640,85 @@ mod tests {
         let root = s.root().to_path_buf();
         drop(s);
         assert!(!root.exists());
+    }
+
+    /// Live processes running `sleep SECONDS` (zombies have no command line).
+    fn sleeping(seconds: &str) -> Vec<i32> {
+        let wanted = format!("sleep\0{seconds}\0");
+        reaper::processes()
+            .into_iter()
+            .filter(|p| {
+                std::fs::read(format!("/proc/{}/cmdline", p.pid)).unwrap_or_default()
+                    == wanted.as_bytes()
+            })
+            .map(|p| p.pid)
+            .collect()
+    }
+
+    fn wait_for(what: impl Fn() -> bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !what() {
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
+    #[test]
+    fn a_process_that_calls_setsid_is_killed_with_its_command() {
+        let s = sandbox(5000);
+        let out = s
+            .run("setsid sleep 3141 > /dev/null 2>&1 & sleep 0.2; echo started")
+            .unwrap();
+        assert_eq!(out.output, "started\n");
+        assert_eq!(
+            sleeping("3141"),
+            Vec::<i32>::new(),
+            "the setsid sleep is left"
+        );
+    }
+
+    #[test]
+    fn a_setsid_process_holding_the_output_pipe_does_not_hang_the_run() {
+        let s = sandbox(300);
+        let started = Instant::now();
+        // Not the last command, so `sh` forks and waits: `setsid` then starts a new session and
+        // `sleep` keeps the output pipe; the timeout kills only the shell's group.
+        let out = s.run("setsid sleep 3142; echo never").unwrap();
+        assert!(out.timed_out, "{out:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the run waited for the escaped sleep: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            sleeping("3142"),
+            Vec::<i32>::new(),
+            "the setsid sleep is left"
+        );
+    }
+
+    #[test]
+    fn a_background_that_calls_setsid_keeps_running_until_the_sandbox_is_dropped() {
+        let mut s = sandbox(5000);
+        // As the last command `sh` execs `setsid`, a group leader, which forks: the sleep is
+        // re-parented to this process, in a session of its own.
+        s.spawn_background("setsid sleep 3143").unwrap();
+        assert!(wait_for(|| sleeping("3143").len() == 1), "it never started");
+        let out = s.run("echo later").unwrap();
+        assert_eq!(out.output, "later\n");
+        assert_eq!(
+            sleeping("3143").len(),
+            1,
+            "a later command killed the background's process"
+        );
+        drop(s);
+        assert_eq!(
+            sleeping("3143"),
+            Vec::<i32>::new(),
+            "the setsid sleep outlived the sandbox"
+        );
     }
 }

@@ -78,19 +78,27 @@ pub fn stem(word: &str) -> String {
     }
 }
 
-/// Lowercased word → stem, per worker: a site repeats a few thousand words millions of times.
+/// Lowercased word → stem, per worker: a site repeats a few thousand words millions of times, so a hit
+/// is one lookup with a fast (non-DoS-resistant: the keys are the site's own words) hash.
 #[derive(Default)]
 pub struct StemCache {
-    stems: std::collections::HashMap<String, String>,
+    positions: rustc_hash::FxHashMap<String, usize>,
+    stems: Vec<String>,
 }
 
 impl StemCache {
     /// The stem of a lowercased word (see [`stem`]).
     pub fn stem(&mut self, lowered: &str) -> &str {
-        if !self.stems.contains_key(lowered) {
-            self.stems.insert(lowered.to_owned(), stem(lowered));
-        }
-        self.stems.get(lowered).map_or("", String::as_str)
+        let position = match self.positions.get(lowered) {
+            Some(&position) => position,
+            None => {
+                self.stems.push(stem(lowered));
+                self.positions
+                    .insert(lowered.to_owned(), self.stems.len() - 1);
+                self.stems.len() - 1
+            }
+        };
+        &self.stems[position]
     }
 }
 
@@ -158,6 +166,11 @@ fn word_ranges(text: &str) -> Vec<(usize, usize)> {
                 Some((start, end, 1))
             }
         };
+        if is_plain_lowercase(run) {
+            // Most runs: one part, no allocation.
+            words.push((start, end));
+            continue;
+        }
         let parts = camel_case_parts(run);
         words.extend(parts.iter().map(|&(from, to)| (start + from, start + to)));
         if parts.len() > 1 {
@@ -196,12 +209,15 @@ fn alphanumeric_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
     runs.into_iter()
 }
 
+/// A run of ASCII lowercase letters and digits: it has no camelCase boundary.
+fn is_plain_lowercase(run: &str) -> bool {
+    run.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
 /// Byte ranges of the camelCase parts of one alphanumeric run.
 fn camel_case_parts(run: &str) -> Vec<(usize, usize)> {
-    if run
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    {
+    if is_plain_lowercase(run) {
         return vec![(0, run.len())];
     }
     let chars: Vec<(usize, char)> = run.char_indices().collect();

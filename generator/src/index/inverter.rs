@@ -12,7 +12,7 @@ use super::analysis::{StemCache, for_each_term};
 use super::section_index::{FIELD_COUNT, FieldOccurrence, Posting, field_texts};
 use crate::model::SearchDocument;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use tantivy::fieldnorm::FieldNormReader;
 
 /// Sections analysed per rayon task: large enough to amortise the per-task maps, small enough to balance.
@@ -40,7 +40,7 @@ impl InvertedIndex {
             })
             .collect();
         let mut length_totals = [0u64; FIELD_COUNT];
-        let mut merged: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut merged: HashMap<String, Vec<Posting>> = HashMap::default();
         for (postings, totals) in tasks {
             for (total, add) in length_totals.iter_mut().zip(totals) {
                 *total += add;
@@ -113,9 +113,9 @@ fn invert_chunk(
     first_ordinal: usize,
     chunk: &[SearchDocument],
 ) -> (TaskPostings, [u64; FIELD_COUNT]) {
-    let mut postings: TaskPostings = HashMap::new();
+    let mut postings: TaskPostings = HashMap::default();
     let mut length_totals = [0u64; FIELD_COUNT];
-    let mut section_terms: HashMap<String, [u32; FIELD_COUNT]> = HashMap::new();
+    let mut section_terms: HashMap<String, [u32; FIELD_COUNT]> = HashMap::default();
     for (offset, document) in chunk.iter().enumerate() {
         let ordinal = u32::try_from(first_ordinal + offset).unwrap_or(u32::MAX);
         let mut norm_ids = [0u8; FIELD_COUNT];

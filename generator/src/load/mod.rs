@@ -217,48 +217,38 @@ fn read_verdicts(root: &Path) -> LastTestVerdicts {
         .unwrap_or_default()
 }
 
-/// Results of the last `docgen test` (`.docgen/last-test.json`), if any: perf figures by `path:line`.
-/// A missing or unreadable file means no figures, never an error: the site builds without tests.
+/// Recorded perf figures (`tutorials/perf-baseline.json`), if any, by `PATH :: COMMAND`. A missing
+/// or unreadable file means no figures, never an error: the site builds without them (`docgen test`
+/// reports a broken baseline).
 fn read_measured_claims(root: &Path) -> BTreeMap<String, MeasuredClaim> {
-    let Ok(text) = std::fs::read_to_string(root.join(".docgen/last-test.json")) else {
+    let Ok(text) = std::fs::read_to_string(root.join(crate::model::PERF_BASELINE_FILE)) else {
         return BTreeMap::new();
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(baseline) = serde_json::from_str::<crate::model::PerfBaseline>(&text) else {
         return BTreeMap::new();
     };
-    let mut claims = BTreeMap::new();
-    let blocks = json["tutorials"]
-        .as_array()
+    baseline
+        .claims
         .into_iter()
-        .flatten()
-        .flat_map(|t| t["blocks"].as_array().into_iter().flatten());
-    for block in blocks {
-        let perf = &block["perf"];
-        let (Some(path), Some(line), Some(limits)) = (
-            block["path"].as_str(),
-            block["line"].as_u64(),
-            perf["limits"].as_object(),
-        ) else {
-            continue;
-        };
-        let figures = limits
-            .iter()
-            .filter_map(|(metric, limit)| {
-                Some((
-                    metric.clone(),
-                    limit.as_f64()?,
-                    perf["measured_ms"][metric].as_f64()?,
-                ))
-            })
-            .collect();
-        let claim = MeasuredClaim {
-            command: perf["command"].as_str().unwrap_or_default().to_owned(),
-            runs: perf["runs"].as_u64().unwrap_or(0) as u32,
-            figures,
-        };
-        claims.insert(format!("{path}:{line}"), claim);
-    }
-    claims
+        .map(|(key, entry)| {
+            let figures = entry
+                .limits_ms
+                .iter()
+                .filter_map(|(metric, limit)| {
+                    Some((metric.clone(), *limit, *entry.latency_ms.get(metric)?))
+                })
+                .collect();
+            let claim = MeasuredClaim {
+                command: entry.command,
+                runs: entry.samples_ms.len() as u32,
+                figures,
+                held: entry.held,
+                date: entry.date,
+                commit: entry.commit,
+            };
+            (key, claim)
+        })
+        .collect()
 }
 
 /// Files editors leave beside the ones being edited: `.#x.md` (Emacs lock), `#x.md#` (Emacs

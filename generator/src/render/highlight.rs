@@ -92,7 +92,14 @@ pub fn render_perf_claim(block: &CodeBlock, measured: Option<&MeasuredClaim>) ->
                     format!("{metric} {value:.1} ms (claim: under {limit} ms, {verdict})")
                 })
                 .collect();
-            format!("<p class=\"perf-measured\">Measured by <code>docgen test</code> over {} runs: {}</p>", m.runs, escape_html(&figures.join("; ")))
+            let held = if m.held { "held" } else { "did not hold" };
+            format!(
+                "<p class=\"perf-measured\">Measured by <code>docgen test</code> over {} runs: {}. Recorded {} at commit <code>{}</code>; the claim {held}.</p>",
+                m.runs,
+                escape_html(&figures.join("; ")),
+                escape_html(&m.date),
+                escape_html(&m.commit)
+            )
         }
         None => "<p class=\"perf-measured perf-unmeasured\">Checked by <code>docgen test</code> on every change.</p>".to_owned(),
     };

@@ -318,8 +318,7 @@ fn render_page(
     let content = splice_code_blocks(&parsed.html, parsed.code_blocks.len(), |i| {
         let block = &parsed.code_blocks[i];
         if block.lang == "perf" {
-            let key = format!("{}:{}", block.pos.path.display(), block.pos.line);
-            highlight::render_perf_claim(block, sources.measured_claims.get(&key))
+            highlight::render_perf_claim(block, recorded_claim(sources, block))
         } else {
             highlight::render_code_block(block)
         }
@@ -520,6 +519,27 @@ fn render_not_found(
         path: "404.html".into(),
         bytes: html.into_bytes(),
     })
+}
+
+/// The recorded figures of a perf block: the baseline entry of its page whose command the block sets
+/// (`command = "..."`; keys are `PATH :: COMMAND`).
+fn recorded_claim<'a>(
+    sources: &'a crate::model::SiteSources,
+    block: &crate::model::CodeBlock,
+) -> Option<&'a crate::model::MeasuredClaim> {
+    let prefix = format!("{} :: ", block.pos.path.display());
+    sources
+        .measured_claims
+        .range(prefix.clone()..)
+        .take_while(|(key, _)| key.starts_with(&prefix))
+        .map(|(_, claim)| claim)
+        .find(|claim| {
+            let setting = format!("{:?}", claim.command);
+            block
+                .code
+                .lines()
+                .any(|l| l.trim_start().starts_with("command") && l.trim_end().ends_with(&setting))
+        })
 }
 
 #[cfg(test)]

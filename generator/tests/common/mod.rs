@@ -70,6 +70,25 @@ pub fn errors(report: &BuildReport) -> Vec<String> {
         .collect()
 }
 
+/// Whether an external tool a test needs (`valgrind`, `rustc`) runs here. Locally a missing tool skips
+/// the test with a printed reason; on CI (`CI` set) it fails, so CI never skips silently.
+pub fn require_tool(name: &str) -> bool {
+    let found = std::process::Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    match found {
+        true => true,
+        false if std::env::var_os("CI").is_some() => {
+            panic!("`{name}` is missing on CI; .ci/run installs it")
+        }
+        false => {
+            eprintln!("SKIPPED: `{name}` is not installed");
+            false
+        }
+    }
+}
+
 /// Copies a folder tree (a fixture site) into `to`, hidden folders included.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {

@@ -81,8 +81,8 @@ pub fn parse_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
             continue;
         };
         let mut command = first.to_owned();
+        // Keep `\` + newline: the shell joins the lines into one command, as in a terminal.
         while command.ends_with('\\') && i + 1 < lines.len() {
-            command.pop();
             command.push('\n');
             i += 1;
             command.push_str(lines[i]);
@@ -127,11 +127,29 @@ pub fn parse_block(block: &CodeBlock) -> Result<ConsoleBlock, Diagnostic> {
             background,
         });
     }
+    if !commands.is_empty() && commands.iter().all(|c| only_wildcards(&c.expected)) {
+        return Err(Diagnostic::error(
+            &block.pos.path,
+            block.pos.line,
+            block.pos.col,
+            "every expected output in this console block is a wildcard, so it checks nothing",
+        )
+        .with_hint("show at least one line a reader should see, e.g. `indexed [..] files`"));
+    }
     Ok(ConsoleBlock {
         pos: block.pos.clone(),
         commands,
         included_from: block.included_from.clone(),
     })
+}
+
+/// True when expected output is present but made only of wildcards (`...`, `[..]`), so any output
+/// matches. Empty expected output is a real check: the command must print nothing.
+fn only_wildcards(expected: &str) -> bool {
+    !expected.is_empty()
+        && expected
+            .lines()
+            .all(|l| l.replace("[..]", "").trim().is_empty() || l.trim() == "...")
 }
 
 impl Step for ConsoleBlock {
@@ -348,7 +366,7 @@ mod tests {
     fn trailing_backslash_continues_a_command() {
         let b = block("console", &[], "$ ax find parse \\\n    --limit 2\nout\n");
         let c = parse_block(&b).unwrap();
-        assert_eq!(c.commands[0].command, "ax find parse \n    --limit 2");
+        assert_eq!(c.commands[0].command, "ax find parse \\\n    --limit 2");
         assert_eq!(c.commands[0].expected, "out\n");
     }
 
@@ -426,5 +444,22 @@ mod tests {
     fn output_before_a_command_is_an_error() {
         let err = parse_block(&block("console", &[], "stray\n$ x\n")).unwrap_err();
         assert_eq!(err.line, 11);
+    }
+
+    #[test]
+    fn a_block_of_only_wildcards_is_an_error() {
+        let err = parse_block(&block(
+            "console",
+            &[],
+            "$ ax index\n...\n$ ax find x\n[..]\n",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            (err.line, err.message.contains("checks nothing")),
+            (10, true)
+        );
+        // One real line anywhere makes the block a check; so does expecting no output at all.
+        assert!(parse_block(&block("console", &[], "$ a\n...\n$ b\nfound [..]\n")).is_ok());
+        assert!(parse_block(&block("console", &[], "$ mkdir x\n")).is_ok());
     }
 }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Stability of docgen test's perf gate: N consecutive full `docgen test --no-cache` runs over the
+# unchanged tree while another process keeps one core busy. The gate must report zero failures.
+# Prints per claim the spread of instruction counts and of p25/p50/p95 latency over the runs, and the
+# wall time of each run (what the gate costs CI).
+#
+#   benches/gate_stability.sh [RUNS]        # default 20; reports go to /dev/shm/gate-stability/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-20}"
+out=/dev/shm/gate-stability
+rm -rf "$out" && mkdir -p "$out"
+
+cargo build -q -p docgen -p ax
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The extra load: one busy core for the whole benchmark.
+( while :; do :; done ) &
+loader=$!
+trap 'kill "$loader" 2>/dev/null || true' EXIT
+
+failures=0
+for i in $(seq 1 "$runs"); do
+  start=$(date +%s.%N)
+  if target/debug/docgen test --ax target/debug/ax --no-cache --require-cost --format json \
+      > "$out/run-$i.json" 2> "$out/run-$i.err"; then status=ok; else status=FAILED; failures=$((failures + 1)); fi
+  end=$(date +%s.%N)
+  printf 'run %2d: %s in %.0f s (load %s)\n' "$i" "$status" "$(echo "$end - $start" | bc)" \
+    "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/runs.txt"
+done
+kill "$loader" 2>/dev/null || true
+
+python3 - "$out" "$runs" <<'PY'
+import json, sys, statistics as st
+out, runs = sys.argv[1], int(sys.argv[2])
+claims = {}
+for i in range(1, runs + 1):
+    try:
+        report = json.load(open(f"{out}/run-{i}.json"))
+    except Exception:
+        continue
+    for t in report["tutorials"]:
+        for b in t["blocks"]:
+            if b["status"] == "failed":
+                print(f"run {i}: FAILED {b['path']}:{b['line']}: {b.get('message', '')[:200]}")
+            p = b.get("perf")
+            if not p:
+                continue
+            c = claims.setdefault(f"{b['path']}:{b['line']} `{p['command']}`", {"ins": [], "p25": [], "p50": [], "p95": []})
+            if p.get("instructions"):
+                c["ins"].append(p["instructions"])
+            s = sorted(p["samples_ms"])
+            c["p25"].append(s[max(0, -(-len(s) * 25 // 100) - 1)])
+            c["p50"].append(p["measured_ms"]["p50"])
+            c["p95"].append(p["measured_ms"]["p95"])
+print("claim | instructions min..max (spread) | p25 ms min..max | p50 ms min..max | p95 ms min..max")
+for name, c in claims.items():
+    ins = c["ins"]
+    spread = (max(ins) - min(ins)) / min(ins) * 100 if ins else float("nan")
+    fmt = lambda xs: f"{min(xs):.1f}..{max(xs):.1f}"
+    print(f"{name} | {min(ins) if ins else '-'}..{max(ins) if ins else '-'} ({spread:.2f}%) | {fmt(c['p25'])} | {fmt(c['p50'])} | {fmt(c['p95'])}")
+PY
+echo "failed runs: $failures of $runs"
