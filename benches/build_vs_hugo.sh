@@ -21,8 +21,13 @@ corpus_py=${CORPUS_PY:-../shared/bench/corpus.py}
 [ -f "$corpus_py" ] || corpus_py=/work/shared/bench/corpus.py
 command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install -y hugo)"; exit 2; }
 
-cargo build --release -q -p docgen
-docgen=$PWD/target/release/docgen
+# DOCGEN=path measures that binary instead of building target/release/docgen.
+if [ -n "${DOCGEN:-}" ]; then
+  docgen=$DOCGEN
+else
+  cargo build --release -q -p docgen
+  docgen=$PWD/target/release/docgen
+fi
 for pages in "${sizes[@]}"; do
   dir=$work/$pages
   rm -rf "$dir" && mkdir -p "$dir/on" "$dir/off"

@@ -32,7 +32,7 @@ pub(crate) fn index_tree(
 ) -> Result<IndexReport> {
     let _span = index_span("full").entered();
     let (walked, skipped) = scan::walk(engine.root(), &engine.config().index)?;
-    let update = engine.store().begin_update()?;
+    let update = engine.store().begin_update(walked.len())?;
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
     let read: Vec<_> = walked
         .par_iter()
@@ -100,7 +100,7 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
     if touches_rules {
         return index_tree(engine, &|_, _| {});
     }
-    let update = engine.store().begin_update()?;
+    let update = engine.store().begin_update(relative_paths.len())?;
     if update.previous_generation() == 0 || update.rebuilt_reason().is_some() {
         drop(update);
         return index_tree(engine, &|_, _| {});
