@@ -1,6 +1,7 @@
 //! Reports of a test run: a human diff with `path:line`, JSON (stable schema), JUnit XML and GitHub
 //! annotations, each ending with the counts. Input: a `TestRun`; output: text.
 
+use super::baseline::utc_date;
 use super::results::{Outcome, TestRun};
 use crate::model::{LastTestVerdicts, TutorialVerdict};
 use std::path::Path;
@@ -275,29 +276,13 @@ pub fn verdicts(run: &TestRun, previous: &LastTestVerdicts, today: &str) -> Last
 
 /// Today's UTC date as `YYYY-MM-DD`, or the date of `SOURCE_DATE_EPOCH` when set (reproducible runs).
 pub fn utc_date_today() -> String {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+    let at = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs())
+        .map_or_else(std::time::SystemTime::now, |seconds| {
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)
         });
-    civil_date(seconds / 86_400)
-}
-
-/// Days since 1970-01-01 to `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
-fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    utc_date(at)
 }
 
 #[cfg(test)]
@@ -320,13 +305,6 @@ mod verdict_tests {
             cache_key: String::new(),
             duration_ms: 0,
         }
-    }
-
-    #[test]
-    fn civil_dates_match_the_calendar() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_417), "2025-11-25");
-        assert_eq!(civil_date(11_016), "2000-02-29");
     }
 
     #[test]
