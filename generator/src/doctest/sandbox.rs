@@ -458,6 +458,12 @@ mod tests {
         );
     }
 
+    /// The ids of the processes whose command line contains `marker` (`pgrep -f`), one per line.
+    fn processes_running(marker: &str) -> String {
+        let found = Command::new("pgrep").args(["-f", marker]).output().unwrap();
+        String::from_utf8_lossy(&found.stdout).into_owned()
+    }
+
     #[test]
     fn timeout_kills_the_whole_process_group() {
         let marker = format!("docgen-orphan-check-{}", std::process::id());
@@ -466,15 +472,8 @@ mod tests {
             .unwrap();
         assert!(out.timed_out && out.status.is_none());
         std::thread::sleep(Duration::from_millis(100));
-        let survivors = Command::new("pgrep")
-            .args(["-f", &marker])
-            .output()
-            .unwrap();
-        assert!(
-            survivors.stdout.is_empty(),
-            "orphans left: {}",
-            String::from_utf8_lossy(&survivors.stdout)
-        );
+        let survivors = processes_running(&marker);
+        assert!(survivors.is_empty(), "orphans left: {survivors}");
     }
 
     #[test]
@@ -503,25 +502,14 @@ mod tests {
         s.spawn_background(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
             .unwrap();
         std::thread::sleep(Duration::from_millis(100));
-        let running = Command::new("pgrep")
-            .args(["-f", &marker])
-            .output()
-            .unwrap();
         assert!(
-            !running.stdout.is_empty(),
+            !processes_running(&marker).is_empty(),
             "the child runs while the sandbox lives"
         );
         drop(s);
         std::thread::sleep(Duration::from_millis(100));
-        let survivors = Command::new("pgrep")
-            .args(["-f", &marker])
-            .output()
-            .unwrap();
-        assert!(
-            survivors.stdout.is_empty(),
-            "orphans left: {}",
-            String::from_utf8_lossy(&survivors.stdout)
-        );
+        let survivors = processes_running(&marker);
+        assert!(survivors.is_empty(), "orphans left: {survivors}");
     }
 
     #[test]
