@@ -194,7 +194,7 @@ fn bad_path_glob_and_bad_language_are_errors_not_panics() {
 
 #[test]
 fn a_missing_root_is_an_error_naming_the_path() {
-    let project = common::project(&[]);
+    let project = common::project::<&str, &str>(&[]);
     let missing = project.path().join("nowhere");
     ax(project.path())
         .args(["find", "x", "-C"])

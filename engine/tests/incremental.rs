@@ -177,11 +177,7 @@ fn a_small_tree_is_indexed_into_one_segment_every_time() {
             )
         })
         .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(path, text)| (path.as_str(), text.as_str()))
-        .collect();
-    let project = common::project(&borrowed);
+    let project = common::project(&files);
     for run in 0..5 {
         let _ = std::fs::remove_dir_all(project.path().join(".ax"));
         let engine = Engine::open(project.path()).expect("open");

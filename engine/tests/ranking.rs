@@ -115,11 +115,7 @@ fn ties_are_ordered_by_path_even_past_the_limit() {
             )
         })
         .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(path, text)| (path.as_str(), text.as_str()))
-        .collect();
-    let project = common::project(&borrowed);
+    let project = common::project(&files);
     let engine = Engine::open(project.path()).expect("open");
     engine.index().expect("index");
     let options = FindOptions {

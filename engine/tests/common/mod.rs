@@ -40,10 +40,10 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// A temporary project holding `files` (relative path, contents).
-pub fn project(files: &[(&str, &str)]) -> TempDir {
+pub fn project<P: AsRef<str>, C: AsRef<str>>(files: &[(P, C)]) -> TempDir {
     let temp = TempDir::new().expect("create a temp dir");
     for (path, contents) in files {
-        write(temp.path(), path, contents);
+        write(temp.path(), path.as_ref(), contents.as_ref());
     }
     temp
 }
