@@ -506,11 +506,10 @@ fn render_not_found(
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page", &view);
-    // Served at any missing path, its links cannot be relative, and `nav.js`'s are (from the root):
-    // its way to the root is `/`, which `prefix_root_urls` below turns into base_url's path.
+    // Served at any missing path, 404.html cannot use relative URLs: it links under base_url's path
+    // (`prefix_root_urls` below). `nav.js`'s links are relative to the root, so its way there is `/`.
     let root = if config.relative_urls { "/" } else { "" };
     insert_nav(&mut context, nav, None, root);
-    // Served at any missing path, 404.html cannot use relative URLs; it links under base_url's path.
     let html = relative::prefix_root_urls(
         &templates.render("404.html", &context)?,
         &site_prefix(&config.base_url),
