@@ -446,6 +446,13 @@ pub struct BaselineClaim {
     /// Latency samples (ms, sorted) and their summary; compared only on the same `machine`.
     pub latency_ms: std::collections::BTreeMap<String, f64>,
     pub samples_ms: Vec<f64>,
+    /// Off-CPU time per run (ms, sorted: wall minus the process tree's CPU time) and median CPU time
+    /// per run (ms), recorded for a wall check that tells waiting from load. Empty and 0 in
+    /// baselines recorded before they existed.
+    #[serde(default)]
+    pub wait_ms: Vec<f64>,
+    #[serde(default)]
+    pub cpu_ms: f64,
     /// The claim's bounds in ms (`p95` → 100) and whether the recorded figures held them.
     pub limits_ms: std::collections::BTreeMap<String, f64>,
     pub held: bool,

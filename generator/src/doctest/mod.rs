@@ -4,7 +4,7 @@
 //!
 //! One job per file: `options` (what to run), `run` (orchestration), `extract` (blocks to steps, a
 //! table lookup), `kinds/` (one file per block kind: its parse and its run), `sandbox` (the only part
-//! that starts processes), `matcher` (expected vs actual output), `results` (plain result data),
+//! that starts processes), `timing` (CPU time of a command's process tree), `matcher` (expected vs actual output), `results` (plain result data),
 //! `partition` (CI matrix shares and merged reports), `baseline` (perf-baseline.json), `stats` (percentiles, Mann-Whitney), `cache`, `bless` and `report`.
 
 pub mod atomic;
@@ -22,6 +22,7 @@ pub mod results;
 pub mod run;
 pub mod sandbox;
 pub mod stats;
+pub mod timing;
 
 pub use baseline::{BASELINE_FILE, read_baseline, update_baseline};
 pub use options::{RunContext, TestOptions, find_ax_binary};

@@ -48,6 +48,13 @@ pub struct PerfMeasurement {
     pub measured_ms: BTreeMap<String, f64>,
     /// Every timed run (ms, sorted).
     pub samples_ms: Vec<f64>,
+    /// Off-CPU time per timed run (ms, sorted): wall time minus the CPU time of the command's
+    /// process tree. Recorded for a wall check that tells waiting from load (not used yet).
+    #[serde(default)]
+    pub wait_ms: Vec<f64>,
+    /// Median CPU time (user + system, whole process tree) per timed run, ms.
+    #[serde(default)]
+    pub cpu_ms: f64,
     /// Instructions per run (median of `instruction_runs`), when counted.
     pub instructions: Option<u64>,
     pub instruction_runs: Vec<u64>,

@@ -20,6 +20,8 @@ pub struct CommandOutput {
     pub status: Option<i32>,
     pub timed_out: bool,
     pub elapsed: Duration,
+    /// CPU time (user + system) of the command's process and every descendant it waited for.
+    pub cpu: Duration,
 }
 
 /// One tutorial's temporary world. Removed on drop.
@@ -166,9 +168,30 @@ impl Sandbox {
     /// poll, so a sample has no polling granularity. A watchdog thread kills the process group when
     /// the timeout passes first.
     pub fn run(&self, command: &str) -> std::io::Result<CommandOutput> {
+        self.run_with(command, false)
+    }
+
+    /// `run` for a perf sample: the command runs in its own session at the highest priority the
+    /// harness may give it (`timing::boost_priority`), so other work on the machine delays it as
+    /// little as possible.
+    pub fn run_measured(&self, command: &str) -> std::io::Result<CommandOutput> {
+        self.run_with(command, true)
+    }
+
+    fn run_with(&self, command: &str, boost: bool) -> std::io::Result<CommandOutput> {
         let since_ticks = reaper::ticks_since_boot();
+        let mut shell = if boost {
+            let mut shell = self.command_in_session("sh");
+            shell
+                .arg("-c")
+                .arg(format!("exec 2>&1\n{command}"))
+                .stderr(Stdio::null());
+            shell
+        } else {
+            self.shell(command)
+        };
         let started = Instant::now();
-        let mut child = self.shell(command).stdout(Stdio::piped()).spawn()?;
+        let mut child = shell.stdout(Stdio::piped()).spawn()?;
         let mut stdout = child.stdout.take().expect("stdout was piped");
         let reader = std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -188,11 +211,11 @@ impl Sandbox {
             }
             expired
         });
-        let status = child.wait();
+        let waited = super::timing::wait_with_usage(&child);
         let elapsed = started.elapsed();
         let _ = finished.send(());
         let timed_out = watchdog.join().unwrap_or(false);
-        let status = status?;
+        let (status, cpu) = waited?;
         // Background children that kept the pipe open die with the group, so the reader ends.
         kill_process_group(group);
         // What left the group (`setsid`) is found by its sandbox and killed too; one that holds the
@@ -204,6 +227,7 @@ impl Sandbox {
             status: status.code(),
             timed_out,
             elapsed,
+            cpu,
         })
     }
 
@@ -244,11 +268,15 @@ impl Sandbox {
         let mut total = 0u64;
         for entry in std::fs::read_dir(out_dir.path())?.flatten() {
             let text = std::fs::read_to_string(entry.path())?;
-            total += text
-                .lines()
-                .find_map(|l| l.strip_prefix("summary: "))
-                .and_then(|n| n.trim().split(' ').next()?.parse::<u64>().ok())
-                .unwrap_or(0);
+            // A process whose profile has no summary did not finish writing it (killed, disk
+            // full): leaving it out would report a fraction of the work as the command's cost.
+            let Some(count) = callgrind_summary(&text) else {
+                return Ok(Err(format!(
+                    "callgrind's profile {} of `{command}` has no instruction summary (a process of the command did not finish writing it)",
+                    entry.file_name().to_string_lossy()
+                )));
+            };
+            total += count;
         }
         Ok(if total == 0 {
             Err("callgrind wrote no instruction count".into())
@@ -330,6 +358,31 @@ impl Sandbox {
     /// A `Command` with the sandbox's clean environment and its own process group.
     pub fn command(&self, program: &str) -> Command {
         use std::os::unix::process::CommandExt;
+        let mut command = self.clean_command(program);
+        command.process_group(0);
+        command
+    }
+
+    /// `command`, but in a new session (so also its own process group, whose id is its pid) with
+    /// the boosted priority of `timing::boost_priority`.
+    fn command_in_session(&self, program: &str) -> Command {
+        use std::os::unix::process::CommandExt;
+        let mut command = self.clean_command(program);
+        // SAFETY: the closure runs between fork and exec and calls only async-signal-safe
+        // functions (setsid, open, write, close, setpriority); it allocates nothing.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                super::timing::boost_priority();
+                Ok(())
+            });
+        }
+        command
+    }
+
+    fn clean_command(&self, program: &str) -> Command {
         let mut command = Command::new(program);
         command
             .current_dir(&self.cwd)
@@ -340,10 +393,16 @@ impl Sandbox {
             .env("LANG", "C.UTF-8")
             .env("NO_COLOR", "1")
             .env("TERM", "dumb")
-            .stdin(Stdio::null())
-            .process_group(0);
+            .stdin(Stdio::null());
         command
     }
+}
+
+/// The `summary: N` (instructions) of a callgrind profile.
+fn callgrind_summary(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("summary: "))
+        .and_then(|n| n.trim().split(' ').next()?.parse::<u64>().ok())
 }
 
 /// `PATH` as a path inside the sandbox, or `None` when it is absolute or climbs out with `..`.
@@ -469,6 +528,36 @@ mod tests {
         let marker = format!("docgen-orphan-check-{}", std::process::id());
         let out = sandbox(300)
             .run(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
+            .unwrap();
+        assert!(out.timed_out && out.status.is_none());
+        std::thread::sleep(Duration::from_millis(100));
+        let survivors = processes_running(&marker);
+        assert!(survivors.is_empty(), "orphans left: {survivors}");
+    }
+
+    #[test]
+    fn a_measured_command_leads_its_own_session_and_its_cpu_time_is_counted() {
+        let s = sandbox(5000);
+        // Field 6 of /proc/PID/stat is the session id: the measured `sh` leads a new session.
+        let out = s
+            .run_measured("awk '{print ($6 == $1)}' /proc/$$/stat")
+            .unwrap();
+        assert_eq!((out.output.as_str(), out.status), ("1\n", Some(0)));
+        let plain = s.run("awk '{print ($6 == $1)}' /proc/$$/stat").unwrap();
+        assert_eq!(plain.output, "0\n");
+        // CPU time covers the grandchild `awk`'s busy loop, not only `sh`.
+        let busy = s
+            .run_measured("awk 'BEGIN { for (i = 0; i < 3000000; i++) x += i }'")
+            .unwrap();
+        assert!(busy.cpu >= Duration::from_millis(20), "{:?}", busy.cpu);
+        assert!(busy.cpu <= busy.elapsed * 2, "{busy:?}");
+    }
+
+    #[test]
+    fn a_measured_command_that_times_out_is_killed_with_its_group() {
+        let marker = format!("docgen-measured-orphan-{}", std::process::id());
+        let out = sandbox(300)
+            .run_measured(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
             .unwrap();
         assert!(out.timed_out && out.status.is_none());
         std::thread::sleep(Duration::from_millis(100));

@@ -35,6 +35,10 @@ pub struct PerfClaim {
     /// `cost_tolerance = "5%"` as a fraction, for a command whose count varies more than the
     /// default allows (threads, hash seeds); `None`: the run's default.
     pub cost_tolerance: Option<f64>,
+    /// `no_cost = "why"`: the command has no deterministic cost (it runs until a deadline), so
+    /// nothing is counted (`cost_runs` is 0) and `--require-cost` accepts that; the reason is part
+    /// of the block, so the page shows it.
+    pub no_cost: Option<String>,
 }
 
 impl PerfClaim {
@@ -56,6 +60,7 @@ struct Settings {
     #[serde(default = "default_cost_runs")]
     cost_runs: u32,
     cost_tolerance: Option<String>,
+    no_cost: Option<String>,
 }
 
 fn default_runs() -> u32 {
@@ -67,6 +72,11 @@ fn default_warmup() -> u32 {
 fn default_cost_runs() -> u32 {
     1
 }
+
+/// A count below this fraction of the baseline's is taken again once, then reported as an error: a
+/// change rarely halves a command's work, a process that escaped the count does (see
+/// `baseline::check`).
+pub const IMPLAUSIBLE_FRACTION: f64 = 0.5;
 
 /// A claim line `METRIC < "DURATION"`: the text before `<` is a bare word. (`command = "a < b"` is not.)
 fn claim_line(line: &str) -> Option<(&str, &str)> {
@@ -118,7 +128,7 @@ pub fn parse_claim(block: &CodeBlock) -> Result<PerfClaim, Diagnostic> {
         let (line, _) = line_col(&settings, e.span().map_or(0, |s| s.start));
         let source = block.code.lines().nth(line - 1).unwrap_or_default();
         let message = e.message().trim().to_owned();
-        let hint = "a perf block takes `command`, `runs`, `warmup`, `cost_runs` and claims like `p95 < \"10ms\"`";
+        let hint = "a perf block takes `command`, `runs`, `warmup`, `cost_runs`, `cost_tolerance`, `no_cost` and claims like `p95 < \"10ms\"`";
         at(block.code_start_line + line - 1, format!("invalid perf block: {message}"))
             .with_source_line(source)
             .with_hint(hint)
@@ -143,6 +153,43 @@ pub fn parse_claim(block: &CodeBlock) -> Result<PerfClaim, Diagnostic> {
             )
         })?),
     };
+    let key_line = |key: &str| {
+        block
+            .code
+            .lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(block.pos.line, |i| block.code_start_line + i)
+    };
+    let explicit_cost_runs = block
+        .code
+        .lines()
+        .any(|l| l.trim_start().starts_with("cost_runs"));
+    let cost_runs = match &parsed.no_cost {
+        Some(reason) if reason.trim().is_empty() => {
+            return Err(at(
+                key_line("no_cost"),
+                "no_cost needs a reason, e.g. no_cost = \"spins until its 250 ms timeout\"".into(),
+            ));
+        }
+        Some(_) if explicit_cost_runs && parsed.cost_runs > 0 => {
+            return Err(at(
+                key_line("cost_runs"),
+                format!(
+                    "cost_runs = {} contradicts no_cost: a claim without a deterministic cost is not counted",
+                    parsed.cost_runs
+                ),
+            ));
+        }
+        Some(_) => 0,
+        None if parsed.cost_runs == 0 => {
+            return Err(at(
+                key_line("cost_runs"),
+                "cost_runs = 0 turns the cost check off; say why with no_cost = \"...\" instead"
+                    .into(),
+            ));
+        }
+        None => parsed.cost_runs.min(100),
+    };
     if parsed.runs == 0 || parsed.runs > 100_000 {
         return Err(at(
             block.pos.line,
@@ -154,9 +201,10 @@ pub fn parse_claim(block: &CodeBlock) -> Result<PerfClaim, Diagnostic> {
         command: parsed.command,
         runs: parsed.runs,
         warmup: parsed.warmup.min(10_000),
-        cost_runs: parsed.cost_runs.min(100),
+        cost_runs,
         limits,
         cost_tolerance,
+        no_cost: parsed.no_cost,
     })
 }
 
@@ -227,9 +275,10 @@ fn measure(
     context: &RunContext,
 ) -> Result<PerfMeasurement, String> {
     let mut samples_ms = Vec::with_capacity(claim.runs as usize);
+    let (mut wait_ms, mut cpu_ms) = (Vec::new(), Vec::new());
     for i in 0..claim.warmup + claim.runs {
         let output = sandbox
-            .run(&claim.command)
+            .run_measured(&claim.command)
             .map_err(|e| format!("cannot start `sh`: {e}"))?;
         if output.timed_out || output.status != Some(0) {
             let why = if output.timed_out {
@@ -246,22 +295,55 @@ fn measure(
             ));
         }
         if i >= claim.warmup {
-            samples_ms.push(output.elapsed.as_secs_f64() * 1000.0);
+            let (wall, cpu) = (
+                output.elapsed.as_secs_f64() * 1000.0,
+                output.cpu.as_secs_f64() * 1000.0,
+            );
+            samples_ms.push(wall);
+            cpu_ms.push(cpu);
+            wait_ms.push(wall - cpu);
         }
     }
     let mut counts = Vec::new();
     let mut cost_note = None;
-    for _ in 0..claim.cost_runs {
+    let base = context
+        .baseline
+        .claims
+        .get(&claim.baseline_key())
+        .and_then(|e| e.instructions.get(&context.profile))
+        .copied();
+    let implausible =
+        |count: u64| base.is_some_and(|b| (count as f64) < b as f64 * IMPLAUSIBLE_FRACTION);
+    let mut runs = claim.cost_runs;
+    let mut i = 0;
+    while i < runs {
         match sandbox.count_instructions(&claim.command) {
-            Ok(Ok(count)) => counts.push(count),
+            Ok(Ok(count)) => {
+                // One more count when the first looks like part of the command escaped it; if
+                // the second is plausible it is used (the median of two is the lower).
+                if implausible(count) && runs == claim.cost_runs {
+                    runs += 1;
+                }
+                counts.push(count);
+            }
             Ok(Err(why)) => {
                 cost_note = Some(why);
                 break;
             }
             Err(e) => return Err(format!("cannot count instructions: {e}")),
         }
+        i += 1;
+    }
+    // Counted again after an implausible count: drop the implausible ones if the new one is not;
+    // if every count is implausible they stay, and `baseline::check` reports it.
+    if counts.len() > claim.cost_runs as usize && counts.iter().any(|&c| !implausible(c)) {
+        counts.retain(|&c| !implausible(c));
+    }
+    if let Some(why) = &claim.no_cost {
+        cost_note = Some(format!("not counted: {why}"));
     }
     samples_ms.sort_by(f64::total_cmp);
+    wait_ms.sort_by(f64::total_cmp);
     let measured_ms = summarize(&samples_ms);
     let held = claim
         .limits
@@ -276,6 +358,11 @@ fn measure(
             .iter()
             .map(|v| (v * 1000.0).round() / 1000.0)
             .collect(),
+        wait_ms: wait_ms
+            .iter()
+            .map(|v| (v * 1000.0).round() / 1000.0)
+            .collect(),
+        cpu_ms: (median_f64(&cpu_ms) * 1000.0).round() / 1000.0,
         instructions: median(&counts),
         instruction_runs: counts,
         cost_note,
@@ -283,6 +370,16 @@ fn measure(
         baseline_key: claim.baseline_key(),
         held,
     })
+}
+
+/// The median (the lower middle one for an even number); 0 for none.
+fn median_f64(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted
+        .get(sorted.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0.0)
 }
 
 /// The median count (the lower middle one for an even number), so one odd run does not move it.
@@ -367,6 +464,30 @@ mod tests {
             "command = \"x\"\ncost_tolerance = \"5%\"\np95 < \"1ms\"\n",
         ));
         assert_eq!(ok.unwrap().cost_tolerance, Some(0.05));
+    }
+
+    #[test]
+    fn no_cost_needs_a_reason_and_excludes_counting() {
+        let ok = parse_claim(&perf(
+            "command = \"x\"\nno_cost = \"spins to a deadline\"\np95 < \"1s\"\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            (ok.cost_runs, ok.no_cost.as_deref()),
+            (0, Some("spins to a deadline"))
+        );
+        let (line, message) = error("command = \"x\"\ncost_runs = 0\np95 < \"1s\"\n");
+        assert_eq!(line, 12, "{message}");
+        assert!(message.contains("no_cost"), "{message}");
+        let (line, message) = error("command = \"x\"\np95 < \"1s\"\nno_cost = \" \"\n");
+        assert_eq!(line, 13, "{message}");
+        assert!(message.contains("needs a reason"), "{message}");
+        let (line, message) =
+            error("command = \"x\"\nno_cost = \"deadline\"\ncost_runs = 2\np95 < \"1s\"\n");
+        assert_eq!(line, 13, "{message}");
+        assert!(message.contains("contradicts no_cost"), "{message}");
+        let (_, message) = error("command = \"x\"\nno_cost = 3\np95 < \"1s\"\n");
+        assert!(message.contains("invalid type"), "{message}");
     }
 
     #[test]
