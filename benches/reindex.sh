@@ -18,12 +18,9 @@ for tool in hyperfine python3 curl; do
 done
 [[ -x "$ax" ]] || (cd "$repo_root" && cargo build --release -p ax)
 mkdir -p "$work"
-corpus="${1:-$work/corpus}"
-if [[ ! -d "$corpus" ]]; then
-  registry=$(ls -d "$HOME"/.cargo/registry/src/*/ | head -1)
-  cp -r "$registry" "$corpus"
-  rm -rf "$corpus"/linux-raw-sys-* "$corpus"/windows-sys-* "$corpus"/winapi-* "$corpus"/libc-*
-fi
+# shellcheck source=benches/lib/corpus.sh
+source "$repo_root/benches/lib/corpus.sh"
+prepare_corpus "${1:-}"
 "$ax" index "$corpus" >/dev/null
 "$ax" -C "$corpus" stats | head -1
 

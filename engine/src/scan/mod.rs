@@ -15,7 +15,7 @@ use languages::Grammar;
 
 use crate::config::IndexConfig;
 use crate::error::{Error, Result};
-use crate::model::{Language, SkippedFile};
+use crate::model::{FileStat, Language, SkippedFile};
 
 /// The folder the store owns; the walk never enters it.
 const STORE_DIR_NAME: &str = ".ax";
@@ -31,6 +31,8 @@ pub struct WalkedFile {
     /// Relative to the root, `/`-separated: the path every output shows.
     pub relative_path: String,
     pub language: Language,
+    /// Size, times and inode as the walk saw them (before any read).
+    pub stat: Option<FileStat>,
 }
 
 /// A file read into memory with its content hash.
@@ -41,6 +43,8 @@ pub struct SourceFile {
     /// Hex blake3 of the bytes.
     pub content_hash: String,
     pub text: String,
+    /// The walk's [`WalkedFile::stat`], taken before the bytes were read.
+    pub stat: Option<FileStat>,
     extension: String,
 }
 
@@ -105,10 +109,11 @@ pub fn walk(root: &Path, config: &IndexConfig) -> Result<(Vec<WalkedFile>, Vec<S
                     ),
                 });
             }
-            Ok(_) => files.push(WalkedFile {
+            Ok(metadata) => files.push(WalkedFile {
                 absolute_path: path.to_owned(),
                 relative_path,
                 language,
+                stat: Some(file_stat(&metadata)),
             }),
             Err(error) => skipped.push(SkippedFile {
                 path: relative_path,
@@ -149,8 +154,40 @@ pub fn read(file: &WalkedFile) -> Result<SourceFile, SkippedFile> {
         language: file.language,
         content_hash,
         text,
+        stat: file.stat,
         extension,
     })
+}
+
+/// The [`FileStat`] of a file's metadata.
+pub fn file_stat(metadata: &std::fs::Metadata) -> FileStat {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let nanos = |seconds: i64, nanos: i64| seconds.saturating_mul(1_000_000_000) + nanos;
+        FileStat {
+            size: metadata.len(),
+            modified_ns: nanos(metadata.mtime(), metadata.mtime_nsec()),
+            changed_ns: nanos(metadata.ctime(), metadata.ctime_nsec()),
+            inode: metadata.ino(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let modified_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_nanos()).unwrap_or(i64::MAX)
+            });
+        FileStat {
+            size: metadata.len(),
+            modified_ns,
+            changed_ns: modified_ns,
+            inode: 0,
+        }
+    }
 }
 
 /// Extracts a read file's symbols and references; skipped when tree-sitter cannot parse it at all.
