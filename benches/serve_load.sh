@@ -27,7 +27,7 @@ mkdir -p "$work"
 source "$repo_root/benches/lib/corpus.sh"
 prepare_corpus "${1:-}"
 "$ax" index "$corpus" >/dev/null
-"$ax" -C "$corpus" stats | head -1
+"$ax" -C "$corpus" stats >"$work/stats.txt" && head -1 "$work/stats.txt"
 
 # wrk cycles through a fixed mix of editor-sized queries (find, def, refs; answers of 1-40 KB), so
 # no one answer is hot.
@@ -58,7 +58,14 @@ server_pid=$!
 editor_pid=0
 target=$(find "$corpus" -name '*.rs' -size +8k -size -40k | sort | awk 'NR==1')
 cp "$target" "$work/load-edited.orig"
-trap 'cp "$work/load-edited.orig" "$target"; kill $server_pid $editor_pid 2>/dev/null || true' EXIT
+# Never `kill 0`: that is the caller's whole process group.
+stop_all() {
+  cp "$work/load-edited.orig" "$target"
+  for pid in "$server_pid" "$editor_pid"; do
+    if (( pid > 0 )); then kill "$pid" 2>/dev/null || true; fi
+  done
+}
+trap stop_all EXIT
 for _ in $(seq 100); do grep -q listening "$work/load-serve.out" 2>/dev/null && break; sleep 0.1; done
 address=$(sed -n 's/^listening on http:\/\///p' "$work/load-serve.out")
 until curl -sf "http://$address/readyz" >/dev/null; do sleep 0.1; done

@@ -63,67 +63,86 @@ pub fn walk(root: &Path, config: &IndexConfig) -> Result<(Vec<WalkedFile>, Vec<S
         glob: config.ignore.join(", "),
         message: error.to_string(),
     })?;
+    // Parallel: on a large tree the walk (directory reads, ignore-file lookups, one stat per
+    // file) is most of an `ax index` run that finds little to do. Sorted afterwards.
     let walker = WalkBuilder::new(root)
         .require_git(false)
         .add_custom_ignore_filename(AX_IGNORE_FILE)
         .overrides(overrides)
         .filter_entry(|entry| entry.file_name() != STORE_DIR_NAME)
-        .build();
-
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                skipped.push(SkippedFile {
-                    path: error_path(&error, root),
-                    reason: error.to_string(),
-                });
-                continue;
+        .build_parallel();
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    walker.run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            if let Some(outcome) = classify(entry, root, config) {
+                // A poisoned lock only means another walker thread panicked; its lists are whole.
+                let mut lists = found
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                match outcome {
+                    Ok(file) => lists.0.push(file),
+                    Err(skip) => lists.1.push(skip),
+                }
             }
-        };
-        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-            continue;
-        }
-        let path = entry.path();
-        let Some(language) = path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .and_then(Language::from_extension)
-        else {
-            continue;
-        };
-        if !config.languages.contains(&language) {
-            continue;
-        }
-        let relative_path = relative(path, root);
-        match entry.metadata() {
-            Ok(metadata) if metadata.len() > config.max_file_size_bytes => {
-                skipped.push(SkippedFile {
-                    path: relative_path,
-                    reason: format!(
-                        "larger than max_file_size_bytes ({} > {})",
-                        metadata.len(),
-                        config.max_file_size_bytes
-                    ),
-                });
-            }
-            Ok(metadata) => files.push(WalkedFile {
-                absolute_path: path.to_owned(),
-                relative_path,
-                language,
-                stat: Some(file_stat(&metadata)),
-            }),
-            Err(error) => skipped.push(SkippedFile {
-                path: relative_path,
-                reason: error.to_string(),
-            }),
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut files, mut skipped): (Vec<WalkedFile>, Vec<SkippedFile>) = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|left, right| left.relative_path.cmp(&right.relative_path));
     skipped.sort();
     Ok((files, skipped))
+}
+
+/// What one walk entry is: an indexable file, a file left out (with why), or nothing to list.
+fn classify(
+    entry: std::result::Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    config: &IndexConfig,
+) -> Option<std::result::Result<WalkedFile, SkippedFile>> {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => {
+            return Some(Err(SkippedFile {
+                path: error_path(&error, root),
+                reason: error.to_string(),
+            }));
+        }
+    };
+    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+        return None;
+    }
+    let path = entry.path();
+    let language = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .and_then(Language::from_extension)?;
+    if !config.languages.contains(&language) {
+        return None;
+    }
+    let relative_path = relative(path, root);
+    Some(match entry.metadata() {
+        Ok(metadata) if metadata.len() > config.max_file_size_bytes => Err(SkippedFile {
+            path: relative_path,
+            reason: format!(
+                "larger than max_file_size_bytes ({} > {})",
+                metadata.len(),
+                config.max_file_size_bytes
+            ),
+        }),
+        Ok(metadata) => Ok(WalkedFile {
+            absolute_path: path.to_owned(),
+            relative_path,
+            language,
+            stat: Some(file_stat(&metadata)),
+        }),
+        Err(error) => Err(SkippedFile {
+            path: relative_path,
+            reason: error.to_string(),
+        }),
+    })
 }
 
 /// Reads and hashes a walked file; unreadable, binary and non-UTF-8 files come back as skipped.

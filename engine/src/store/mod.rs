@@ -48,7 +48,13 @@ pub struct Store {
     /// For a long-running process: the last opened snapshot and its generation, reused by every
     /// query until a newer generation is committed. `None` opens the index per query (the CLI).
     open: Option<Arc<Mutex<Option<KeptSnapshot>>>>,
+    /// For the same process: the file table of the last generation it committed or read, so a
+    /// one-file re-index does not parse megabytes of JSON again. `None` for the CLI.
+    tables: Option<Arc<Mutex<Option<KeptTable>>>>,
 }
+
+/// A file table kept in memory with the generation it belongs to.
+type KeptTable = (u64, FileTable);
 
 /// A snapshot kept open with the generation it shows.
 type KeptSnapshot = (u64, Snapshot);
@@ -74,19 +80,21 @@ type StoredReference = (String, u32, u32);
 
 impl Store {
     pub fn new(root: &Path) -> Store {
-        Store {
-            dir: root.join(STORE_DIR_NAME),
-            open: None,
-        }
+        Store::new_in(root.join(STORE_DIR_NAME))
     }
 
     fn new_in(dir: PathBuf) -> Store {
-        Store { dir, open: None }
+        Store {
+            dir,
+            open: None,
+            tables: None,
+        }
     }
 
     /// This store keeping the index open between queries (one open per committed generation).
     pub fn keeping_index_open(mut self) -> Store {
         self.open = Some(Arc::new(Mutex::new(None)));
+        self.tables = Some(Arc::new(Mutex::new(None)));
         self
     }
 
@@ -120,6 +128,16 @@ impl Store {
 
     /// The file table of the commit `manifest` describes.
     pub fn file_table(&self, manifest: &Manifest) -> Result<FileTable> {
+        if let Some(tables) = &self.tables {
+            let kept = tables
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some((generation, table)) = kept.as_ref()
+                && *generation == manifest.generation
+            {
+                return Ok(table.clone());
+            }
+        }
         let versioned = self.dir.join(file_table_name(manifest.generation));
         if versioned.exists() {
             return manifest::read_file_table(&versioned);
@@ -254,6 +272,7 @@ impl Store {
             fields,
             previous_generation: manifest.generation,
             previous_plugins: manifest.plugins.clone(),
+            tables: self.tables.clone(),
             plugins: None,
             previous_files: table,
             rebuilt_reason,
@@ -356,6 +375,8 @@ pub struct Update {
     fields: Fields,
     previous_generation: u64,
     previous_files: FileTable,
+    /// The store's kept file table, refreshed by the commit.
+    tables: Option<Arc<Mutex<Option<KeptTable>>>>,
     /// The plugin fingerprint the previous generation's content hashes were salted with.
     previous_plugins: Option<String>,
     /// This run's, recorded in the manifest at commit.
@@ -475,6 +496,11 @@ impl Update {
             std::fs::remove_dir_all(&cache).map_err(|error| Error::io(&cache, error))?;
         }
         manifest::write_json_atomically(&self.dir.join(MANIFEST_FILE), &manifest, true)?;
+        if let Some(tables) = &self.tables {
+            *tables
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((generation, files));
+        }
         Store::new_in(self.dir.clone()).remove_file_tables_except(Some(generation))?;
         Ok(manifest)
     }

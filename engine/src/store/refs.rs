@@ -27,7 +27,7 @@ pub const LINE_BITS: u32 = 32 - COLUMN_BITS;
 /// the field so the packed value is never `u32::MAX` (tantivy stores `position + 1`).
 pub fn pack(line: u32, column: u32) -> Option<u32> {
     (line < (1 << LINE_BITS) - 1 && column < (1 << COLUMN_BITS))
-        .then(|| (line << COLUMN_BITS) | column)
+        .then_some((line << COLUMN_BITS) | column)
 }
 
 /// The line and column of a packed position.
