@@ -24,14 +24,9 @@ if [[ ! -x "$ax" ]]; then
 fi
 
 mkdir -p "$work"
-corpus="${1:-$work/corpus}"
-if [[ ! -d "$corpus" ]]; then
-  registry=$(ls -d "$HOME"/.cargo/registry/src/*/ | head -1)
-  echo "copying $registry to $corpus (tmpfs)"
-  cp -r "$registry" "$corpus"
-  # Generated platform bindings (1M+ constants) would swamp the hand-written code: leave them out.
-  rm -rf "$corpus"/linux-raw-sys-* "$corpus"/windows-sys-* "$corpus"/winapi-* "$corpus"/libc-*
-fi
+# shellcheck source=benches/lib/corpus.sh
+source "$repo_root/benches/lib/corpus.sh"
+prepare_corpus "${1:-}"
 
 # The same languages on both sides; ax also skips files over 1 MiB (its default), ctags does not.
 ctags_languages="Rust,Python,JavaScript,TypeScript,Go"

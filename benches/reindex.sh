@@ -18,19 +18,17 @@ for tool in hyperfine python3 curl; do
 done
 [[ -x "$ax" ]] || (cd "$repo_root" && cargo build --release -p ax)
 mkdir -p "$work"
-corpus="${1:-$work/corpus}"
-if [[ ! -d "$corpus" ]]; then
-  registry=$(ls -d "$HOME"/.cargo/registry/src/*/ | head -1)
-  cp -r "$registry" "$corpus"
-  rm -rf "$corpus"/linux-raw-sys-* "$corpus"/windows-sys-* "$corpus"/winapi-* "$corpus"/libc-*
-fi
+# shellcheck source=benches/lib/corpus.sh
+source "$repo_root/benches/lib/corpus.sh"
+prepare_corpus "${1:-}"
 "$ax" index "$corpus" >/dev/null
-"$ax" -C "$corpus" stats | head -1
+"$ax" -C "$corpus" stats >"$work/stats.txt" && head -1 "$work/stats.txt"
 
 # The edited file: a mid-sized Rust file, restored at the end.
 target=$(find "$corpus" -name '*.rs' -size +8k -size -40k | sort | awk 'NR==1')
 cp "$target" "$work/edited.orig"
-trap 'cp "$work/edited.orig" "$target"; kill "${server_pid:-0}" 2>/dev/null || true' EXIT
+# Never `kill 0` (the caller's whole process group) when the server never started.
+trap 'cp "$work/edited.orig" "$target"; if (( ${server_pid:-0} > 0 )); then kill "$server_pid" 2>/dev/null || true; fi' EXIT
 echo "edited file: ${target#$corpus/}"
 
 echo "== CLI: ax index after editing one file vs with nothing changed ($runs runs each)"

@@ -6,7 +6,9 @@
 # Usage: benches/serve_load.sh [CORPUS_DIR]
 #   CORPUS_DIR: as benches/ax_bench.sh (the cargo registry sources on tmpfs, 300k+ symbols).
 # Environment: AX (default target/release/ax), DURATION (seconds per wrk run, default 15),
-#   SOAK (seconds, default 600), CLI_RUNS (default 100). Needs wrk (Debian), hyperfine, python3.
+#   PER_QUERY (seconds per query in the per-endpoint runs, default 5),
+#   SOAK (seconds, default 600; 0 skips it), CLI_RUNS (default 100), SOAK_ONLY=1 (only the soak,
+#   so it fits one quiet window). Needs wrk (Debian), hyperfine, python3.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,19 +17,17 @@ ax="${AX:-$repo_root/target/release/ax}"
 duration="${DURATION:-15}"
 soak="${SOAK:-600}"
 cli_runs="${CLI_RUNS:-100}"
+per_query="${PER_QUERY:-5}"
 for tool in wrk hyperfine python3 curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk hyperfine)"; exit 2; }
 done
 [[ -x "$ax" ]] || (cd "$repo_root" && cargo build --release -p ax)
 mkdir -p "$work"
-corpus="${1:-$work/corpus}"
-if [[ ! -d "$corpus" ]]; then
-  registry=$(ls -d "$HOME"/.cargo/registry/src/*/ | head -1)
-  cp -r "$registry" "$corpus"
-  rm -rf "$corpus"/linux-raw-sys-* "$corpus"/windows-sys-* "$corpus"/winapi-* "$corpus"/libc-*
-fi
+# shellcheck source=benches/lib/corpus.sh
+source "$repo_root/benches/lib/corpus.sh"
+prepare_corpus "${1:-}"
 "$ax" index "$corpus" >/dev/null
-"$ax" -C "$corpus" stats | head -1
+"$ax" -C "$corpus" stats >"$work/stats.txt" && head -1 "$work/stats.txt"
 
 # wrk cycles through a fixed mix of editor-sized queries (find, def, refs; answers of 1-40 KB), so
 # no one answer is hot.
@@ -58,7 +58,14 @@ server_pid=$!
 editor_pid=0
 target=$(find "$corpus" -name '*.rs' -size +8k -size -40k | sort | awk 'NR==1')
 cp "$target" "$work/load-edited.orig"
-trap 'cp "$work/load-edited.orig" "$target"; kill $server_pid $editor_pid 2>/dev/null || true' EXIT
+# Never `kill 0`: that is the caller's whole process group.
+stop_all() {
+  cp "$work/load-edited.orig" "$target"
+  for pid in "$server_pid" "$editor_pid"; do
+    if (( pid > 0 )); then kill "$pid" 2>/dev/null || true; fi
+  done
+}
+trap stop_all EXIT
 for _ in $(seq 100); do grep -q listening "$work/load-serve.out" 2>/dev/null && break; sleep 0.1; done
 address=$(sed -n 's/^listening on http:\/\///p' "$work/load-serve.out")
 until curl -sf "http://$address/readyz" >/dev/null; do sleep 0.1; done
@@ -75,6 +82,7 @@ run_wrk() { # label connections seconds
 # Server CPU per request, per query of the mix: load-independent (the latency figures are not on a
 # shared machine). 100 sequential requests each, CPU from /proc/PID/stat (utime+stime, 10 ms ticks).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+if [[ "${SOAK_ONLY:-0}" != 1 ]]; then
 echo "== server CPU per request (100 sequential requests per query)"
 for path in $(grep -o '"/v1/[^"]*"' "$work/mix.lua" | tr -d '"'); do
   for _ in $(seq 100); do printf 'url = "http://%s%s"\noutput = "/dev/null"\n' "$address" "$path"; done >"$work/urls.txt"
@@ -89,6 +97,13 @@ echo "== throughput and latency (wrk, ${duration}s per row, 2 wrk threads on the
 run_wrk "warm-up, 8 connections" 8 5 >/dev/null
 for connections in 1 8 64; do
   run_wrk "$connections connection(s)" "$connections" "$duration"
+done
+
+echo "== 8 connections, one query of the mix per run (${per_query}s each): the p99 of every endpoint"
+sed -n '/^done = function/,$p' "$work/mix.lua" >"$work/single.lua"
+for path in $(grep -o '"/v1/[^"]*"' "$work/mix.lua" | tr -d '"'); do
+  line=$(wrk -t2 -c8 -d"${per_query}s" --timeout 5s -s "$work/single.lua" "http://$address$path" | grep '^RESULT')
+  printf '%-40s %s\n' "$path" "${line#RESULT }"
 done
 
 echo "== 8 connections while a file is re-indexed every 500 ms"
@@ -111,6 +126,9 @@ print(f"{result['command']:<28} median {result['median']*1000:.2f} ms  p99 {time
       f"(a served query is one HTTP round trip on an open index)")
 PY
 
+fi
+
+if (( soak > 0 )); then
 echo "== soak: ${soak}s at 8 connections, resident memory every 60 s"
 echo "rss at start: $(rss_kib) KiB"
 wrk -t2 -c8 -d"${soak}s" --timeout 5s -s "$work/mix.lua" "http://$address" >"$work/soak.txt" &
@@ -122,6 +140,7 @@ while kill -0 $wrk_pid 2>/dev/null; do
 done
 grep '^RESULT' "$work/soak.txt" | sed 's/^RESULT/soak:/'
 echo "rss at end: $(rss_kib) KiB"
+fi
 echo "== the server's own count of answers by endpoint and status code"
 curl -s "http://$address/metrics" | grep '^ax_http_requests_total' || true
 echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::error::Result;
-use crate::model::{IndexReport, Language, SkippedFile};
+use crate::model::{FileStat, IndexReport, Language, SkippedFile};
 use crate::{Engine, plugin, scan, store};
 
 /// Files whose change can alter what the walk includes: the targeted run hands them to a full one.
@@ -23,6 +23,8 @@ struct Plan {
     removed: BTreeSet<String>,
     skipped: Vec<SkippedFile>,
     syntax_errors: Vec<String>,
+    /// When the run started: only stats settled before it are recorded.
+    run_started_ns: i64,
 }
 
 /// The full run: walk, read and hash everything, parse what changed.
@@ -31,14 +33,25 @@ pub(crate) fn index_tree(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<IndexReport> {
     let _span = index_span("full").entered();
+    let run_started_ns = FileStat::now_ns();
     let (walked, skipped) = scan::walk(engine.root(), &engine.config().index)?;
-    let update = engine.store().begin_update(walked.len())?;
+    let mut update = engine.store().begin_update(walked.len())?;
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
+    let trust_stats = update.same_plugins(fingerprint.as_deref());
+    let previous = update.previous_files();
+    // A file whose size, times and inode are what the last run recorded is not read again.
     let read: Vec<_> = walked
         .par_iter()
-        .map(|file| {
-            scan::read(file)
-                .map(|source| plugin::seam::salt_content_hash(source, fingerprint.as_deref()))
+        .map(|file| match previous.get(&file.relative_path) {
+            Some(entry) if trust_stats && entry.stat.is_some() && entry.stat == file.stat => {
+                Ok(None)
+            }
+            _ => scan::read(file).map(|source| {
+                Some(plugin::seam::salt_content_hash(
+                    source,
+                    fingerprint.as_deref(),
+                ))
+            }),
         })
         .collect();
     let mut plan = Plan {
@@ -48,10 +61,16 @@ pub(crate) fn index_tree(
         removed: BTreeSet::new(),
         skipped,
         syntax_errors: Vec::new(),
+        run_started_ns,
     };
-    for outcome in read {
+    for (file, outcome) in walked.iter().zip(read) {
         match outcome {
-            Ok(source) => plan.keep_or_parse(update.previous_files(), source),
+            Ok(Some(source)) => plan.keep_or_parse(previous, source),
+            Ok(None) => {
+                if let Some(entry) = previous.get(&file.relative_path) {
+                    plan.keep(&file.relative_path, entry.clone());
+                }
+            }
             Err(skip) => plan.skipped.push(skip),
         }
     }
@@ -100,13 +119,16 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
     if touches_rules {
         return index_tree(engine, &|_, _| {});
     }
-    let update = engine.store().begin_update(relative_paths.len())?;
+    let mut update = engine.store().begin_update(relative_paths.len())?;
     if update.previous_generation() == 0 || update.rebuilt_reason().is_some() {
         drop(update);
         return index_tree(engine, &|_, _| {});
     }
     let _span = index_span("changed").entered();
+    let run_started_ns = FileStat::now_ns();
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
+    // Recorded for the commit; the stats of the files this run reads are taken afresh.
+    update.same_plugins(fingerprint.as_deref());
     let previous = update.previous_files();
     let mut plan = Plan {
         files_seen: previous.len(),
@@ -115,6 +137,7 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
         removed: BTreeSet::new(),
         skipped: Vec::new(),
         syntax_errors: Vec::new(),
+        run_started_ns,
     };
     for (absolute, relative) in &relative_paths {
         let known = previous.get(relative);
@@ -144,6 +167,10 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
             absolute_path: absolute.clone(),
             relative_path: relative.clone(),
             language: entry.language,
+            // Taken before the read, so a write during it shows as a newer time next run.
+            stat: std::fs::metadata(absolute)
+                .ok()
+                .map(|metadata| scan::file_stat(&metadata)),
         };
         plan.unchanged.remove(relative);
         match scan::read(&file) {
@@ -182,18 +209,27 @@ fn language_of(engine: &Engine, path: &Path) -> Option<Language> {
 }
 
 impl Plan {
-    /// Keeps the file's entry when its hash is unchanged, else queues it for parsing.
+    /// Keeps the file's entry when its hash is unchanged (recording the stat it was read with),
+    /// else queues it for parsing.
     fn keep_or_parse(&mut self, previous: &store::FileTable, source: scan::SourceFile) {
         match previous.get(&source.relative_path) {
             Some(entry) if entry.content_hash == source.content_hash => {
-                if entry.syntax_errors {
-                    self.syntax_errors.push(source.relative_path.clone());
-                }
-                self.unchanged
-                    .insert(source.relative_path.clone(), entry.clone());
+                let mut entry = entry.clone();
+                entry.stat = source
+                    .stat
+                    .and_then(|stat| stat.settled_before(self.run_started_ns));
+                self.keep(&source.relative_path, entry);
             }
             _ => self.to_parse.push(source),
         }
+    }
+
+    /// Keeps a file's entry as it is.
+    fn keep(&mut self, relative_path: &str, entry: store::FileEntry) {
+        if entry.syntax_errors {
+            self.syntax_errors.push(relative_path.to_owned());
+        }
+        self.unchanged.insert(relative_path.to_owned(), entry);
     }
 }
 
@@ -212,6 +248,7 @@ fn apply(
         removed,
         mut skipped,
         mut syntax_errors,
+        run_started_ns,
     } = plan;
     let files_unchanged = unchanged.len();
     let mut files = unchanged;
@@ -261,6 +298,9 @@ fn apply(
             &extraction.symbols,
             extraction.references.len(),
             extraction.has_syntax_errors,
+            source
+                .stat
+                .and_then(|stat| stat.settled_before(run_started_ns)),
         );
         files.insert(source.relative_path.clone(), entry);
         report.files_parsed += 1;

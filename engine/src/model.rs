@@ -180,6 +180,43 @@ pub struct Symbol {
     pub container: Option<String>,
 }
 
+/// What a file's metadata said when it was last read: a later run whose walk sees the same values
+/// keeps the file's entry without reading it again (`ax index` on a large, mostly unchanged tree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStat {
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub modified_ns: i64,
+    /// Status-change time (Unix `ctime`; the modification time elsewhere): a rename, or a copy
+    /// that kept the modification time, changes it.
+    pub changed_ns: i64,
+    /// The inode number (0 where there is none): a file replaced by another one changes it.
+    pub inode: u64,
+}
+
+impl FileStat {
+    /// How long before a run's start a file's times must be for its stat to be trusted: a write
+    /// within the timestamp granularity of the last read (2 s on FAT, 1 s on ext3 and HFS+) could
+    /// otherwise leave size and times unchanged ("racy" entries, as git calls them).
+    pub const SETTLED_NS: i64 = 2_000_000_000;
+
+    /// `self` if the file had not changed for [`FileStat::SETTLED_NS`] before `run_started_ns`
+    /// (so any later write gives it a newer time), else `None` (the next run reads it again).
+    pub fn settled_before(self, run_started_ns: i64) -> Option<FileStat> {
+        (self.modified_ns.max(self.changed_ns) < run_started_ns.saturating_sub(Self::SETTLED_NS))
+            .then_some(self)
+    }
+
+    /// Now, in nanoseconds since the Unix epoch (0 if the clock is before it).
+    pub fn now_ns() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_nanos()).unwrap_or(i64::MAX)
+            })
+    }
+}
+
 /// One use of an identifier (a call, a type mention, a field access) that is not its definition.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Reference {

@@ -38,21 +38,21 @@ fn no_index_yet_says_run_ax_index_first() {
 
 #[test]
 fn old_format_version_asks_for_a_reindex_and_index_rebuilds() {
+    // Format 2 stored a file's references as one JSON list; format 3 lays them out per name
+    // (decision 0104). An index of any other version is refused with the fix, then rebuilt.
     let project = common::project(&[("a.rs", "fn alpha() {}\n")]);
     let root = project.path();
     ax(root).arg("index").assert().success();
     let manifest_path = root.join(".ax/manifest.json");
     let manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
-    std::fs::write(
-        &manifest_path,
-        manifest.replace("\"format_version\": 2", "\"format_version\": 0"),
-    )
-    .expect("write manifest");
+    let old = manifest.replace("\"format_version\": 3", "\"format_version\": 2");
+    assert_ne!(old, manifest, "the index is written in format 3");
+    std::fs::write(&manifest_path, old).expect("write manifest");
     ax(root)
         .args(["find", "alpha"])
         .assert()
         .code(1)
-        .stderr(contains("format version 0").and(contains("run `ax index` to rebuild it")));
+        .stderr(contains("format version 2").and(contains("run `ax index` to rebuild it")));
     ax(root)
         .arg("index")
         .assert()

@@ -121,15 +121,32 @@ pub fn scan(html: &str) -> ScannedHtml {
         i += 1 + name_len;
         i = scan_attributes(html, i, &tag, &mut found);
         if matches!(tag.as_str(), "script" | "style" | "textarea") {
-            let close = format!("</{tag}");
-            let lower = html[i..].to_ascii_lowercase();
-            i += lower.find(&close).unwrap_or(lower.len());
+            i += find_close_tag(&html[i..], &tag).unwrap_or(html.len() - i);
         }
         if i >= bytes.len() {
             break;
         }
     }
     found
+}
+
+/// Where `</tag` (any case, not followed by a letter or digit) starts in `text`, without copying it: a page's scripts are skipped so
+/// for every `<script>` of every page.
+fn find_close_tag(text: &str, tag: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("</") {
+        let name_at = from + at + 2;
+        let name = bytes.get(name_at..name_at + tag.len())?;
+        let ends = bytes
+            .get(name_at + tag.len())
+            .is_none_or(|b| !b.is_ascii_alphanumeric());
+        if name.eq_ignore_ascii_case(tag.as_bytes()) && ends {
+            return Some(from + at);
+        }
+        from = name_at;
+    }
+    None
 }
 
 /// Read the attributes of a tag starting at byte `i` (after the tag name); returns the offset after
@@ -153,7 +170,7 @@ fn scan_attributes(html: &str, mut i: usize, tag: &str, found: &mut ScannedHtml)
         {
             i += 1;
         }
-        let name = html[start..i].to_ascii_lowercase();
+        let name = &html[start..i];
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -181,12 +198,15 @@ fn scan_attributes(html: &str, mut i: usize, tag: &str, found: &mut ScannedHtml)
             i += html[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        let Some(value) = value.map(decode_entities) else {
+        // Only the attributes the check reads are decoded (and so copied).
+        let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
+        let wanted =
+            is("id") || (is("name") && tag == "a") || is("href") || is("src") || is("srcset");
+        let Some(value) = value.filter(|_| wanted).map(decode_entities) else {
             continue;
         };
-        match name.as_str() {
-            "id" => found.ids.push(value),
-            "name" if tag == "a" => found.ids.push(value),
+        match name.to_ascii_lowercase().as_str() {
+            "id" | "name" => found.ids.push(value),
             "href" | "src" => found.urls.push(UrlAttribute {
                 tag: tag.to_owned(),
                 url: value,
@@ -270,6 +290,17 @@ mod tests {
         assert_eq!(found.ids, ["x", "top", "term"]);
         let urls: Vec<&str> = found.urls.iter().map(|u| u.url.as_str()).collect();
         assert_eq!(urls, ["/a/?q=1&r=2#f", "/i.png", "/s1.png", "/s2.png"]);
+    }
+
+    #[test]
+    fn scan_skips_raw_text_up_to_its_own_close_tag_in_any_case() {
+        let html = "<SCRIPT>a('</scripts><a href=\"/no/\">')</ScRiPt><a HREF=\"/yes/\" ID=up>\
+            <style>p{}</STYLE ><p class=\"x\" name=\"n\"><textarea><a href=\"/no2/\"></textarea>\
+            <a href=\"/last/\"><script>never closed <a href=\"/no3/\">";
+        let found = scan(html);
+        let urls: Vec<&str> = found.urls.iter().map(|u| u.url.as_str()).collect();
+        assert_eq!(urls, ["/yes/", "/last/"]);
+        assert_eq!(found.ids, ["up"], "`name` is an id only on `<a>`");
     }
 
     #[test]

@@ -30,6 +30,16 @@ fn text_of(files: &SiteFiles, path: &str) -> String {
         .into_owned()
 }
 
+/// The text of the site's one `static/nav.HASH.js` (the whole sidebar tree).
+fn nav_script(files: &SiteFiles) -> String {
+    let mut scripts = files
+        .keys()
+        .filter(|p| p.starts_with("static/nav.") && p.ends_with(".js"));
+    let path = scripts.next().expect("a nav.js is built");
+    assert!(scripts.next().is_none(), "one nav.js");
+    text_of(files, path)
+}
+
 fn paths(list: &[&str]) -> Vec<PathBuf> {
     list.iter().map(PathBuf::from).collect()
 }
@@ -279,12 +289,15 @@ fn new_and_deleted_pages_rebuild_the_navigation() {
     assert_eq!(added.kind, RebuildKind::Full);
     let files = added.files.expect("built");
     assert!(files.contains_key("guide/faq/index.html"));
-    assert!(text_of(&files, "guide/intro/index.html").contains("/guide/faq/"));
+    // The whole tree (nav.js) and the section page, which lists its pages, both gain the page.
+    assert!(nav_script(&files).contains("/guide/faq/"));
+    assert!(text_of(&files, "guide/index.html").contains("/guide/faq/"));
 
     std::fs::remove_file(root.join("content/guide/faq.md")).expect("delete page");
     let removed = rebuilder.rebuild(&page_edit("content/guide/faq.md"));
     let files = removed.files.expect("built");
     assert!(!files.contains_key("guide/faq/index.html"));
+    assert!(!nav_script(&files).contains("/guide/faq/"));
     assert!(
         removed
             .changed_files

@@ -205,22 +205,7 @@ impl QueryContext<'_> {
     pub fn refs(&self, name: &str) -> Result<Vec<Reference>> {
         let (_, base) = split_qualified(name);
         self.cached("refs", &name, |snapshot| {
-            let mut references = Vec::new();
-            for address in rank::exact_matches(snapshot, snapshot.fields.ref_name, base)? {
-                let document: TantivyDocument = snapshot
-                    .searcher
-                    .doc(address)
-                    .map_err(|error| store_error(error.to_string()))?;
-                let Some(path) = snapshot.file_of(&document) else {
-                    continue;
-                };
-                references.extend(
-                    snapshot
-                        .references(&document, &path)
-                        .into_iter()
-                        .filter(|reference| reference.name == base),
-                );
-            }
+            let mut references = snapshot.references_named(base)?;
             references.sort();
             Ok(references)
         })

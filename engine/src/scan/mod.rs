@@ -15,7 +15,7 @@ use languages::Grammar;
 
 use crate::config::IndexConfig;
 use crate::error::{Error, Result};
-use crate::model::{Language, SkippedFile};
+use crate::model::{FileStat, Language, SkippedFile};
 
 /// The folder the store owns; the walk never enters it.
 const STORE_DIR_NAME: &str = ".ax";
@@ -31,6 +31,8 @@ pub struct WalkedFile {
     /// Relative to the root, `/`-separated: the path every output shows.
     pub relative_path: String,
     pub language: Language,
+    /// Size, times and inode as the walk saw them (before any read).
+    pub stat: Option<FileStat>,
 }
 
 /// A file read into memory with its content hash.
@@ -41,6 +43,8 @@ pub struct SourceFile {
     /// Hex blake3 of the bytes.
     pub content_hash: String,
     pub text: String,
+    /// The walk's [`WalkedFile::stat`], taken before the bytes were read.
+    pub stat: Option<FileStat>,
     extension: String,
 }
 
@@ -59,66 +63,86 @@ pub fn walk(root: &Path, config: &IndexConfig) -> Result<(Vec<WalkedFile>, Vec<S
         glob: config.ignore.join(", "),
         message: error.to_string(),
     })?;
+    // Parallel: on a large tree the walk (directory reads, ignore-file lookups, one stat per
+    // file) is most of an `ax index` run that finds little to do. Sorted afterwards.
     let walker = WalkBuilder::new(root)
         .require_git(false)
         .add_custom_ignore_filename(AX_IGNORE_FILE)
         .overrides(overrides)
         .filter_entry(|entry| entry.file_name() != STORE_DIR_NAME)
-        .build();
-
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                skipped.push(SkippedFile {
-                    path: error_path(&error, root),
-                    reason: error.to_string(),
-                });
-                continue;
+        .build_parallel();
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    walker.run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            if let Some(outcome) = classify(entry, root, config) {
+                // A poisoned lock only means another walker thread panicked; its lists are whole.
+                let mut lists = found
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                match outcome {
+                    Ok(file) => lists.0.push(file),
+                    Err(skip) => lists.1.push(skip),
+                }
             }
-        };
-        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-            continue;
-        }
-        let path = entry.path();
-        let Some(language) = path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .and_then(Language::from_extension)
-        else {
-            continue;
-        };
-        if !config.languages.contains(&language) {
-            continue;
-        }
-        let relative_path = relative(path, root);
-        match entry.metadata() {
-            Ok(metadata) if metadata.len() > config.max_file_size_bytes => {
-                skipped.push(SkippedFile {
-                    path: relative_path,
-                    reason: format!(
-                        "larger than max_file_size_bytes ({} > {})",
-                        metadata.len(),
-                        config.max_file_size_bytes
-                    ),
-                });
-            }
-            Ok(_) => files.push(WalkedFile {
-                absolute_path: path.to_owned(),
-                relative_path,
-                language,
-            }),
-            Err(error) => skipped.push(SkippedFile {
-                path: relative_path,
-                reason: error.to_string(),
-            }),
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut files, mut skipped): (Vec<WalkedFile>, Vec<SkippedFile>) = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|left, right| left.relative_path.cmp(&right.relative_path));
     skipped.sort();
     Ok((files, skipped))
+}
+
+/// What one walk entry is: an indexable file, a file left out (with why), or nothing to list.
+fn classify(
+    entry: std::result::Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    config: &IndexConfig,
+) -> Option<std::result::Result<WalkedFile, SkippedFile>> {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => {
+            return Some(Err(SkippedFile {
+                path: error_path(&error, root),
+                reason: error.to_string(),
+            }));
+        }
+    };
+    if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+        return None;
+    }
+    let path = entry.path();
+    let language = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .and_then(Language::from_extension)?;
+    if !config.languages.contains(&language) {
+        return None;
+    }
+    let relative_path = relative(path, root);
+    Some(match entry.metadata() {
+        Ok(metadata) if metadata.len() > config.max_file_size_bytes => Err(SkippedFile {
+            path: relative_path,
+            reason: format!(
+                "larger than max_file_size_bytes ({} > {})",
+                metadata.len(),
+                config.max_file_size_bytes
+            ),
+        }),
+        Ok(metadata) => Ok(WalkedFile {
+            absolute_path: path.to_owned(),
+            relative_path,
+            language,
+            stat: Some(file_stat(&metadata)),
+        }),
+        Err(error) => Err(SkippedFile {
+            path: relative_path,
+            reason: error.to_string(),
+        }),
+    })
 }
 
 /// Reads and hashes a walked file; unreadable, binary and non-UTF-8 files come back as skipped.
@@ -149,8 +173,40 @@ pub fn read(file: &WalkedFile) -> Result<SourceFile, SkippedFile> {
         language: file.language,
         content_hash,
         text,
+        stat: file.stat,
         extension,
     })
+}
+
+/// The [`FileStat`] of a file's metadata.
+pub fn file_stat(metadata: &std::fs::Metadata) -> FileStat {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let nanos = |seconds: i64, nanos: i64| seconds.saturating_mul(1_000_000_000) + nanos;
+        FileStat {
+            size: metadata.len(),
+            modified_ns: nanos(metadata.mtime(), metadata.mtime_nsec()),
+            changed_ns: nanos(metadata.ctime(), metadata.ctime_nsec()),
+            inode: metadata.ino(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let modified_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_nanos()).unwrap_or(i64::MAX)
+            });
+        FileStat {
+            size: metadata.len(),
+            modified_ns,
+            changed_ns: modified_ns,
+            inode: 0,
+        }
+    }
 }
 
 /// Extracts a read file's symbols and references; skipped when tree-sitter cannot parse it at all.

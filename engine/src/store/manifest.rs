@@ -7,10 +7,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::Language;
+use crate::model::{FileStat, Language};
 
 /// Bumped whenever the schema, tokenizer or payload encoding changes; older indexes are rebuilt.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// `.ax/manifest.json`: read by every command, so it stays small.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,10 @@ pub struct Manifest {
     pub files: usize,
     pub symbols: usize,
     pub references: usize,
+    /// The fingerprint of the `on_index` plugins the content hashes were salted with (none when
+    /// no plugin has that hook): a run with other plugins cannot trust any file's stat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<String>,
 }
 
 /// What the store remembers about one indexed file.
@@ -35,6 +39,10 @@ pub struct FileEntry {
     /// Whether the parse met syntax errors (its symbols may be partial).
     #[serde(default)]
     pub syntax_errors: bool,
+    /// The file's stat when it was read, if it had settled by then ([`FileStat::settled_before`]):
+    /// an unchanged stat means unchanged content, so the file is not read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<FileStat>,
 }
 
 /// `.ax/files.json`: relative path to entry, sorted.

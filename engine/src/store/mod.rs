@@ -3,6 +3,7 @@
 //! for `query/`. This is the only module that touches `.ax/`; a run's changes land in one atomic commit.
 
 mod manifest;
+mod refs;
 mod schema;
 pub mod tokenizer;
 
@@ -16,10 +17,10 @@ use tantivy::schema::{Term, Value};
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, doc};
 
 pub use manifest::{FORMAT_VERSION, FileEntry, FileTable, Manifest};
-pub use schema::{FILE_DOC, Fields, SYMBOL_DOC};
+pub use schema::{Fields, SYMBOL_DOC};
 
 use crate::error::{Error, Result};
-use crate::model::{Language, Occurrence, Reference, Symbol};
+use crate::model::{FileStat, Language, Occurrence, Symbol};
 
 /// The folder under the root that holds everything `ax` writes.
 pub const STORE_DIR_NAME: &str = ".ax";
@@ -47,7 +48,13 @@ pub struct Store {
     /// For a long-running process: the last opened snapshot and its generation, reused by every
     /// query until a newer generation is committed. `None` opens the index per query (the CLI).
     open: Option<Arc<Mutex<Option<KeptSnapshot>>>>,
+    /// For the same process: the file table of the last generation it committed or read, so a
+    /// one-file re-index does not parse megabytes of JSON again. `None` for the CLI.
+    tables: Option<Arc<Mutex<Option<KeptTable>>>>,
 }
+
+/// A file table kept in memory with the generation it belongs to.
+type KeptTable = (u64, FileTable);
 
 /// A snapshot kept open with the generation it shows.
 type KeptSnapshot = (u64, Snapshot);
@@ -68,24 +75,26 @@ impl std::fmt::Debug for Snapshot {
     }
 }
 
-/// A reference as stored in a file document: (name, line, column).
+/// A reference as stored in a file document's payload when it does not pack: (name, line, column).
 type StoredReference = (String, u32, u32);
 
 impl Store {
     pub fn new(root: &Path) -> Store {
-        Store {
-            dir: root.join(STORE_DIR_NAME),
-            open: None,
-        }
+        Store::new_in(root.join(STORE_DIR_NAME))
     }
 
     fn new_in(dir: PathBuf) -> Store {
-        Store { dir, open: None }
+        Store {
+            dir,
+            open: None,
+            tables: None,
+        }
     }
 
     /// This store keeping the index open between queries (one open per committed generation).
     pub fn keeping_index_open(mut self) -> Store {
         self.open = Some(Arc::new(Mutex::new(None)));
+        self.tables = Some(Arc::new(Mutex::new(None)));
         self
     }
 
@@ -119,6 +128,16 @@ impl Store {
 
     /// The file table of the commit `manifest` describes.
     pub fn file_table(&self, manifest: &Manifest) -> Result<FileTable> {
+        if let Some(tables) = &self.tables {
+            let kept = tables
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some((generation, table)) = kept.as_ref()
+                && *generation == manifest.generation
+            {
+                return Ok(table.clone());
+            }
+        }
         let versioned = self.dir.join(file_table_name(manifest.generation));
         if versioned.exists() {
             return manifest::read_file_table(&versioned);
@@ -252,6 +271,9 @@ impl Store {
             writer,
             fields,
             previous_generation: manifest.generation,
+            previous_plugins: manifest.plugins.clone(),
+            tables: self.tables.clone(),
+            plugins: None,
             previous_files: table,
             rebuilt_reason,
         })
@@ -353,6 +375,12 @@ pub struct Update {
     fields: Fields,
     previous_generation: u64,
     previous_files: FileTable,
+    /// The store's kept file table, refreshed by the commit.
+    tables: Option<Arc<Mutex<Option<KeptTable>>>>,
+    /// The plugin fingerprint the previous generation's content hashes were salted with.
+    previous_plugins: Option<String>,
+    /// This run's, recorded in the manifest at commit.
+    plugins: Option<String>,
     rebuilt_reason: Option<String>,
 }
 
@@ -365,6 +393,13 @@ impl Update {
     /// The generation of the last commit (0 when there was none).
     pub fn previous_generation(&self) -> u64 {
         self.previous_generation
+    }
+
+    /// Whether the previous generation hashed with the same plugin fingerprint as this run (so a
+    /// file's recorded stat still vouches for its entry); records `plugins` for the commit.
+    pub fn same_plugins(&mut self, plugins: Option<&str>) -> bool {
+        self.plugins = plugins.map(str::to_owned);
+        self.previous_plugins.as_deref() == plugins
     }
 
     /// Why the previous index was discarded, if it was.
@@ -409,25 +444,8 @@ impl Update {
                 .add_document(document)
                 .map_err(|error| self.store_error(error.to_string()))?;
         }
-        let stored: Vec<StoredReference> = references
-            .iter()
-            .map(|reference| (reference.name.clone(), reference.line, reference.column))
-            .collect();
-        let mut document = TantivyDocument::default();
-        document.add_text(fields.doc_type, FILE_DOC);
-        document.add_text(fields.file, relative_path);
-        let mut distinct: Vec<&str> = references
-            .iter()
-            .map(|reference| reference.name.as_str())
-            .collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        for name in distinct {
-            document.add_text(fields.ref_name, name);
-        }
-        let payload =
-            serde_json::to_vec(&stored).map_err(|error| self.store_error(error.to_string()))?;
-        document.add_bytes(fields.payload, &payload);
+        let document = refs::file_document(fields, relative_path, references)
+            .map_err(|error| self.store_error(error.to_string()))?;
         self.writer
             .add_document(document)
             .map_err(|error| self.store_error(error.to_string()))?;
@@ -452,6 +470,7 @@ impl Update {
             files: files.len(),
             symbols: files.values().map(|entry| entry.symbols).sum(),
             references: files.values().map(|entry| entry.references).sum(),
+            plugins: self.plugins.clone(),
         };
         manifest::write_json_atomically(
             &self.dir.join(file_table_name(generation)),
@@ -477,6 +496,11 @@ impl Update {
             std::fs::remove_dir_all(&cache).map_err(|error| Error::io(&cache, error))?;
         }
         manifest::write_json_atomically(&self.dir.join(MANIFEST_FILE), &manifest, true)?;
+        if let Some(tables) = &self.tables {
+            *tables
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((generation, files));
+        }
         Store::new_in(self.dir.clone()).remove_file_tables_except(Some(generation))?;
         Ok(manifest)
     }
@@ -549,6 +573,7 @@ pub fn file_entry(
     symbols: &[Symbol],
     references: usize,
     syntax_errors: bool,
+    stat: Option<FileStat>,
 ) -> FileEntry {
     let mut kinds = BTreeMap::new();
     for symbol in symbols {
@@ -561,6 +586,7 @@ pub fn file_entry(
         references,
         kinds,
         syntax_errors,
+        stat,
     }
 }
 
@@ -569,26 +595,6 @@ impl Snapshot {
     pub fn symbol(&self, document: &TantivyDocument) -> Option<Symbol> {
         let bytes = document.get_first(self.fields.payload)?.as_bytes()?;
         serde_json::from_slice(bytes).ok()
-    }
-
-    /// Decodes a file document's references.
-    pub fn references(&self, document: &TantivyDocument, relative_path: &str) -> Vec<Reference> {
-        let Some(bytes) = document
-            .get_first(self.fields.payload)
-            .and_then(|value| value.as_bytes())
-        else {
-            return Vec::new();
-        };
-        let stored: Vec<StoredReference> = serde_json::from_slice(bytes).unwrap_or_default();
-        stored
-            .into_iter()
-            .map(|(name, line, column)| Reference {
-                name,
-                path: relative_path.to_owned(),
-                line,
-                column,
-            })
-            .collect()
     }
 
     /// The relative path of a file document.

@@ -2,7 +2,8 @@
 //! Input is nothing; output is the [`Fields`] handles every reader and writer of the index uses.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder, TextFieldIndexing,
+    TextOptions,
 };
 
 use super::tokenizer::{CODE_ANALYZER, DOC_ANALYZER};
@@ -11,6 +12,8 @@ use super::tokenizer::{CODE_ANALYZER, DOC_ANALYZER};
 pub const SYMBOL_DOC: &str = "symbol";
 /// `doc_type` of a file document (holds the file's references).
 pub const FILE_DOC: &str = "file";
+/// The name of the `file` field (also a fast field: `refs` reads a document's path from it).
+pub const FILE_FIELD: &str = "file";
 
 /// Handles on every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -31,9 +34,12 @@ pub struct Fields {
     pub path: Field,
     pub kind: Field,
     pub lang: Field,
-    /// File documents: every referenced identifier, untokenized and case-sensitive.
+    /// File documents: every referenced identifier, case-sensitive, one position per use (its
+    /// line and column packed, see `refs.rs`).
     pub ref_name: Field,
-    /// JSON of the symbol, or of the file's references.
+    /// File documents: the names with uses whose line or column does not pack (kept in `payload`).
+    pub ref_overflow: Field,
+    /// JSON of the symbol, or of a file's references that do not pack.
     pub payload: Field,
 }
 
@@ -49,7 +55,7 @@ pub fn build() -> (Schema, Fields) {
     };
     let fields = Fields {
         doc_type: builder.add_text_field("doc_type", STRING),
-        file: builder.add_text_field("file", STRING | STORED),
+        file: builder.add_text_field(FILE_FIELD, STRING | STORED | FAST),
         name: builder.add_text_field("name", text(CODE_ANALYZER)),
         name_exact: builder.add_text_field("name_exact", STRING),
         name_raw: builder.add_text_field("name_raw", STRING),
@@ -59,7 +65,17 @@ pub fn build() -> (Schema, Fields) {
         path: builder.add_text_field("path", text(CODE_ANALYZER)),
         kind: builder.add_text_field("kind", STRING),
         lang: builder.add_text_field("lang", STRING),
-        ref_name: builder.add_text_field("ref_name", STRING),
+        // Pre-tokenized (one token per use), so the tokenizer named here never runs.
+        ref_name: builder.add_text_field(
+            "ref_name",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_fieldnorms(false)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
+        ref_overflow: builder.add_text_field("ref_overflow", STRING),
         payload: builder.add_bytes_field("payload", STORED),
     };
     (builder.build(), fields)
@@ -70,7 +86,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let field = |name: &str| schema.get_field(name).ok();
     Some(Fields {
         doc_type: field("doc_type")?,
-        file: field("file")?,
+        file: field(FILE_FIELD)?,
         name: field("name")?,
         name_exact: field("name_exact")?,
         name_raw: field("name_raw")?,
@@ -81,6 +97,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         kind: field("kind")?,
         lang: field("lang")?,
         ref_name: field("ref_name")?,
+        ref_overflow: field("ref_overflow")?,
         payload: field("payload")?,
     })
 }

@@ -57,67 +57,28 @@ pub fn check_output(files: &[(&str, &[u8])], input: &CheckInput) -> CheckReport 
         .map(|(path, bytes)| (*path, scan(&String::from_utf8_lossy(bytes))))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = scanned
-        .iter()
+        .par_iter()
         .map(|(path, s)| (*path, s.ids.iter().map(String::as_str).collect()))
         .collect();
     let prefix = site_prefix(&input.config.base_url);
     let mut report = CheckReport::default();
+    let mut html_files: Vec<&str> = scanned.keys().copied().collect();
+    html_files.sort_unstable();
+    // Files are checked in parallel; their findings are joined in file order (deterministic).
+    let per_file: Vec<FileFindings> = html_files
+        .par_iter()
+        .map(|file| check_file(file, &scanned[file], &paths, &ids, input, &prefix))
+        .collect();
     let mut broken = Vec::new();
     let mut external = Vec::new();
-    let mut html_files: Vec<&&str> = scanned.keys().collect();
-    html_files.sort();
-    for file in html_files {
-        for attribute in &scanned[*file].urls {
-            report.checked += 1;
-            let url = attribute.url.trim();
-            match resolve_url(url, file, &input.config.base_url, &prefix) {
-                Resolved::Skip => {}
-                Resolved::External(u) => {
-                    let without_fragment = u.split('#').next().unwrap_or(&u).to_owned();
-                    if input.locate_external {
-                        external.push(Broken {
-                            file: (*file).to_owned(),
-                            url: without_fragment,
-                            why: String::new(),
-                        });
-                    } else {
-                        report.external.entry(without_fragment).or_default();
-                    }
-                }
-                Resolved::Broken(why) => broken.push(Broken {
-                    file: (*file).to_owned(),
-                    url: url.to_owned(),
-                    why,
-                }),
-                Resolved::Site { path, fragment } => {
-                    let target = [path.clone(), format!("{path}/index.html")]
-                        .into_iter()
-                        .chain(
-                            (path.is_empty() || path.ends_with('/'))
-                                .then(|| format!("{path}index.html")),
-                        )
-                        .find(|candidate| paths.contains(candidate.as_str()));
-                    let Some(target) = target else {
-                        broken.push(Broken {
-                            file: (*file).to_owned(),
-                            url: url.to_owned(),
-                            why: format!("no file `{}` in the output", display_path(&path)),
-                        });
-                        continue;
-                    };
-                    let Some(fragment) = fragment.filter(|f| !f.is_empty() && f != "top") else {
-                        continue;
-                    };
-                    if let Some(target_ids) = ids.get(target.as_str())
-                        && !target_ids.contains(fragment.as_str())
-                    {
-                        broken.push(Broken {
-                            file: (*file).to_owned(),
-                            url: url.to_owned(),
-                            why: format!("`{target}` has no element with id `{fragment}`"),
-                        });
-                    }
-                }
+    for findings in per_file {
+        report.checked += findings.checked;
+        broken.extend(findings.broken);
+        if input.locate_external {
+            external.extend(findings.external);
+        } else {
+            for e in findings.external {
+                report.external.entry(e.url).or_default();
             }
         }
     }
@@ -133,6 +94,89 @@ pub fn check_output(files: &[(&str, &[u8])], input: &CheckInput) -> CheckReport 
             .push(d.diagnostic);
     }
     report
+}
+
+/// What the check found in one file.
+#[derive(Default)]
+struct FileFindings {
+    checked: usize,
+    broken: Vec<Broken>,
+    /// External URLs without their `#fragment` (`why` empty).
+    external: Vec<Broken>,
+}
+
+/// Check every URL attribute of one scanned file.
+fn check_file(
+    file: &str,
+    scanned: &crate::html::ScannedHtml,
+    paths: &HashSet<&str>,
+    ids: &HashMap<&str, HashSet<&str>>,
+    input: &CheckInput,
+    prefix: &str,
+) -> FileFindings {
+    let mut found = FileFindings::default();
+    for attribute in &scanned.urls {
+        found.checked += 1;
+        let url = attribute.url.trim();
+        match resolve_url(url, file, &input.config.base_url, prefix) {
+            Resolved::Skip => {}
+            Resolved::External(u) => {
+                let without_fragment = u.split('#').next().unwrap_or(&u).to_owned();
+                found.external.push(Broken {
+                    file: file.to_owned(),
+                    url: without_fragment,
+                    why: String::new(),
+                });
+            }
+            Resolved::Broken(why) => found.broken.push(Broken {
+                file: file.to_owned(),
+                url: url.to_owned(),
+                why,
+            }),
+            Resolved::Site { path, fragment } => {
+                let Some(target) = output_file(paths, &path) else {
+                    found.broken.push(Broken {
+                        file: file.to_owned(),
+                        url: url.to_owned(),
+                        why: format!("no file `{}` in the output", display_path(&path)),
+                    });
+                    continue;
+                };
+                let Some(fragment) = fragment.filter(|f| !f.is_empty() && f != "top") else {
+                    continue;
+                };
+                if let Some(target_ids) = ids.get(target)
+                    && !target_ids.contains(fragment.as_str())
+                {
+                    found.broken.push(Broken {
+                        file: file.to_owned(),
+                        url: url.to_owned(),
+                        why: format!("`{target}` has no element with id `{fragment}`"),
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The output file a site path names: itself, `PATH/index.html`, or for a folder `PATHindex.html`.
+fn output_file<'a>(paths: &HashSet<&'a str>, path: &str) -> Option<&'a str> {
+    if let Some(found) = paths.get(path) {
+        return Some(*found);
+    }
+    let mut candidate = String::with_capacity(path.len() + 11);
+    candidate.push_str(path);
+    candidate.push_str("/index.html");
+    if let Some(found) = paths.get(candidate.as_str()) {
+        return Some(*found);
+    }
+    if path.is_empty() || path.ends_with('/') {
+        candidate.truncate(path.len());
+        candidate.push_str("index.html");
+        return paths.get(candidate.as_str()).copied();
+    }
+    None
 }
 
 /// What `locate` describes: a broken reference, or where an external URL is linked from.

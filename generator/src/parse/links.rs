@@ -5,6 +5,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::html::scan;
 use crate::model::{Link, ParsedPage, SiteTree, SourcePos};
 use pulldown_cmark::CowStr;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
@@ -169,7 +170,7 @@ pub fn check_anchors(
     severity: Severity,
 ) -> Vec<Diagnostic> {
     // Heading ids, plus any id the page's HTML defines (raw `<a id>`, `<dt id>`, footnotes).
-    let scanned: Vec<Vec<String>> = parsed.iter().map(|p| scan(&p.html).ids).collect();
+    let scanned: Vec<Vec<String>> = parsed.par_iter().map(|p| scan(&p.html).ids).collect();
     let ids: Vec<HashSet<&str>> = parsed
         .iter()
         .zip(&scanned)

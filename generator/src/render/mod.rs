@@ -228,8 +228,10 @@ fn nav_script(
 /// 404 page, which is in no place of the tree), and under `relative_urls` its way up to the site root
 /// (`../../`), which `nav.js`'s root-relative links need.
 fn insert_nav(context: &mut tera::Context, nav: &SiteNav, page_url: Option<&str>, root: &str) {
-    let current = page_url.unwrap_or_default();
-    context.insert("nav", &views::nav_for(&nav.tree, current));
+    let path = page_url
+        .and_then(|url| nav.paths.get(url))
+        .map_or(&[][..], Vec::as_slice);
+    context.insert("nav", &views::nav_for(&nav.tree, path));
     context.insert(
         "nav_current",
         &page_url.map(views::nav_id).unwrap_or_default(),
@@ -242,17 +244,29 @@ fn way_to_root(page_url: &str) -> String {
     "../".repeat(page_url.matches('/').count().saturating_sub(1))
 }
 
-/// The sidebar tree and its reading order, computed once per build and shared by every page.
+/// The sidebar tree, its reading order and the way to each entry, computed once per build and shared
+/// by every page (so a page's navigation costs what it shows, not the size of the site).
 struct SiteNav {
     tree: Vec<NavItem>,
     order: Vec<LinkView>,
+    /// URL → index in `order`.
+    positions: std::collections::HashMap<String, usize>,
+    /// URL → the way down the tree to its entry (`views::nav_paths`).
+    paths: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl SiteNav {
     fn new(tree: &crate::model::SiteTree) -> SiteNav {
         let nav = views::nav_tree(tree);
         let order = views::reading_order(&nav);
-        SiteNav { tree: nav, order }
+        let positions = views::order_positions(&order);
+        let paths = views::nav_paths(&nav);
+        SiteNav {
+            tree: nav,
+            order,
+            positions,
+            paths,
+        }
     }
 }
 
@@ -328,7 +342,7 @@ fn render_page(
     let (prev, next) = if is_home {
         (None, None)
     } else {
-        views::prev_next(&nav.order, &page.url)
+        views::prev_next(&nav.order, &nav.positions, &page.url)
     };
     let description = seo::meta_description(
         fm.description.as_deref(),

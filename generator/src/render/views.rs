@@ -3,7 +3,7 @@
 
 use crate::model::{Heading, ParsedPage, SiteTree};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Site-wide values, the same for every page.
 #[derive(Debug, Clone, Serialize)]
@@ -172,16 +172,29 @@ pub fn nav_id(url: &str) -> String {
     format!("nav-{slug}")
 }
 
-/// What a page carries of the tree itself: every top-level entry, and the entries of the sections on
-/// the way to `current_url` (open, that entry marked current). Collapsed sections come without their
-/// entries: the whole tree is rendered once per site into `nav.js`, which the theme's script puts in
-/// place, so page size does not grow with the number of pages.
-pub fn nav_for(tree: &[NavItem], current_url: &str) -> Vec<NavItem> {
-    tree.iter()
-        .map(|item| {
-            let current = item.url == current_url;
-            let open =
-                !item.children.is_empty() && (current || leads_to(&item.children, current_url));
+/// What a page carries of the tree itself: the way down to its entry (each section on the way open,
+/// holding just the next entry on the way; the entry marked current and, if it is a section, open
+/// with its own entries, collapsed). A page outside the tree (the home page, 404) carries the top
+/// level instead, collapsed. `path` holds the index of each entry on the way, from the top level down
+/// to the current entry itself (`nav_paths`); empty outside the tree. The whole tree is rendered once
+/// per site into `nav.js`, which the theme's script puts in place of this slice; without scripts a
+/// reader still has the way to the page, the breadcrumbs, prev/next, the home page's list of the top
+/// level and each section page's list of its pages. So a page's sidebar costs the depth of the site
+/// (plus a section page's own entries), not its number of pages or top-level entries.
+pub fn nav_for(tree: &[NavItem], path: &[usize]) -> Vec<NavItem> {
+    nav_slice(tree, path, path.is_empty())
+}
+
+/// `nav_for` at one level: every entry of `items` when `all`, else only the one on the way.
+fn nav_slice(items: &[NavItem], path: &[usize], all: bool) -> Vec<NavItem> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| all || path.first() == Some(i))
+        .map(|(i, item)| {
+            let on_way = path.first() == Some(&i);
+            let current = on_way && path.len() == 1;
+            let open = on_way && !item.children.is_empty();
             NavItem {
                 title: item.title.clone(),
                 url: item.url.clone(),
@@ -189,7 +202,7 @@ pub fn nav_for(tree: &[NavItem], current_url: &str) -> Vec<NavItem> {
                 current,
                 open,
                 children: if open {
-                    nav_for(&item.children, current_url)
+                    nav_slice(&item.children, &path[1..], current)
                 } else {
                     Vec::new()
                 },
@@ -198,11 +211,21 @@ pub fn nav_for(tree: &[NavItem], current_url: &str) -> Vec<NavItem> {
         .collect()
 }
 
-/// Whether the entry at `url` is in `items` or below them.
-fn leads_to(items: &[NavItem], url: &str) -> bool {
-    items
-        .iter()
-        .any(|item| item.url == url || leads_to(&item.children, url))
+/// The way to every entry of the tree by its URL: the index of each entry from the top level down
+/// (what `nav_for` takes). URLs are unique in the tree; were one listed twice, the first in reading
+/// order wins.
+pub fn nav_paths(tree: &[NavItem]) -> HashMap<String, Vec<usize>> {
+    fn walk(items: &[NavItem], way: &mut Vec<usize>, out: &mut HashMap<String, Vec<usize>>) {
+        for (i, item) in items.iter().enumerate() {
+            way.push(i);
+            out.entry(item.url.clone()).or_insert_with(|| way.clone());
+            walk(&item.children, way, out);
+            way.pop();
+        }
+    }
+    let mut out = HashMap::new();
+    walk(tree, &mut Vec::new(), &mut out);
+    out
 }
 
 /// Every entry of the tree in reading order: a section, then its entries, depth first.
@@ -265,13 +288,27 @@ pub fn breadcrumbs(tree: &SiteTree, page: usize) -> Vec<LinkView> {
 }
 
 /// Previous and next entry of the sidebar in reading order (`reading_order`), across sections.
-pub fn prev_next(order: &[LinkView], url: &str) -> (Option<LinkView>, Option<LinkView>) {
-    let Some(at) = order.iter().position(|l| l.url == url) else {
+/// `positions` maps each URL of `order` to its first index (`order_positions`).
+pub fn prev_next(
+    order: &[LinkView],
+    positions: &HashMap<String, usize>,
+    url: &str,
+) -> (Option<LinkView>, Option<LinkView>) {
+    let Some(&at) = positions.get(url) else {
         return (None, None);
     };
     let prev = at.checked_sub(1).map(|i| order[i].clone());
     let next = order.get(at + 1).cloned();
     (prev, next)
+}
+
+/// Each URL of the reading order and its first index in it.
+pub fn order_positions(order: &[LinkView]) -> HashMap<String, usize> {
+    let mut positions = HashMap::with_capacity(order.len());
+    for (i, link) in order.iter().enumerate() {
+        positions.entry(link.url.clone()).or_insert(i);
+    }
+    positions
 }
 
 pub fn toc(headings: &[Heading]) -> Vec<TocEntry> {
@@ -360,4 +397,100 @@ pub fn section_listing(
         })
         .collect();
     (pages, subsections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(url: &str, children: Vec<NavItem>) -> NavItem {
+        NavItem {
+            children,
+            ..leaf(url.trim_matches('/'), url)
+        }
+    }
+
+    /// `/a/` (with `/a/x/`, and `/a/b/` holding `/a/b/y/`) and `/c/`.
+    fn tree() -> Vec<NavItem> {
+        vec![
+            item(
+                "/a/",
+                vec![
+                    item("/a/x/", vec![]),
+                    item("/a/b/", vec![item("/a/b/y/", vec![])]),
+                ],
+            ),
+            item("/c/", vec![]),
+        ]
+    }
+
+    /// (url, current, open) of every entry a page carries, depth first.
+    fn shown(items: &[NavItem]) -> Vec<(String, bool, bool)> {
+        let mut out = Vec::new();
+        for i in items {
+            out.push((i.url.clone(), i.current, i.open));
+            out.extend(shown(&i.children));
+        }
+        out
+    }
+
+    #[test]
+    fn a_page_carries_its_way_down_and_a_page_outside_the_tree_the_top_level() {
+        let tree = tree();
+        let paths = nav_paths(&tree);
+        assert_eq!(paths["/a/b/y/"], [0, 1, 0]);
+        assert_eq!(paths["/c/"], [1]);
+        let s = |u: &str, c, o| (u.to_string(), c, o);
+        assert_eq!(
+            shown(&nav_for(&tree, &paths["/a/b/y/"])),
+            [
+                s("/a/", false, true),
+                s("/a/b/", false, true),
+                s("/a/b/y/", true, false),
+            ],
+            "entries off the way (`/a/x/`, `/c/`) come from nav.js"
+        );
+        // A section that is the current page is open with its entries; a leaf at the top opens nothing.
+        assert_eq!(
+            shown(&nav_for(&tree, &paths["/a/"])),
+            [
+                s("/a/", true, true),
+                s("/a/x/", false, false),
+                s("/a/b/", false, false),
+            ]
+        );
+        assert_eq!(
+            shown(&nav_for(&tree, &paths["/c/"])),
+            [s("/c/", true, false)]
+        );
+        // A page outside the tree (home, 404): the top level, nothing open or current.
+        assert_eq!(
+            shown(&nav_for(&tree, &[])),
+            [s("/a/", false, false), s("/c/", false, false)]
+        );
+    }
+
+    #[test]
+    fn prev_and_next_follow_the_reading_order_across_sections() {
+        let order = reading_order(&tree());
+        let positions = order_positions(&order);
+        let urls =
+            |(p, n): (Option<LinkView>, Option<LinkView>)| (p.map(|l| l.url), n.map(|l| l.url));
+        assert_eq!(
+            urls(prev_next(&order, &positions, "/a/b/y/")),
+            (Some("/a/b/".into()), Some("/c/".into()))
+        );
+        assert_eq!(
+            urls(prev_next(&order, &positions, "/a/")),
+            (None, Some("/a/x/".into()))
+        );
+        assert_eq!(
+            urls(prev_next(&order, &positions, "/c/")),
+            (Some("/a/b/y/".into()), None)
+        );
+        assert_eq!(
+            urls(prev_next(&order, &positions, "/nowhere/")),
+            (None, None)
+        );
+    }
 }

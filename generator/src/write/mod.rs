@@ -36,9 +36,29 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         return Err(io_error(out, "cannot move the new output into place", &e));
     }
     // After the swap the previous output sits at one of these two names.
-    let _ = std::fs::remove_dir_all(&staging);
-    let _ = std::fs::remove_dir_all(&old);
+    remove_tree(&staging);
+    remove_tree(&old);
     Ok(())
+}
+
+/// `remove_dir_all`, each top-level entry on its own thread (a previous output holds tens of thousands
+/// of files). Best effort, like the removal it replaces: what cannot be removed stays.
+fn remove_tree(dir: &Path) {
+    let entries: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+            .collect(),
+        Err(_) => return,
+    };
+    entries.par_iter().for_each(|(path, is_dir)| {
+        let _ = if *is_dir {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Put `staging` at `out`. Where the OS can exchange two paths in one step (Linux `renameat2` with
