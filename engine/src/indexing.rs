@@ -15,6 +15,9 @@ use crate::{Engine, plugin, scan, store};
 /// Files whose change can alter what the walk includes: the targeted run hands them to a full one.
 const WALK_RULE_FILES: [&str; 4] = [".gitignore", ".axignore", ".ignore", "ax.toml"];
 
+/// A tree indexed with at least this many files last time is walked on every core.
+const PARALLEL_WALK_FROM_FILES: usize = 1024;
+
 /// What a run found before parsing: files to parse, files kept as they were, files to drop.
 struct Plan {
     files_seen: usize,
@@ -34,7 +37,12 @@ pub(crate) fn index_tree(
 ) -> Result<IndexReport> {
     let _span = index_span("full").entered();
     let run_started_ns = FileStat::now_ns();
-    let (walked, skipped) = scan::walk(engine.root(), &engine.config().index)?;
+    // Walked on every core only when the last run saw a large tree (see `scan::walk`).
+    let parallel = engine
+        .store()
+        .manifest()
+        .is_ok_and(|manifest| manifest.files >= PARALLEL_WALK_FROM_FILES);
+    let (walked, skipped) = scan::walk(engine.root(), &engine.config().index, parallel)?;
     let mut update = engine.store().begin_update(walked.len())?;
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
     let trust_stats = update.same_plugins(fingerprint.as_deref());

@@ -1,8 +1,10 @@
-//! `docgen build`: run the stages in order (`load → parse → index → render → write`) and decide what is fatal.
-//! Input: build options; output: a report with every diagnostic, and the site written only on success.
+//! `docgen build`: run the stages in order (`load → parse → (index, render) → check → write`) and decide
+//! what is fatal. Input: build options; output: a report with every diagnostic, and the site written only
+//! on success.
 //!
-//! `index` runs before `render` because pages link the search manifest by its fingerprinted name; it reads
-//! only parsed pages, so data still flows one way.
+//! `index` and `render` run at the same time: pages link the search manifest by a stand-in fingerprint
+//! that is replaced with the bundle's real one afterwards; `index` reads only parsed pages, so data still
+//! flows one way.
 
 use crate::config::{self, Config};
 use crate::diagnostics::{Diagnostic, Severity, has_errors};
@@ -143,7 +145,25 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         .iter()
         .flat_map(|p| p.search_sections.iter().cloned())
         .collect();
-    let mut search_files = match index::build_search_bundle(&documents, &config.search) {
+    // The bundle is built while pages render (pages link its manifest by a stand-in fingerprint that
+    // is replaced afterwards), so both stages share the cores instead of running one after the other.
+    let pending_manifest = index::will_build_bundle(&documents, &config.search)
+        .then(|| index::pending_manifest_url(&documents));
+    options.progress.set_length(parsed.len() as u64);
+    let (bundle, (mut rendered, problems)) = rayon::join(
+        || index::build_search_bundle(&documents, &config.search),
+        || {
+            render::render_site(
+                &config,
+                &sources,
+                &parsed,
+                pending_manifest.clone(),
+                &|| options.progress.inc(1),
+            )
+        },
+    );
+    options.progress.finish_and_clear();
+    let mut search_files = match bundle {
         Ok(files) => files,
         Err(e) => {
             diagnostics.push(e);
@@ -154,13 +174,10 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
         let twins = index::script_twins(&search_files);
         search_files.extend(twins);
     }
-    let manifest = index::manifest_url(&search_files);
-
-    options.progress.set_length(parsed.len() as u64);
-    let (rendered, problems) = render::render_site(&config, &sources, &parsed, manifest, &|| {
-        options.progress.inc(1)
-    });
-    options.progress.finish_and_clear();
+    if let (Some(pending), Some(manifest)) = (&pending_manifest, index::manifest_url(&search_files))
+    {
+        index::settle_manifest_url(&mut rendered.files, pending, &manifest);
+    }
     // Pages that failed to render are missing from the output; checking links to them would only
     // repeat the render error.
     let rendered_completely = !has_errors(&problems);

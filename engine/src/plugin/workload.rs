@@ -36,7 +36,7 @@ pub fn project_files(
     root: &Path,
     index_config: &IndexConfig,
 ) -> Vec<(PluginFile, Vec<PluginSymbol>)> {
-    let Ok((walked, _skipped)) = crate::scan::walk(root, index_config) else {
+    let Ok((walked, _skipped)) = crate::scan::walk(root, index_config, false) else {
         return Vec::new();
     };
     walked

@@ -49,7 +49,15 @@ pub struct SourceFile {
 }
 
 /// Lists the indexable files under `root`, sorted by path, plus the files left out for their size.
-pub fn walk(root: &Path, config: &IndexConfig) -> Result<(Vec<WalkedFile>, Vec<SkippedFile>)> {
+///
+/// `parallel` walks on every core: for a large tree (the walk is most of an `ax index` run that
+/// finds little to do). A small tree is walked on one thread, so the run's instruction count does
+/// not depend on thread timing (the `docgen test` cost gate compares it).
+pub fn walk(
+    root: &Path,
+    config: &IndexConfig,
+    parallel: bool,
+) -> Result<(Vec<WalkedFile>, Vec<SkippedFile>)> {
     let mut overrides = OverrideBuilder::new(root);
     for glob in &config.ignore {
         overrides
@@ -63,34 +71,44 @@ pub fn walk(root: &Path, config: &IndexConfig) -> Result<(Vec<WalkedFile>, Vec<S
         glob: config.ignore.join(", "),
         message: error.to_string(),
     })?;
-    // Parallel: on a large tree the walk (directory reads, ignore-file lookups, one stat per
-    // file) is most of an `ax index` run that finds little to do. Sorted afterwards.
-    let walker = WalkBuilder::new(root)
+    let mut builder = WalkBuilder::new(root);
+    builder
         .require_git(false)
         .add_custom_ignore_filename(AX_IGNORE_FILE)
         .overrides(overrides)
-        .filter_entry(|entry| entry.file_name() != STORE_DIR_NAME)
-        .build_parallel();
-    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
-    walker.run(|| {
-        let found = &found;
-        Box::new(move |entry| {
-            if let Some(outcome) = classify(entry, root, config) {
-                // A poisoned lock only means another walker thread panicked; its lists are whole.
-                let mut lists = found
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                match outcome {
-                    Ok(file) => lists.0.push(file),
-                    Err(skip) => lists.1.push(skip),
-                }
+        .filter_entry(|entry| entry.file_name() != STORE_DIR_NAME);
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    if !parallel {
+        for entry in builder.build() {
+            match classify(entry, root, config) {
+                Some(Ok(file)) => files.push(file),
+                Some(Err(skip)) => skipped.push(skip),
+                None => {}
             }
-            ignore::WalkState::Continue
-        })
-    });
-    let (mut files, mut skipped): (Vec<WalkedFile>, Vec<SkippedFile>) = found
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    } else {
+        let found = std::sync::Mutex::new((files, skipped));
+        builder.build_parallel().run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                if let Some(outcome) = classify(entry, root, config) {
+                    // A poisoned lock only means another walker thread panicked; the lists are whole.
+                    let mut lists = found
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    match outcome {
+                        Ok(file) => lists.0.push(file),
+                        Err(skip) => lists.1.push(skip),
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        (files, skipped) = found
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
     files.sort_by(|left, right| left.relative_path.cmp(&right.relative_path));
     skipped.sort();
     Ok((files, skipped))

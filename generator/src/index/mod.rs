@@ -143,6 +143,70 @@ fn script_twin(file: &OutputFile) -> OutputFile {
     }
 }
 
+/// Whether [`build_search_bundle`] will produce a bundle for these inputs (and so a manifest URL).
+pub fn will_build_bundle(documents: &[SearchDocument], config: &SearchConfig) -> bool {
+    config.enable && !documents.is_empty()
+}
+
+/// A stand-in for the manifest's fingerprint, so pages can be rendered while the bundle is built:
+/// 16 hex digits like the real one (`manifest::fingerprint`), derived from the sections, so it is the
+/// same on every build of the same input and no page's text spells it by chance.
+/// [`settle_manifest_url`] puts the real fingerprint in its place.
+pub fn pending_manifest_url(documents: &[SearchDocument]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"docgen pending search manifest\0");
+    for d in documents {
+        for part in [
+            &d.page_url,
+            &d.anchor,
+            &d.page_title,
+            &d.section_title,
+            &d.body,
+            &d.code,
+            &d.description,
+        ] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+    }
+    let token = &hasher.finalize().to_hex()[..16];
+    format!("/{SEARCH_MANIFEST_PREFIX}{token}.json")
+}
+
+/// Replace the pending manifest URL's fingerprint (see [`pending_manifest_url`]) with the real one
+/// (`manifest_url` of the bundle) in every HTML file, in place: both are 16 hex digits, so the rest
+/// of each file keeps its bytes and offsets. Returns how many places were replaced.
+pub fn settle_manifest_url(files: &mut [OutputFile], pending: &str, real: &str) -> usize {
+    let (Some(pending), Some(real)) = (fingerprint_of(pending), fingerprint_of(real)) else {
+        return 0;
+    };
+    if pending.len() != real.len() {
+        return 0;
+    }
+    files
+        .par_iter_mut()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|file| {
+            let Ok(text) = std::str::from_utf8(&file.bytes) else {
+                return 0;
+            };
+            let at: Vec<usize> = text.match_indices(pending).map(|(i, _)| i).collect();
+            for &i in &at {
+                file.bytes[i..i + real.len()].copy_from_slice(real.as_bytes());
+            }
+            at.len()
+        })
+        .sum()
+}
+
+/// `/search/manifest.0123456789abcdef.json` → `0123456789abcdef`.
+fn fingerprint_of(manifest_url: &str) -> Option<&str> {
+    manifest_url
+        .trim_start_matches('/')
+        .strip_prefix(SEARCH_MANIFEST_PREFIX)?
+        .strip_suffix(".json")
+}
+
 /// The site path of the manifest among the bundle's files (`/search/manifest.<hash>.json`), for templates.
 pub fn manifest_url(files: &[OutputFile]) -> Option<String> {
     files
@@ -165,4 +229,59 @@ pub fn inflate(bytes: &[u8]) -> Result<Vec<u8>, std::io::Error> {
     let mut decoder = flate2::write::ZlibDecoder::new(Vec::new());
     decoder.write_all(bytes)?;
     decoder.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(body: &str) -> SearchDocument {
+        SearchDocument {
+            page_url: "/p/".into(),
+            anchor: String::new(),
+            page_title: "P".into(),
+            section_title: "P".into(),
+            body: body.into(),
+            code: String::new(),
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_pending_manifest_fingerprint_is_replaced_in_html_files_only() {
+        let pending = pending_manifest_url(&[section("one")]);
+        assert_eq!(
+            pending,
+            pending_manifest_url(&[section("one")]),
+            "same input, same stand-in"
+        );
+        assert_ne!(pending, pending_manifest_url(&[section("two")]));
+        let token = fingerprint_of(&pending).expect("a manifest URL");
+        assert_eq!(token.len(), 16);
+        let real = "/search/manifest.0123456789abcdef.json";
+        let page = format!(
+            "<input data-manifest=\"{pending}\"><a href=\"../search/manifest.{token}.json\">x</a>"
+        );
+        let mut files = vec![
+            OutputFile {
+                path: "a/index.html".into(),
+                bytes: page.clone().into_bytes(),
+            },
+            OutputFile {
+                path: "a/index.md".into(),
+                bytes: page.clone().into_bytes(),
+            },
+        ];
+        assert_eq!(settle_manifest_url(&mut files, &pending, real), 2);
+        assert_eq!(
+            String::from_utf8(files[0].bytes.clone()).expect("utf-8"),
+            "<input data-manifest=\"/search/manifest.0123456789abcdef.json\"><a href=\"../search/manifest.0123456789abcdef.json\">x</a>"
+        );
+        assert_eq!(
+            files[1].bytes,
+            page.into_bytes(),
+            "only HTML is rendered with it"
+        );
+        assert_eq!(settle_manifest_url(&mut files, "/not/a/manifest", real), 0);
+    }
 }
