@@ -287,9 +287,7 @@ fn yaml_front_matter(
     ignored: &mut Vec<String>,
 ) -> Result<RawFrontMatter, Diagnostic> {
     let yaml_error = |e: serde_saphyr::Error| {
-        let (line, col) = e
-            .location()
-            .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+        let (line, col) = e.location().map_or((0, 0), |l| yaml_position(meta, &l));
         let message = e
             .to_string()
             .lines()
@@ -299,7 +297,7 @@ fn yaml_front_matter(
             .to_owned();
         // The parser prefixes its own position in the front matter; the diagnostic has the file's.
         let message = strip_position_prefix(&message).to_owned();
-        // serde-saphyr counts lines from 1 within `meta`.
+        // `yaml_position` counts lines from 1 within `meta`.
         Diagnostic::error(
             path,
             line.max(1) + meta_first_line - 1,
@@ -317,6 +315,47 @@ fn yaml_front_matter(
             .filter(|k| !KNOWN_KEYS.contains(&k.as_str())),
     );
     Ok(raw)
+}
+
+/// The 1-based line and character column in `meta` of a YAML error. YAML also ends a line at a lone
+/// `\r`, which the file's lines (split at `\n`) do not, so the parser's own line number can point past
+/// the end of the file. Its byte offset is used when it gives one; otherwise its (line, column) is
+/// walked with YAML's line breaks to a byte offset in `meta`.
+fn yaml_position(meta: &str, location: &serde_saphyr::Location) -> (usize, usize) {
+    let offset = location
+        .span()
+        .byte_offset()
+        .and_then(|o| usize::try_from(o).ok())
+        .unwrap_or_else(|| {
+            let line = usize::try_from(location.line()).unwrap_or(usize::MAX);
+            let col = usize::try_from(location.column()).unwrap_or(usize::MAX);
+            yaml_offset(meta, line, col)
+        });
+    line_col(meta, offset)
+}
+
+/// The byte offset in `text` of YAML's 1-based (line, character column), with `\r\n`, `\r` and `\n`
+/// each ending a line; past the end of a line or of the text, where that line or the text ends.
+fn yaml_offset(text: &str, line: usize, col: usize) -> usize {
+    let mut chars = text.char_indices().peekable();
+    let mut current = 1;
+    while current < line {
+        match chars.next() {
+            None => return text.len(),
+            Some((_, '\n')) => current += 1,
+            Some((_, '\r')) => {
+                chars.next_if(|&(_, c)| c == '\n');
+                current += 1;
+            }
+            Some(_) => {}
+        }
+    }
+    for _ in 1..col {
+        if chars.next_if(|&(_, c)| c != '\n' && c != '\r').is_none() {
+            break;
+        }
+    }
+    chars.peek().map_or(text.len(), |&(i, _)| i)
 }
 
 /// `line 2 column 9: expected …` → `expected …`.
@@ -495,6 +534,35 @@ mod tests {
         let e = split("---\ntitle: ok\nweight: [1, 2\n---\n").unwrap_err();
         assert!(e.message.starts_with("invalid YAML front matter"), "{e}");
         assert!(e.line >= 3, "{e}");
+    }
+
+    #[test]
+    fn a_yaml_error_after_lone_carriage_returns_names_a_line_of_the_file() {
+        // Found by the front_matter_yaml fuzz target: YAML ends a line at each lone `\r`, the file
+        // does not, so the parser's line 27 was reported in an 8-line file.
+        let text = format!(
+            "---\ntitle:{}t: falsg\n[liases:\n  - /old/\n\n---\nbody line\n",
+            "\r".repeat(24)
+        );
+        let e = split(&text).unwrap_err();
+        assert!(e.message.starts_with("invalid YAML front matter"), "{e}");
+        // The `-` of `  - /old/`: YAML's line 27, column 3; the file's line 4.
+        assert_eq!((e.line, e.col), (4, 3), "{e}");
+    }
+
+    #[test]
+    fn yaml_positions_count_every_yaml_line_break() {
+        let text = "a\r\nb\rc\nd\u{e9}f";
+        assert_eq!(yaml_offset(text, 1, 1), 0);
+        assert_eq!(yaml_offset(text, 2, 1), 3, "\\r\\n is one break");
+        assert_eq!(yaml_offset(text, 3, 1), 5, "a lone \\r is a break");
+        assert_eq!(yaml_offset(text, 4, 3), 10, "columns count characters");
+        assert_eq!(
+            yaml_offset(text, 2, 9),
+            4,
+            "past the line's end: where it ends"
+        );
+        assert_eq!(yaml_offset(text, 99, 1), text.len());
     }
 
     #[test]
