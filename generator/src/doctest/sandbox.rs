@@ -179,7 +179,7 @@ impl Sandbox {
     }
 
     fn run_with(&self, command: &str, boost: bool) -> std::io::Result<CommandOutput> {
-        let since_ticks = reaper::ticks_since_boot();
+        let since_ticks = self.next_command_ticks();
         let mut shell = if boost {
             let mut shell = self.command_in_session("sh");
             shell
@@ -283,6 +283,25 @@ impl Sandbox {
         } else {
             Ok(total)
         })
+    }
+
+    /// The tick from which a process counts as started by the command about to run (and is killed
+    /// with it if it leaves its group). `/proc` gives start times in 10 ms ticks, so a process a
+    /// running background step started in this very tick would look like the command's: with
+    /// background steps running, wait for the next tick and count from it. Without them nothing
+    /// else can start a process in the sandbox, and the command starts at once.
+    fn next_command_ticks(&self) -> u64 {
+        let now = reaper::ticks_since_boot();
+        if self.backgrounds.is_empty() || now == 0 {
+            return now;
+        }
+        loop {
+            std::thread::sleep(Duration::from_millis(1));
+            let next = reaper::ticks_since_boot();
+            if next > now {
+                return next;
+            }
+        }
     }
 
     /// Start `command` in the background with `sh -c`, in its own process group, its stdout and stderr
