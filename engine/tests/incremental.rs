@@ -4,15 +4,6 @@ mod common;
 
 use ax::{Engine, FindOptions};
 
-fn def_paths(engine: &Engine, name: &str) -> Vec<String> {
-    engine
-        .def(name)
-        .expect("def succeeds")
-        .into_iter()
-        .map(|symbol| format!("{}:{}", symbol.path, symbol.line))
-        .collect()
-}
-
 #[test]
 fn edit_add_and_delete_are_picked_up() {
     let project = common::project(&[
@@ -41,14 +32,14 @@ fn edit_add_and_delete_are_picked_up() {
     );
     let edited = engine.index().expect("index after edit");
     assert_eq!((edited.files_parsed, edited.files_unchanged), (1, 1));
-    assert_eq!(def_paths(&engine, "alpha"), ["src/a.rs:2"]);
-    assert_eq!(def_paths(&engine, "alpha_two"), ["src/a.rs:3"]);
+    assert_eq!(common::def_paths(&engine, "alpha"), ["src/a.rs:2"]);
+    assert_eq!(common::def_paths(&engine, "alpha_two"), ["src/a.rs:3"]);
 
     // Add a file.
     common::write(project.path(), "src/c.rs", "pub fn gamma() { alpha(); }\n");
     let added = engine.index().expect("index after add");
     assert_eq!((added.files_parsed, added.files_unchanged), (1, 2));
-    assert_eq!(def_paths(&engine, "gamma"), ["src/c.rs:1"]);
+    assert_eq!(common::def_paths(&engine, "gamma"), ["src/c.rs:1"]);
     let callers: Vec<String> = engine
         .refs("alpha")
         .expect("refs")
@@ -61,7 +52,7 @@ fn edit_add_and_delete_are_picked_up() {
     std::fs::remove_file(project.path().join("src/b.rs")).expect("delete");
     let deleted = engine.index().expect("index after delete");
     assert_eq!(deleted.files_removed, 1);
-    assert!(def_paths(&engine, "beta").is_empty());
+    assert!(common::def_paths(&engine, "beta").is_empty());
     let callers: Vec<String> = engine
         .refs("alpha")
         .expect("refs")
@@ -112,8 +103,8 @@ fn gitignore_and_ax_toml_ignore_globs_are_respected() {
     let engine = Engine::open(project.path()).expect("open");
     let report = engine.index().expect("index");
     assert_eq!(report.files_seen, 1);
-    assert_eq!(def_paths(&engine, "Keep"), ["src/keep.go:3"]);
-    assert!(def_paths(&engine, "Vendored").is_empty());
+    assert_eq!(common::def_paths(&engine, "Keep"), ["src/keep.go:3"]);
+    assert!(common::def_paths(&engine, "Vendored").is_empty());
 }
 
 /// Distinct tantivy segments in `.ax/index` (each segment is several files named by its id).
@@ -156,11 +147,11 @@ fn repeated_edits_keep_the_segment_count_bounded() {
             segment_count(project.path())
         );
         assert_eq!(
-            def_paths(&engine, &format!("round_{round}")),
+            common::def_paths(&engine, &format!("round_{round}")),
             ["src/a.rs:2"]
         );
     }
-    assert_eq!(def_paths(&engine, "beta"), ["src/b.rs:1"]);
+    assert_eq!(common::def_paths(&engine, "beta"), ["src/b.rs:1"]);
 }
 
 /// A small tree is written by one indexer thread: one segment, the same on every run, so the cost
@@ -222,7 +213,7 @@ fn a_run_killed_before_its_manifest_write_answers_the_committed_generation() {
     // The next run continues from the committed generation.
     common::write(&root, "a.py", "def gamma():\n    pass\n");
     assert_eq!(engine.index().expect("index").generation, 3);
-    assert_eq!(def_paths(&engine, "gamma"), ["a.py:1"]);
+    assert_eq!(common::def_paths(&engine, "gamma"), ["a.py:1"]);
 }
 
 #[test]
@@ -258,8 +249,8 @@ fn index_changed_re_reads_only_the_named_files_and_matches_a_full_run() {
         .index_changed(&[root.join("src/a.rs")])
         .expect("targeted run");
     assert_eq!((edited.files_parsed, edited.files_unchanged), (1, 2));
-    assert_eq!(def_paths(&engine, "alpha_edited"), ["src/a.rs:1"]);
-    assert!(def_paths(&engine, "alpha").is_empty());
+    assert_eq!(common::def_paths(&engine, "alpha_edited"), ["src/a.rs:1"]);
+    assert!(common::def_paths(&engine, "alpha").is_empty());
 
     // A deleted folder drops every file under it.
     std::fs::remove_dir_all(root.join("src/gone")).expect("remove folder");
@@ -267,7 +258,7 @@ fn index_changed_re_reads_only_the_named_files_and_matches_a_full_run() {
         .index_changed(&[root.join("src/gone")])
         .expect("targeted run");
     assert_eq!(removed.files_removed, 1);
-    assert!(def_paths(&engine, "gamma").is_empty());
+    assert!(common::def_paths(&engine, "gamma").is_empty());
 
     // A new file may be ignored or not: the full walk decides.
     common::write(&root, "src/d.rs", "pub fn delta() {}\n");
@@ -275,7 +266,7 @@ fn index_changed_re_reads_only_the_named_files_and_matches_a_full_run() {
         .index_changed(&[root.join("src/d.rs")])
         .expect("falls back to a full run");
     assert_eq!(added.files_seen, 3);
-    assert_eq!(def_paths(&engine, "delta"), ["src/d.rs:1"]);
+    assert_eq!(common::def_paths(&engine, "delta"), ["src/d.rs:1"]);
 
     // Paths outside the root, inside `.ax/`, or of unchanged files commit nothing.
     let generation = added.generation;

@@ -11,15 +11,6 @@ use std::time::{Duration, SystemTime};
 
 use ax::Engine;
 
-fn def_paths(engine: &Engine, name: &str) -> Vec<String> {
-    engine
-        .def(name)
-        .expect("def succeeds")
-        .into_iter()
-        .map(|symbol| format!("{}:{}", symbol.path, symbol.line))
-        .collect()
-}
-
 fn set_modified(root: &Path, path: &str, time: SystemTime) {
     std::fs::File::options()
         .write(true)
@@ -101,8 +92,8 @@ fn a_fresh_file_rewritten_with_the_same_size_and_time_is_read_again() {
     set_modified(root, "a.rs", written);
     let report = engine.index().expect("re-index");
     assert_eq!(report.files_parsed, 1);
-    assert_eq!(def_paths(&engine, "bravo"), ["a.rs:1"]);
-    assert!(def_paths(&engine, "alpha").is_empty());
+    assert_eq!(common::def_paths(&engine, "bravo"), ["a.rs:1"]);
+    assert!(common::def_paths(&engine, "alpha").is_empty());
 }
 
 #[test]
@@ -119,8 +110,8 @@ fn a_settled_file_rewritten_with_the_same_size_and_time_is_seen_by_its_change_ti
     set_modified(root, "a.rs", old);
     let report = engine.index().expect("re-index");
     assert_eq!(report.files_parsed, 1);
-    assert_eq!(def_paths(&engine, "bravo"), ["a.rs:1"]);
-    assert!(def_paths(&engine, "alpha").is_empty());
+    assert_eq!(common::def_paths(&engine, "bravo"), ["a.rs:1"]);
+    assert!(common::def_paths(&engine, "alpha").is_empty());
 }
 
 #[test]
@@ -147,8 +138,8 @@ fn renames_swaps_and_deletions_of_settled_files_are_seen() {
     std::fs::remove_file(root.join("d.rs")).expect("delete");
     let report = engine.index().expect("re-index");
     assert_eq!((report.files_parsed, report.files_removed), (3, 2));
-    assert_eq!(def_paths(&engine, "alpha"), ["b.rs:1"]);
-    assert_eq!(def_paths(&engine, "bravo"), ["a.rs:1"]);
-    assert_eq!(def_paths(&engine, "delta"), ["e.rs:1"]);
-    assert!(def_paths(&engine, "gamma").is_empty());
+    assert_eq!(common::def_paths(&engine, "alpha"), ["b.rs:1"]);
+    assert_eq!(common::def_paths(&engine, "bravo"), ["a.rs:1"]);
+    assert_eq!(common::def_paths(&engine, "delta"), ["e.rs:1"]);
+    assert!(common::def_paths(&engine, "gamma").is_empty());
 }

@@ -56,3 +56,13 @@ pub fn write(root: &Path, path: &str, contents: &str) {
     }
     std::fs::write(full, contents).expect("write a project file");
 }
+
+/// Where `name` is defined, as `path:line`, in the order `ax def` gives.
+pub fn def_paths(engine: &ax::Engine, name: &str) -> Vec<String> {
+    engine
+        .def(name)
+        .expect("def succeeds")
+        .into_iter()
+        .map(|symbol| format!("{}:{}", symbol.path, symbol.line))
+        .collect()
+}
