@@ -73,7 +73,7 @@ for name, c in claims.items():
     spread = (max(ins) - min(ins)) / min(ins) * 100 if ins else float("nan")
     fmt = lambda xs: f"{min(xs):.1f}..{max(xs):.1f}" if xs else "-"
     base = baseline.get(c["key"], {})
-    min_effect = max(5.0, 0.25 * st.median(base["samples_ms"])) if base.get("samples_ms") else float("nan")
+    min_effect = max(10.0, 0.25 * st.median(base["samples_ms"])) if base.get("samples_ms") else float("nan")
     wall = f"{max(c['shift']):+.1f} / {min_effect:.1f}" if c["shift"] else "-"
     if c["note"]:
         wall += f" (wall check {c['note']})"

@@ -403,7 +403,7 @@ mod tests {
         assert!(
             problems.len() == 1
                 && problems[0].starts_with("waits +15.0 ms more per run (off-CPU median")
-                && problems[0].contains("minimum effect 5.0 ms")
+                && problems[0].contains("minimum effect 10.0 ms")
                 && problems[0].contains("--update-baseline tutorials/t.md"),
             "{problems:?}"
         );
@@ -423,8 +423,8 @@ mod tests {
         let mut loaded = waits(8.0);
         loaded[..6].iter_mut().for_each(|w| *w += 150.0);
         assert!(wall_problems(&c, loaded, &on).is_empty());
-        // Every sample 3 ms slower: significant, but under the 5 ms minimum effect.
-        let drift: Vec<f64> = waits(8.0).iter().map(|w| w + 3.0).collect();
+        // Every sample 7 ms slower: significant, but under the 10 ms minimum effect.
+        let drift: Vec<f64> = waits(8.0).iter().map(|w| w + 7.0).collect();
         assert!(wall_problems(&c, drift, &on).is_empty());
     }
 

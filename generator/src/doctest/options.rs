@@ -58,9 +58,10 @@ impl TestOptions {
             // Counts of 21 of the 23 claims vary by at most 0.11% between full runs of an unchanged
             // tree (docs/performance.md); 2% leaves a wide margin and stays well under 10%.
             cost_tolerance: 0.02,
-            // Off-CPU time of boosted samples on the loaded 2-core machine: see docs/performance.md
-            // ("the wall check") for the spread these keep clear of.
-            wall_min_effect_ms: 5.0,
+            // Net off-CPU time of boosted samples on the loaded 2-core machine shifted by up to
+            // +7.2 ms over the baseline in 3 full runs of the unchanged tree (docs/performance.md,
+            // "The wall check"); a 15 ms sleep shifts it by about 15 ms.
+            wall_min_effect_ms: 10.0,
             wall_min_effect: 0.25,
             wall_alpha: 0.001,
             require_cost: false,

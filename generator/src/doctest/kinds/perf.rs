@@ -301,9 +301,8 @@ fn measure(
             let reference = sandbox
                 .run_measured(REFERENCE_COMMAND)
                 .map_err(|e| format!("cannot start `sh`: {e}"))?;
-            reference_wait_ms.push(
-                (reference.elapsed.as_secs_f64() - reference.cpu.as_secs_f64()) * 1000.0,
-            );
+            reference_wait_ms
+                .push((reference.elapsed.as_secs_f64() - reference.cpu.as_secs_f64()) * 1000.0);
         }
         let output = sandbox
             .run_measured(&claim.command)
