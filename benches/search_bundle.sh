@@ -57,10 +57,11 @@ docgen_files=$(find "$work/public/search" -type f ! -name '*.js' | wc -l)
 pagefind_index=$(find "$work/public/pagefind" -type f \( -name '*.pf_*' -o -name 'pagefind-entry.json' \) -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 pagefind_files=$(find "$work/public/pagefind" -type f \( -name '*.pf_*' -o -name 'pagefind-entry.json' \) | wc -l)
 sections=$(grep -o '"documents":[0-9]*' "$work"/public/search/manifest.*.json | cut -d: -f2)
-# Client code: docgen's search.js is loaded by every page; search-core.js and search-stemmer.js by the
-# first query (counted by search_query.mjs, like Pagefind's pagefind.js + WASM).
+# Client code: docgen's search.js is loaded by every page; search-core.js and Snowball's stemmer
+# (snowball-base-stemmer.js, snowball-english-stemmer.js) by the first query (counted by search_query.mjs,
+# like Pagefind's pagefind.js + WASM).
 docgen_page_js=$(bytes "$work"/public/static/search.*.js)
-docgen_client_gz=$(cat "$work"/public/static/search*.js | gzip -9 | wc -c)
+docgen_client_gz=$(cat "$work"/public/static/search*.js "$work"/public/static/snowball-*.js | gzip -9 | wc -c)
 
 echo "== browser queries"
 page_path="/$(cd "$work/public" && find . -name index.html -path './s000/*' | sort | head -1 | sed 's|^\./||; s|index.html$||')"

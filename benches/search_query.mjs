@@ -51,6 +51,7 @@ const engines = {
     });
     const fetchBytes = async (url) => new Uint8Array(await (await fetch(url)).arrayBuffer());
     const t0 = performance.now();
+    await load(script.getAttribute("data-stemmer-runtime"));
     await load(script.getAttribute("data-stemmer"));
     await load(script.getAttribute("data-core"));
     const manifest = new URL(input.getAttribute("data-manifest"), location.href).href;

@@ -73,7 +73,8 @@ fn build_fixture_site_with(root: &Path, out: &Path, config: &str) {
     for asset in [
         "search.js",
         "search-core.js",
-        "search-stemmer.js",
+        "snowball-base-stemmer.js",
+        "snowball-english-stemmer.js",
         "search.css",
     ] {
         std::fs::copy(

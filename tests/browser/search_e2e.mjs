@@ -25,7 +25,7 @@ const server = http.createServer(async (request, response) => {
     if ((await stat(file)).isDirectory()) file = path.join(file, "index.html");
     const body = await readFile(file);
     if (url.pathname.startsWith("/search/")) searchRequests.push([url.pathname, body.length]);
-    if (/\/search-(core|stemmer)\./.test(url.pathname)) coreRequests.push(url.pathname);
+    if (/\/(search-core|snowball-(base|english)-stemmer)\./.test(url.pathname)) coreRequests.push(url.pathname);
     const headers = { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" };
     // As netlify.toml deploys them: fingerprinted static files are immutable, so the search code loaded on
     // demand is still there when the reader goes offline.

@@ -1,6 +1,7 @@
 // docgen search box: the only search code every page loads. It wires up `#search-input` and
 // `#search-results`, and only when the reader focuses the box (or presses `/`) fetches the search core
-// (search-stemmer.js, search-core.js: their URLs are this script's `data-stemmer` and `data-core`) and the
+// (Snowball's stemmer and its runtime, and search-core.js: their URLs are this script's `data-stemmer`,
+// `data-stemmer-runtime` and `data-core`) and the
 // bundle's manifest (`data-manifest` on the input). Results: one entry per page with its best sections as
 // sub-results, excerpts cut around the matched words. Over http(s) bundle files are fetched and cached with
 // the Cache API (search keeps working offline); from `file://`, where `fetch` is refused, each file is
@@ -22,9 +23,11 @@
   }
   window.DocgenSearch = { receive: receive };
 
-  function loadScript(src) {
+  /** Add a script tag; `ordered` ones download in parallel but run in the order they were added. */
+  function loadScript(src, ordered) {
     return new Promise(function (resolve, reject) {
       var tag = document.createElement("script");
+      if (ordered) tag.async = false;
       tag.src = src;
       tag.onload = resolve;
       tag.onerror = function () {
@@ -112,11 +115,13 @@
       var manifestUrl = input.getAttribute("data-manifest");
       var core = script && script.getAttribute("data-core");
       var stemmer = script && script.getAttribute("data-stemmer");
+      var runtime = script && script.getAttribute("data-stemmer-runtime");
       loading = (async function () {
-        if (!manifestUrl || !core || !stemmer) throw new Error("this page names no search index");
+        if (!manifestUrl || !core || !stemmer || !runtime) throw new Error("this page names no search index");
         if (!window.DocgenSearchCore) {
-          await loadScript(new URL(stemmer, document.baseURI).href);
-          await loadScript(new URL(core, document.baseURI).href);
+          await Promise.all([runtime, stemmer, core].map(function (src) {
+            return loadScript(new URL(src, document.baseURI).href, true);
+          }));
         }
         var fetcher = location.protocol === "file:" ? fetchThroughScript : fetchCached;
         var manifestHref = new URL(manifestUrl, document.baseURI).href;

@@ -80,9 +80,15 @@ const BUILT_IN_STATIC: &[(&str, &[u8])] = &[
         "search-core.js",
         include_bytes!("../../../theme/static/search-core.js"),
     ),
+    // Snowball's English stemmer: its generated code and its runtime, committed as Snowball wrote them
+    // (third_party/snowball/regenerate.sh).
     (
-        "search-stemmer.js",
-        include_bytes!("../../../theme/static/search-stemmer.js"),
+        "snowball-base-stemmer.js",
+        include_bytes!("../../../theme/static/snowball-base-stemmer.js"),
+    ),
+    (
+        "snowball-english-stemmer.js",
+        include_bytes!("../../../theme/static/snowball-english-stemmer.js"),
     ),
     (
         "search.css",

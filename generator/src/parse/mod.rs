@@ -179,10 +179,16 @@ impl<'a> PageBuilder<'a> {
     /// Take one event spanning `range` (bytes) of the body.
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         let offset = range.start;
-        if let Some(open) = self.open_heading.as_mut() {
+        if self.open_heading.is_some() {
             match event {
                 Event::End(TagEnd::Heading(_)) => self.close_heading(),
-                other => open.inner.push(other),
+                other => {
+                    // A link in a heading is rewritten and checked like any other.
+                    let other = self.with_link_rewritten(other, range);
+                    if let Some(open) = self.open_heading.as_mut() {
+                        open.inner.push(other);
+                    }
+                }
             }
             return;
         }
@@ -216,35 +222,9 @@ impl<'a> PageBuilder<'a> {
                     offset,
                 });
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
-                self.links.extend(recorded);
-                self.events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
-                self.links.extend(recorded);
-                self.events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Image { .. } | Tag::Link { .. }) => {
+                let event = self.with_link_rewritten(event, range);
+                self.events.push(event);
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.seen_block = true;
@@ -289,6 +269,48 @@ impl<'a> PageBuilder<'a> {
                 self.events.push(event);
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// A link or image start with its target rewritten (`.md` → page URL) and recorded for the
+    /// link check; any other event unchanged.
+    fn with_link_rewritten(
+        &mut self,
+        event: Event<'a>,
+        range: std::ops::Range<usize>,
+    ) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
+                self.links.extend(recorded);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
+                self.links.extend(recorded);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
         }
     }
 
@@ -485,6 +507,26 @@ mod tests {
         assert_eq!(
             problems[0].to_string(),
             "content/a.md:7:5: error: broken link `gone.md`: content/gone.md is not a page of the site"
+        );
+    }
+
+    #[test]
+    fn links_in_headings_are_rewritten_and_checked_like_body_links() {
+        let t = tree(&[
+            (
+                "content/a.md",
+                "## See [b](b.md#x) and ![logo](b.md)\n\n## Also [gone][g]\n\n[g]: gone.md\n",
+            ),
+            ("content/b.md", "# B"),
+        ]);
+        let (p, problems) = parse(&t, 0);
+        assert!(p.html.contains("<a href=\"/b/#x\">b</a>"), "{}", p.html);
+        assert!(p.html.contains("src=\"/b/\""), "{}", p.html);
+        assert_eq!(p.headings[0].text, "See b and logo");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            problems[0].to_string(),
+            "content/a.md:7:9: error: broken link `gone.md`: content/gone.md is not a page of the site"
         );
     }
 
