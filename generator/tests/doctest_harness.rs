@@ -392,6 +392,41 @@ fn rust_blocks_compile_once_and_failures_map_to_markdown_lines() {
     assert_eq!(run.counts(), (3, 3, 0), "{}", report::human(&run, false));
 }
 
+/// Blocks that rustdoc compiles but a module of a shared crate cannot hold (found on Rust By
+/// Example: 16 of its 211 run blocks) are compiled on their own and pass.
+#[test]
+fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
+    let _guard = RUST_CRATE.lock().unwrap_or_else(|e| e.into_inner());
+    let site = TempSite::new();
+    let blocks = [
+        // A crate attribute after a comment, no `main`: hoisted as rustdoc does.
+        "```rust\n// hide warnings\n#![allow(dead_code)]\nstruct Unused;\nassert_eq!(1 + 1, 2);\n```",
+        // `crate::` names the block's own crate root.
+        "```rust\nenum List { Nil }\nuse crate::List::Nil;\nfn main() {\n    let _list = Nil;\n}\n```",
+        // `try!` is an error in 2018+: only compiles with the block's own edition.
+        "```rust edition2015\nfn parse() -> Result<i32, std::num::ParseIntError> {\n    let x = try!(\"5\".parse::<i32>());\n    Ok(x)\n}\nfn main() {\n    assert_eq!(parse(), Ok(5));\n}\n```",
+        // A `#[cfg(test)]` module is compiled out, as under rustdoc.
+        "```rust\nfn half(x: u32) -> u32 {\n    x / 2\n}\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn halves() {\n        assert_eq!(half(4), 2);\n    }\n}\n```",
+        // should_panic holds on its own too.
+        "```rust should_panic\nmod m {\n    pub fn boom() {\n        panic!(\"boom\");\n    }\n}\nfn main() {\n    crate::m::boom();\n}\n```",
+        // Broken everywhere: reported at the markdown line of the error (line 59).
+        "```rust\nenum Only { One }\nuse crate::Only::One;\nfn main() {\n    let n: u32 = One;\n}\n```",
+    ];
+    site.file(
+        "tutorials/r.md",
+        &format!("{HEADER}{}\n", blocks.join("\n\n")),
+    );
+    let run = run_tests(&rust_options(&site));
+    let f = failures(&run);
+    assert_eq!(run.counts(), (5, 1, 0), "{}", report::human(&run, false));
+    assert_eq!(f[0].0, "tutorials/r.md:55", "{f:?}");
+    assert!(
+        f[0].1
+            .starts_with("does not compile:\ntutorials/r.md:59: error[E0308]: mismatched types"),
+        "{f:?}"
+    );
+}
+
 fn report_fixture() -> (TempSite, TestRun) {
     let site = TempSite::new();
     site.file("tutorials/r.md", &format!("{HEADER}```console\n$ echo ok\nok\n$ echo got\nwant\n```\n\n```console ignore=\"needs network\"\n$ curl x\n```\n"));

@@ -42,16 +42,7 @@ const SESSION_NOT_RUN: &str =
     "shell session imported from the mdBook, not yet a tested tutorial step";
 
 /// rustdoc and mdBook flags docgen has no use for: dropped from info strings.
-const DROPPED_FLAGS: &[&str] = &[
-    "noplayground",
-    "noplaypen",
-    "editable",
-    "mdbook-runnable",
-    "edition2015",
-    "edition2018",
-    "edition2021",
-    "edition2024",
-];
+const DROPPED_FLAGS: &[&str] = &["noplayground", "noplaypen", "editable", "mdbook-runnable"];
 
 /// What the conversion reads: where a book path went, and a book file's text (for includes).
 pub struct Book<'a> {
@@ -278,7 +269,7 @@ fn quote_prefix_len(line: &str) -> usize {
     }
 }
 
-/// `rust,ignore,edition2021` → `rust ignore="marked ignore in the mdBook"`; `console` sessions are
+/// `rust,ignore,edition2021` → `rust ignore="marked ignore in the mdBook" edition2021`; `console` sessions are
 /// not run; other languages keep their info string.
 fn convert_info(info: &str) -> String {
     let (lang, attributes) = crate::parse::parse_info_string(info);
@@ -627,7 +618,7 @@ mod tests {
         assert_eq!(c.title.as_deref(), Some("Custom"));
         assert_eq!(
             c.body,
-            "\n```rust ignore=\"marked ignore in the mdBook\"\n{{#rustdoc_include ../../../listings/main.rs:here}}\n```\n\\{{#include kept.rs}}\n\n```rust\n{{#include ../../../listings/main.rs}}\n```\n\n"
+            "\n```rust ignore=\"marked ignore in the mdBook\" edition2021\n{{#rustdoc_include ../../../listings/main.rs:here}}\n```\n\\{{#include kept.rs}}\n\n```rust\n{{#include ../../../listings/main.rs}}\n```\n\n"
         );
         assert_eq!(c.includes, 2);
         assert_eq!(c.needs, [PathBuf::from("listings/main.rs")]);
