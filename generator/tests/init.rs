@@ -39,6 +39,8 @@ fn init_then_build_test_and_serve() {
     }
     let config = std::fs::read_to_string(site.join("docgen.toml")).expect("config");
     assert!(config.contains("title = \"Widget docs\""), "{config}");
+    // A new Rust CLI's docs test what `cargo build` just built.
+    assert!(config.contains("\npath = [\"target/debug\"]\n"), "{config}");
 
     let build = docgen(&["build", "--root"], &site);
     assert!(build.status.success(), "{}", stderr(&build));

@@ -186,26 +186,49 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
     run
 }
 
-/// Folders put first on the sandbox's PATH: `[test] path` (relative to the root), or else the folder of
-/// the `ax` binary (this repo's default).
+/// Folders put first on the sandbox's PATH (see `default_tool_folders` when `[test] path` is not
+/// set); an explicit `--ax` that is not a file is an error.
 fn tool_folders(
     options: &TestOptions,
     test: &crate::config::TestConfig,
 ) -> Result<Vec<PathBuf>, Diagnostic> {
-    if test.path.is_empty() {
-        let ax = find_ax_binary(options.ax_binary.as_deref())?;
-        // Absolute: commands run with the sandbox as their working folder.
-        let ax = std::path::absolute(&ax).unwrap_or(ax);
-        return Ok(vec![ax.parent().map(Path::to_path_buf).unwrap_or_default()]);
+    if !test.path.is_empty() {
+        return Ok(test
+            .path
+            .iter()
+            .map(|p| {
+                let dir = options.root.join(p);
+                std::path::absolute(&dir).unwrap_or(dir)
+            })
+            .collect());
     }
-    Ok(test
-        .path
-        .iter()
-        .map(|p| {
-            let dir = options.root.join(p);
-            std::path::absolute(&dir).unwrap_or(dir)
-        })
-        .collect())
+    let ax = match find_ax_binary(options.ax_binary.as_deref()) {
+        Ok(ax) => Some(ax),
+        Err(e) if options.ax_binary.is_some() => return Err(e),
+        Err(_) => None,
+    };
+    Ok(default_tool_folders(&options.root, ax))
+}
+
+/// Without `[test] path`: the folder of the `ax` binary when one is given or found (`--ax`,
+/// `DOCGEN_AX`, next to docgen: this repository's default); else, for a Cargo project (a
+/// `Cargo.toml` beside `docgen.toml`), `target/debug`, where `cargo build` puts its binaries; else
+/// nothing but the system folders (`/usr/local/bin`, `/usr/bin`, `/bin`). Absolute: commands run
+/// with the sandbox as their working folder.
+fn default_tool_folders(root: &Path, ax: Option<PathBuf>) -> Vec<PathBuf> {
+    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    if let Some(ax) = ax {
+        return vec![
+            absolute(ax)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        ];
+    }
+    if root.join("Cargo.toml").is_file() {
+        return vec![absolute(root.join("target").join("debug"))];
+    }
+    Vec::new()
 }
 
 /// The build profile of the binaries under test: the name of the first PATH folder (`debug`,
@@ -377,4 +400,47 @@ fn prepare_sandbox(
         })?;
     }
     Ok(sandbox)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_test_path_a_cargo_project_runs_its_debug_binaries_and_others_the_system_path() {
+        let site = tempfile::tempdir().unwrap();
+        // Not a Cargo project and no `ax`: the system folders only (no error about `ax`).
+        assert_eq!(
+            default_tool_folders(site.path(), None),
+            Vec::<PathBuf>::new()
+        );
+        std::fs::write(site.path().join("Cargo.toml"), "[package]\n").unwrap();
+        assert_eq!(
+            default_tool_folders(site.path(), None),
+            [site.path().join("target/debug")]
+        );
+        // An `ax` given or found (this repository) comes first.
+        let ax = site.path().join("bin/ax");
+        assert_eq!(
+            default_tool_folders(site.path(), Some(ax)),
+            [site.path().join("bin")]
+        );
+    }
+
+    #[test]
+    fn test_path_wins_and_a_missing_explicit_ax_is_an_error() {
+        let site = tempfile::tempdir().unwrap();
+        let mut options = TestOptions::new(site.path());
+        let configured = crate::config::TestConfig {
+            path: vec!["tools".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            tool_folders(&options, &configured).unwrap(),
+            [site.path().join("tools")]
+        );
+        options.ax_binary = Some(site.path().join("no-such-ax"));
+        let error = tool_folders(&options, &crate::config::TestConfig::default()).unwrap_err();
+        assert!(error.message.contains("no `ax` binary"), "{error:?}");
+    }
 }
