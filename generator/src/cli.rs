@@ -114,11 +114,12 @@ enum Command {
         #[arg(long)]
         require_cost: bool,
         /// Do not fail a perf claim whose instruction count grew beyond its tolerance (default: 2%)
-        /// over the baseline. The counts are still measured and reported.
+        /// over the baseline; nor count instructions, unless --update-baseline or --require-cost.
         #[arg(long)]
         no_cost_check: bool,
         /// Do not fail a perf claim whose samples wait longer than the baseline's (the wall check:
-        /// off-CPU time of boosted samples, same machine only). Still measured and reported.
+        /// off-CPU time of boosted samples, same machine only); its reference runs are skipped too,
+        /// unless --update-baseline.
         #[arg(long)]
         no_wall_check: bool,
     },

@@ -27,6 +27,14 @@ fn site() -> TempSite {
 
 /// Build the CLI (with `regression` compiled in, if any) through `[test] build`, then run.
 fn run_with(site: &TempSite, regression: Option<&str>) -> TestRun {
+    run_with_options(site, regression, |_| {})
+}
+
+fn run_with_options(
+    site: &TempSite,
+    regression: Option<&str>,
+    adjust: impl FnOnce(&mut TestOptions),
+) -> TestRun {
     let env = regression.map_or(String::new(), |r| format!("GREET_REGRESSION={r} "));
     site.file(
         "docgen.toml",
@@ -37,6 +45,7 @@ fn run_with(site: &TempSite, regression: Option<&str>) -> TestRun {
     let mut options = TestOptions::new(site.root());
     options.use_cache = false;
     options.require_cost = true;
+    adjust(&mut options);
     run_tests(&options)
 }
 
@@ -135,6 +144,29 @@ fn each_injected_regression_fails_at_its_line_and_the_unchanged_cli_passes() {
     }
     let again = run_with(&site, None);
     assert!(again.success(), "{}", report::human(&again, false));
+
+    // With both checks off, a sleeping CLI passes and nothing is counted (no callgrind run).
+    let off = run_with_options(&site, Some("sleep"), |o| {
+        o.require_cost = false;
+        o.cost_check = false;
+        o.wall_check = false;
+    });
+    let text = report::human(&off, false);
+    assert!(off.success(), "{text}");
+    let perf = off.tutorials[0]
+        .blocks
+        .iter()
+        .find_map(|b| b.perf.as_ref())
+        .expect("measured");
+    assert_eq!(
+        (perf.instructions, perf.cost_note.as_deref()),
+        (None, Some("not counted (--no-cost-check)")),
+        "{text}"
+    );
+    assert!(
+        text.contains("(wall check off (--no-wall-check))"),
+        "{text}"
+    );
 }
 
 #[test]

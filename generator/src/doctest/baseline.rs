@@ -316,6 +316,7 @@ mod tests {
             require_cost: true,
             wall_check: options_like.wall_check,
             cost_check: options_like.cost_check,
+            record: false,
             profile: "debug".into(),
             machine: "m".into(),
             priority: Priority::Boosted,

@@ -85,6 +85,8 @@ pub struct RunContext {
     pub require_cost: bool,
     pub wall_check: bool,
     pub cost_check: bool,
+    /// `--update-baseline`: every figure is measured, whatever is checked.
+    pub record: bool,
     /// Build profile of the binaries under test (the folder `ax` is in: `debug`, `release`).
     pub profile: String,
     /// `baseline::machine_id()`.

@@ -134,6 +134,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
         require_cost: options.require_cost,
         wall_check: options.wall_check,
         cost_check: options.cost_check,
+        record: options.update_baseline,
         profile: build_profile(&bin_dirs),
         machine: baseline::machine_id(),
         priority: super::timing::Priority::available(),

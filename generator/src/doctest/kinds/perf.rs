@@ -293,8 +293,12 @@ fn measure(
 ) -> Result<PerfMeasurement, String> {
     let mut samples_ms = Vec::with_capacity(claim.runs as usize);
     let (mut wait_ms, mut cpu_ms, mut reference_wait_ms) = (Vec::new(), Vec::new(), Vec::new());
+    // What is neither checked nor recorded is not measured (`--no-wall-check`, `--no-cost-check`):
+    // the reference runs and the callgrind runs are most of a claim's time.
+    let measure_reference = context.wall_check || context.record;
+    let count_instructions = context.cost_check || context.require_cost || context.record;
     for i in 0..claim.warmup + claim.runs {
-        if i >= claim.warmup {
+        if i >= claim.warmup && measure_reference {
             // The reference: a process that does nothing, started the same way just before the
             // sample, so the waiting that the harness and the machine add to any process (fork,
             // exec, waking the harness when it exits) is measured under the same load.
@@ -341,7 +345,11 @@ fn measure(
         .copied();
     let implausible =
         |count: u64| base.is_some_and(|b| (count as f64) < b as f64 * IMPLAUSIBLE_FRACTION);
-    let mut runs = claim.cost_runs;
+    let mut runs = if count_instructions {
+        claim.cost_runs
+    } else {
+        0
+    };
     let mut i = 0;
     while i < runs {
         match sandbox.count_instructions(&claim.command) {
@@ -368,6 +376,8 @@ fn measure(
     }
     if let Some(why) = &claim.no_cost {
         cost_note = Some(format!("not counted: {why}"));
+    } else if !count_instructions {
+        cost_note = Some("not counted (--no-cost-check)".into());
     }
     samples_ms.sort_by(f64::total_cmp);
     // The command's own waiting: off-CPU time beyond the reference's (its median in this run).
