@@ -467,13 +467,21 @@ pub struct BaselineClaim {
     /// Latency samples (ms, sorted) and their summary; compared only on the same `machine`.
     pub latency_ms: std::collections::BTreeMap<String, f64>,
     pub samples_ms: Vec<f64>,
-    /// Off-CPU time per run (ms, sorted: wall minus the process tree's CPU time) and median CPU time
-    /// per run (ms), recorded for a wall check that tells waiting from load. Empty and 0 in
-    /// baselines recorded before they existed.
+    /// Off-CPU time per run (ms, sorted: wall minus the process tree's CPU time, minus the median
+    /// off-CPU time of a do-nothing reference process started the same way in the same run) and
+    /// median CPU time per run (ms), for the wall check. Empty and 0 in baselines recorded before
+    /// they existed.
     #[serde(default)]
     pub wait_ms: Vec<f64>,
     #[serde(default)]
     pub cpu_ms: f64,
+    /// The reference's median off-CPU time (ms) taken out of `wait_ms`.
+    #[serde(default)]
+    pub reference_wait_ms: f64,
+    /// Whether the samples ran boosted (own session, autogroup and nice -20): the wall check only
+    /// compares boosted samples with boosted samples. False in baselines recorded before it existed.
+    #[serde(default)]
+    pub boosted: bool,
     /// The claim's bounds in ms (`p95` → 100) and whether the recorded figures held them.
     pub limits_ms: std::collections::BTreeMap<String, f64>,
     pub held: bool,
