@@ -23,7 +23,7 @@ rm -rf "$work/plain" "$work/hugo" "$work/mdbook" "$work/zola" "$work/site"
 python3 "$corpus_script" "$work" "$pages" >/dev/null
 mkdir -p "$work/site/theme/static"
 mv "$work/plain" "$work/site/content"
-cp "$repo"/theme/static/search*.js "$repo/theme/static/search.css" "$work/site/theme/static/"
+cp "$repo"/theme/static/search*.js "$repo"/theme/static/snowball-*.js "$repo/theme/static/search.css" "$work/site/theme/static/"
 cat > "$work/site/docgen.toml" <<'TOML'
 title = "Search bench"
 base_url = "http://127.0.0.1/"
@@ -96,7 +96,7 @@ for query, q in by.items():
     print(f"{'  first-query client code bytes':34}{d['code_bytes']:>12,}{p['code_bytes']:>12,}{d['code_bytes'] / p['code_bytes']:>8.2f}")
     print(f"{'  cold query ms (load+top 10)':34}{d['cold_ms']:>12.1f}{p['cold_ms']:>12.1f}{d['cold_ms'] / p['cold_ms']:>8.2f}")
     print(f"{'  warm query ms (median of 5)':34}{d['warm_ms']:>12.2f}{p['warm_ms']:>12.2f}{d['warm_ms'] / max(p['warm_ms'], 0.01):>8.2f}")
-print(f"docgen client: search.js {page_js:,} bytes with every page; all three scripts {client_gz:,} gzipped; Pagefind's code is pagefind.js + WASM")
+print(f"docgen client: search.js {page_js:,} bytes with every page; search.js + core + stemmer {client_gz:,} gzipped; Pagefind's code is pagefind.js + WASM")
 print("mean over queries:")
 for key, label in [("index_bytes", "first-query index bytes"), ("cold_ms", "cold query ms"), ("warm_ms", "warm query ms")]:
     d, p = mean(key, "docgen"), mean(key, "pagefind")

@@ -97,7 +97,7 @@ for (const query of queries) {
     await page.goto(`${base}${pagePath}`);
     log = [];
     const measured = await page.evaluate(run, query);
-    const prefixes = engine === "docgen" ? ["/search/", "/static/search-"] : ["/pagefind/"];
+    const prefixes = engine === "docgen" ? ["/search/", "/static/search-", "/static/snowball-"] : ["/pagefind/"];
     const fetched = log.filter(([p]) => prefixes.some((prefix) => p.startsWith(prefix)));
     const codeFile = (p) => /\.(js|mjs|wasm|css)$/.test(p) || p.includes("wasm.");
     results.push({

@@ -22,12 +22,18 @@ const PARALLEL_WALK_FROM_FILES: usize = 1024;
 struct Plan {
     files_seen: usize,
     unchanged: store::FileTable,
-    to_parse: Vec<scan::SourceFile>,
+    to_parse: Vec<ToParse>,
     removed: BTreeSet<String>,
     skipped: Vec<SkippedFile>,
     syntax_errors: Vec<String>,
     /// When the run started: only stats settled before it are recorded.
     run_started_ns: i64,
+}
+
+/// A file to parse, and whether the last commit had it (its documents are deleted first).
+struct ToParse {
+    source: scan::SourceFile,
+    replaces: bool,
 }
 
 /// The full run: walk, read and hash everything, parse what changed.
@@ -37,16 +43,10 @@ pub(crate) fn index_tree(
 ) -> Result<IndexReport> {
     let _span = index_span("full").entered();
     let run_started_ns = FileStat::now_ns();
-    // Walked on every core only when the last run saw a large tree (see `scan::walk`).
-    let parallel = engine
-        .store()
-        .manifest()
-        .is_ok_and(|manifest| manifest.files >= PARALLEL_WALK_FROM_FILES);
-    let (walked, skipped) = scan::walk(engine.root(), &engine.config().index, parallel)?;
-    let mut update = engine.store().begin_update(walked.len())?;
+    let (walked, skipped, mut update) = walk_and_begin_update(engine)?;
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
     let trust_stats = update.same_plugins(fingerprint.as_deref());
-    let previous = update.previous_files();
+    let mut previous = update.take_previous_files();
     // A file whose size, times and inode are what the last run recorded is not read again.
     let read: Vec<_> = walked
         .par_iter()
@@ -71,30 +71,50 @@ pub(crate) fn index_tree(
         syntax_errors: Vec::new(),
         run_started_ns,
     };
+    // Each entry the walk still finds moves out of `previous`; what is left was removed.
     for (file, outcome) in walked.iter().zip(read) {
         match outcome {
-            Ok(Some(source)) => plan.keep_or_parse(previous, source),
+            Ok(Some(source)) => {
+                let entry = previous.remove(&source.relative_path);
+                plan.keep_or_parse(entry, source);
+            }
             Ok(None) => {
-                if let Some(entry) = previous.get(&file.relative_path) {
-                    plan.keep(&file.relative_path, entry.clone());
+                if let Some(entry) = previous.remove(&file.relative_path) {
+                    plan.keep(&file.relative_path, entry);
                 }
             }
             Err(skip) => plan.skipped.push(skip),
         }
     }
-    let parsing: BTreeSet<&str> = plan
-        .to_parse
-        .iter()
-        .map(|source| source.relative_path.as_str())
-        .collect();
-    let removed: BTreeSet<String> = update
-        .previous_files()
-        .keys()
-        .filter(|path| !plan.unchanged.contains_key(*path) && !parsing.contains(path.as_str()))
-        .cloned()
-        .collect();
-    plan.removed = removed;
+    plan.removed = previous.into_keys().collect();
     apply(engine, update, plan, progress)
+}
+
+/// Walks the tree and starts the update (reads the last run's file table, opens the writer). A
+/// tree the last run saw large is walked on every core while this thread starts the update; a small
+/// one is walked on one thread, then the update starts (see `scan::walk`).
+fn walk_and_begin_update(
+    engine: &Engine,
+) -> Result<(Vec<scan::WalkedFile>, Vec<SkippedFile>, store::Update)> {
+    let config = &engine.config().index;
+    let large = engine
+        .store()
+        .manifest()
+        .is_ok_and(|manifest| manifest.files >= PARALLEL_WALK_FROM_FILES);
+    if !large {
+        let (walked, skipped) = scan::walk(engine.root(), config, false)?;
+        let update = engine.store().begin_update()?;
+        return Ok((walked, skipped, update));
+    }
+    std::thread::scope(|scope| {
+        let walk = scope.spawn(|| scan::walk(engine.root(), config, true));
+        let update = engine.store().begin_update();
+        let walked = walk
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (walked, skipped) = walked?;
+        Ok((walked, skipped, update?))
+    })
 }
 
 /// The targeted run: re-reads only `changed` (absolute paths under the root). A new file, or a
@@ -127,7 +147,7 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
     if touches_rules {
         return index_tree(engine, &|_, _| {});
     }
-    let mut update = engine.store().begin_update(relative_paths.len())?;
+    let mut update = engine.store().begin_update()?;
     if update.previous_generation() == 0 || update.rebuilt_reason().is_some() {
         drop(update);
         return index_tree(engine, &|_, _| {});
@@ -137,10 +157,9 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
     // Recorded for the commit; the stats of the files this run reads are taken afresh.
     update.same_plugins(fingerprint.as_deref());
-    let previous = update.previous_files();
     let mut plan = Plan {
-        files_seen: previous.len(),
-        unchanged: previous.clone(),
+        files_seen: 0,
+        unchanged: update.take_previous_files(),
         to_parse: Vec::new(),
         removed: BTreeSet::new(),
         skipped: Vec::new(),
@@ -148,22 +167,23 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
         run_started_ns,
     };
     for (absolute, relative) in &relative_paths {
-        let known = previous.get(relative);
         // A removed folder: every indexed file under it goes.
         let prefix = format!("{relative}/");
-        let under: Vec<String> = previous
+        let under: Vec<String> = plan
+            .unchanged
             .range(prefix.clone()..)
             .take_while(|(path, _)| path.starts_with(&prefix))
             .map(|(path, _)| path.clone())
             .collect();
         if !absolute.exists() {
-            for path in under.into_iter().chain(known.map(|_| relative.clone())) {
+            let known = plan.unchanged.remove(relative).map(|_| relative.clone());
+            for path in under.into_iter().chain(known) {
                 plan.unchanged.remove(&path);
                 plan.removed.insert(path);
             }
             continue;
         }
-        let Some(entry) = known else {
+        let Some(entry) = plan.unchanged.remove(relative) else {
             let is_source = absolute.is_file() && language_of(engine, absolute).is_some();
             if is_source || (absolute.is_dir() && !under.is_empty()) {
                 drop(update);
@@ -180,11 +200,10 @@ pub(crate) fn index_changed(engine: &Engine, changed: &[PathBuf]) -> Result<Inde
                 .ok()
                 .map(|metadata| scan::file_stat(&metadata)),
         };
-        plan.unchanged.remove(relative);
         match scan::read(&file) {
             Ok(source) => {
                 let source = plugin::seam::salt_content_hash(source, fingerprint.as_deref());
-                plan.keep_or_parse(previous, source);
+                plan.keep_or_parse(Some(entry), source);
             }
             Err(skip) => {
                 plan.removed.insert(relative.clone());
@@ -217,18 +236,20 @@ fn language_of(engine: &Engine, path: &Path) -> Option<Language> {
 }
 
 impl Plan {
-    /// Keeps the file's entry when its hash is unchanged (recording the stat it was read with),
-    /// else queues it for parsing.
-    fn keep_or_parse(&mut self, previous: &store::FileTable, source: scan::SourceFile) {
-        match previous.get(&source.relative_path) {
-            Some(entry) if entry.content_hash == source.content_hash => {
-                let mut entry = entry.clone();
+    /// Keeps the file's last entry (`previous`) when its hash is unchanged, recording the stat it
+    /// was read with; else queues it for parsing.
+    fn keep_or_parse(&mut self, previous: Option<store::FileEntry>, source: scan::SourceFile) {
+        match previous {
+            Some(mut entry) if entry.content_hash == source.content_hash => {
                 entry.stat = source
                     .stat
                     .and_then(|stat| stat.settled_before(self.run_started_ns));
                 self.keep(&source.relative_path, entry);
             }
-            _ => self.to_parse.push(source),
+            known => self.to_parse.push(ToParse {
+                source,
+                replaces: known.is_some(),
+            }),
         }
     }
 
@@ -262,12 +283,20 @@ fn apply(
     let mut files = unchanged;
     let done = AtomicUsize::new(0);
     let total = to_parse.len();
+    // A run with nothing to parse or remove over a committed index starts no writer.
+    if total > 0
+        || !removed.is_empty()
+        || update.rebuilt_reason().is_some()
+        || update.previous_generation() == 0
+    {
+        update.start_writing(total)?;
+    }
     let parsed: Vec<_> = to_parse
         .into_par_iter()
-        .map(|source| {
-            let extraction = scan::parse(&source);
+        .map(|file| {
+            let extraction = scan::parse(&file.source);
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            (source, extraction)
+            (file, extraction)
         })
         .collect();
 
@@ -277,10 +306,10 @@ fn apply(
         rebuilt_reason: update.rebuilt_reason().map(str::to_owned),
         ..IndexReport::default()
     };
-    for (source, extraction) in parsed {
+    for (ToParse { source, replaces }, extraction) in parsed {
         let path = source.relative_path.as_str();
-        if update.previous_files().contains_key(path) {
-            update.remove_file(path);
+        if replaces {
+            update.remove_file(path)?;
         }
         let mut extraction = match extraction {
             Ok(extraction) => extraction,
@@ -314,7 +343,7 @@ fn apply(
         report.files_parsed += 1;
     }
     for path in &removed {
-        update.remove_file(path);
+        update.remove_file(path)?;
     }
     report.files_removed = removed.len();
     skipped.sort();

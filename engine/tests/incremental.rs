@@ -286,3 +286,42 @@ fn index_changed_re_reads_only_the_named_files_and_matches_a_full_run() {
     );
     assert_eq!(full.symbols, idle.symbols);
 }
+
+/// A tree the last run saw with 1,024 files or more is walked on every core while the last file
+/// table loads: an edit, an addition, a removal and an unreadable file are still all seen, and a
+/// run with nothing to change starts no index writer (it succeeds while another holds the lock).
+#[test]
+fn a_large_tree_walked_beside_the_table_load_sees_every_change() {
+    let files: Vec<(String, String)> = (0..1100)
+        .map(|i| (format!("src/m{i}.rs"), format!("pub fn f{i}() {{}}\n")))
+        .collect();
+    let project = common::project(&files);
+    let engine = Engine::open(project.path()).expect("open");
+    assert_eq!(engine.index().expect("first index").files_parsed, 1100);
+
+    common::write(project.path(), "src/m7.rs", "pub fn f7_edited() {}\n");
+    common::write(project.path(), "src/new.rs", "pub fn added() {}\n");
+    std::fs::remove_file(project.path().join("src/m9.rs")).expect("delete");
+    std::fs::write(project.path().join("src/m11.rs"), b"\0binary").expect("write");
+    let report = engine.index().expect("index after changes");
+    assert_eq!(
+        (report.files_parsed, report.files_removed, report.files_seen),
+        (2, 2, 1100)
+    );
+    assert_eq!(common::def_paths(&engine, "f7_edited"), ["src/m7.rs:1"]);
+    assert!(common::def_paths(&engine, "f7").is_empty());
+    assert_eq!(common::def_paths(&engine, "added"), ["src/new.rs:1"]);
+    assert!(common::def_paths(&engine, "f9").is_empty());
+    assert!(common::def_paths(&engine, "f11").is_empty());
+    assert_eq!(common::def_paths(&engine, "f1000"), ["src/m1000.rs:1"]);
+
+    // Another writer holds the index's lock: a run with nothing to do does not need it.
+    let writer: tantivy::IndexWriter =
+        tantivy::Index::open_in_dir(project.path().join(".ax/index"))
+            .expect("open")
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("the lock is free");
+    let unchanged = engine.index().expect("a run with nothing to change");
+    assert_eq!((unchanged.files_parsed, unchanged.files_removed), (0, 0));
+    drop(writer);
+}

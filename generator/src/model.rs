@@ -409,6 +409,27 @@ pub fn rustdoc_unhide_line(line: &str) -> String {
     }
 }
 
+/// The words of `text` (split on Unicode whitespace) joined by single spaces, exactly what
+/// `split_whitespace` + `join(" ")` gives, in one pass without the vector of words; stops after the
+/// first word that takes the result past `limit` characters (so its first `limit` characters, and
+/// whether it is longer, are those of the full result).
+pub fn collapse_whitespace(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit.saturating_add(64)));
+    let mut chars = 0usize;
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+        if chars > limit {
+            break;
+        }
+    }
+    out
+}
+
 /// True for a rust line rustdoc hides from the rendered page (`# code` after any indentation, `#`).
 pub fn is_rustdoc_hidden_line(line: &str) -> bool {
     let trimmed = line.trim_start();
@@ -446,13 +467,21 @@ pub struct BaselineClaim {
     /// Latency samples (ms, sorted) and their summary; compared only on the same `machine`.
     pub latency_ms: std::collections::BTreeMap<String, f64>,
     pub samples_ms: Vec<f64>,
-    /// Off-CPU time per run (ms, sorted: wall minus the process tree's CPU time) and median CPU time
-    /// per run (ms), recorded for a wall check that tells waiting from load. Empty and 0 in
-    /// baselines recorded before they existed.
+    /// Off-CPU time per run (ms, sorted: wall minus the process tree's CPU time, minus the median
+    /// off-CPU time of a do-nothing reference process started the same way in the same run) and
+    /// median CPU time per run (ms), for the wall check. Empty and 0 in baselines recorded before
+    /// they existed.
     #[serde(default)]
     pub wait_ms: Vec<f64>,
     #[serde(default)]
     pub cpu_ms: f64,
+    /// The reference's median off-CPU time (ms) taken out of `wait_ms`.
+    #[serde(default)]
+    pub reference_wait_ms: f64,
+    /// Whether the samples ran boosted (own session, autogroup and nice -20): the wall check only
+    /// compares boosted samples with boosted samples. False in baselines recorded before it existed.
+    #[serde(default)]
+    pub boosted: bool,
     /// The claim's bounds in ms (`p95` → 100) and whether the recorded figures held them.
     pub limits_ms: std::collections::BTreeMap<String, f64>,
     pub held: bool,
@@ -461,4 +490,47 @@ pub struct BaselineClaim {
     pub commit: String,
     /// UTC date `YYYY-MM-DD`.
     pub date: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_whitespace;
+
+    fn joined(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn collapse_whitespace_is_split_and_join() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            "  two  words ",
+            "tabs\tand\nnew\r\nlines",
+            "unicode\u{a0}nbsp\u{2003}em space and Übersetzung ΣΊΣΥΦΟΣ",
+        ] {
+            assert_eq!(
+                collapse_whitespace(text, usize::MAX),
+                joined(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn collapse_whitespace_keeps_the_first_limit_characters_and_says_it_is_longer() {
+        let text = " alpha  beta\tgamma delta épsilon ";
+        let full = joined(text);
+        for limit in 0..full.chars().count() + 2 {
+            let short = collapse_whitespace(text, limit);
+            let prefix: String = full.chars().take(limit).collect();
+            assert!(short.starts_with(&prefix), "limit {limit}: {short:?}");
+            assert_eq!(
+                short.chars().count() > limit,
+                full.chars().count() > limit,
+                "limit {limit}: {short:?}"
+            );
+        }
+    }
 }

@@ -2,15 +2,16 @@
 //! a tiny CLI built by `[test] build`), with a baseline recorded from the unchanged CLI; then each
 //! injected regression (chosen when the CLI is built) must fail with the `path:line` of the claim
 //! or command that shows it, and the unchanged CLI must pass again, all with `docgen test`'s default
-//! checks (what CI runs). (The CLI's `wait` regression, 2x wall time by sleeping, is left out: the
-//! opt-in wall-clock check does not catch it reliably on a loaded machine; see docs/performance.md.)
+//! checks (what CI runs): the cost check catches CPU, the wall check (boosted samples' off-CPU time
+//! against the baseline's) catches sleeping.
 
 mod common;
 
-use common::{TempSite, fixture, require_tool};
+use common::{TempSite, fixture, require, require_tool};
+use docgen::doctest::timing::Priority;
 use docgen::doctest::{Outcome, TestOptions, TestRun, report, run_tests, update_baseline};
 
-const TUTORIAL: &str = "+++\ntitle = \"Greet\"\n+++\n\n```console\n$ greet --name docs\nhello, docs\n```\n\nIt is quick:\n\n```perf\ncommand = \"greet --name docs --count 4000000\"\nruns = 15\nwarmup = 2\np95 < \"10s\"\n```\n";
+const TUTORIAL: &str = "+++\ntitle = \"Greet\"\n+++\n\n```console\n$ greet --name docs\nhello, docs\n```\n\nIt is quick:\n\n```perf\ncommand = \"greet --name docs --count 30000000\"\nruns = 15\nwarmup = 2\np95 < \"10s\"\n```\n";
 const CONSOLE_LINE: &str = "tutorials/greet.md:6";
 const PERF_LINE: &str = "tutorials/greet.md:12";
 
@@ -57,6 +58,13 @@ fn each_injected_regression_fails_at_its_line_and_the_unchanged_cli_passes() {
     if !require_tool("valgrind") || !require_tool("rustc") {
         return;
     }
+    // The sleep cases need the wall check, which is enforced only for boosted samples.
+    if !require(
+        Priority::available() == Priority::Boosted,
+        "the wall check needs boosted perf samples (root or CAP_SYS_NICE)",
+    ) {
+        return;
+    }
     let site = site();
     let first = run_with(&site, None);
     // No baseline yet: with `require_cost`, that is a failure that says how to record one.
@@ -70,10 +78,26 @@ fn each_injected_regression_fails_at_its_line_and_the_unchanged_cli_passes() {
     update_baseline(site.root(), &first).unwrap();
     let unchanged = run_with(&site, None);
     assert!(unchanged.success(), "{}", report::human(&unchanged, false));
+    // It passed with the wall check comparing, not skipping.
+    let perf = unchanged.tutorials[0]
+        .blocks
+        .iter()
+        .find_map(|b| b.perf.as_ref())
+        .expect("the perf block was measured");
+    assert_eq!(
+        (perf.priority, perf.wall_note.as_deref()),
+        (Priority::Boosted, None),
+        "{}",
+        report::human(&unchanged, false)
+    );
 
     let cases = [
         ("cpu", PERF_LINE, "% instructions ("),
         ("startup", PERF_LINE, "% instructions"),
+        // +15 ms at start-up by sleeping, and 2x wall time by waiting as long as the work took:
+        // no instruction count moves, the wall check sees the waiting.
+        ("sleep", PERF_LINE, "ms more per run (off-CPU median"),
+        ("wait", PERF_LINE, "ms more per run (off-CPU median"),
         ("output", CONSOLE_LINE, "output differs"),
         (
             "flag",
@@ -84,7 +108,7 @@ fn each_injected_regression_fails_at_its_line_and_the_unchanged_cli_passes() {
     for (regression, line, needle) in cases {
         let run = run_with(&site, Some(regression));
         let text = report::human(&run, false);
-        if line == PERF_LINE {
+        if needle.contains("instructions") {
             // The message says by how much, against which tolerance, and how to accept it.
             assert!(
                 failures(&run).iter().any(|(at, m)| at == line
@@ -99,6 +123,14 @@ fn each_injected_regression_fails_at_its_line_and_the_unchanged_cli_passes() {
                 .any(|(at, m)| at == line && m.contains(needle)),
             "regression `{regression}` should fail at {line} with `{needle}`:\n{text}"
         );
+        if needle.contains("off-CPU") {
+            assert!(
+                failures(&run)
+                    .iter()
+                    .all(|(_, m)| !m.contains("instructions (")),
+                "a sleep must not move the instruction count:\n{text}"
+            );
+        }
         println!("{regression}: {text}");
     }
     let again = run_with(&site, None);

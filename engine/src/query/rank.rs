@@ -5,14 +5,14 @@
 //! length-normalised, boosted frequencies over fields *before* saturation, so a term repeated across
 //! fields does not count twice. Tantivy supplies the postings, frequencies and field lengths.
 
+use tantivy::DocAddress;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption, Term};
-use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use crate::config::RankingConfig;
-use crate::error::{Error, Result};
-use crate::store::Snapshot;
+use crate::error::Result;
 use crate::store::tokenizer::{analyze, code_analyzer, doc_analyzer};
+use crate::store::{Snapshot, for_each_live_posting, store_error};
 
 /// A query term in each field's analysed form (doc text is stemmed, the other fields are not).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +93,6 @@ pub fn score(
         slot_of_doc.clear();
         slot_of_doc.resize(segment.max_doc() as usize, NO_SLOT);
         for weighted_field in &weighted {
-            let inverted = segment
-                .inverted_index(weighted_field.field)
-                .map_err(store_error)?;
             let norms = segment
                 .get_fieldnorms_reader(weighted_field.field)
                 .map_err(store_error)?;
@@ -106,15 +103,11 @@ pub fn score(
                     &term.code
                 };
                 let term = Term::from_field_text(weighted_field.field, text);
-                let Some(mut postings) = inverted
-                    .read_postings(&term, IndexRecordOption::WithFreqs)
-                    .map_err(|error| store_error(error.into()))?
-                else {
-                    continue;
-                };
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    if !segment.is_deleted(doc) {
+                for_each_live_posting(
+                    segment,
+                    &term,
+                    IndexRecordOption::WithFreqs,
+                    |doc, postings| {
                         let length = norms.fieldnorm(doc) as f32;
                         let normaliser =
                             1.0 - ranking.b + ranking.b * length / weighted_field.average_length;
@@ -127,9 +120,9 @@ pub fn score(
                             frequencies.resize(frequencies.len() + terms.len(), 0.0);
                         }
                         frequencies[*slot as usize * terms.len() + term_index] += contribution;
-                    }
-                    doc = postings.advance();
-                }
+                        Ok(())
+                    },
+                )?;
             }
         }
     }
@@ -170,27 +163,10 @@ pub fn exact_matches(snapshot: &Snapshot, field: Field, text: &str) -> Result<Ve
     let mut found = Vec::new();
     let term = Term::from_field_text(field, text);
     for (segment_ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-        let inverted = segment.inverted_index(field).map_err(store_error)?;
-        let Some(mut postings) = inverted
-            .read_postings(&term, IndexRecordOption::Basic)
-            .map_err(|error| store_error(error.into()))?
-        else {
-            continue;
-        };
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if !segment.is_deleted(doc) {
-                found.push(DocAddress::new(segment_ord as u32, doc));
-            }
-            doc = postings.advance();
-        }
+        for_each_live_posting(segment, &term, IndexRecordOption::Basic, |doc, _| {
+            found.push(DocAddress::new(segment_ord as u32, doc));
+            Ok(())
+        })?;
     }
     Ok(found)
-}
-
-fn store_error(error: tantivy::TantivyError) -> Error {
-    Error::Store {
-        path: ".ax/index".into(),
-        message: error.to_string(),
-    }
 }

@@ -3,6 +3,7 @@
 //! worker thread (`worker.rs`), exposes Prometheus metrics (`metrics.rs`) and drains in-flight
 //! requests on SIGTERM. Input is the project root and a bind address; output is the HTTP service.
 
+mod allocator;
 mod http;
 pub mod metrics;
 mod state;
@@ -42,6 +43,8 @@ pub fn run(options: ServeOptions) -> ExitCode {
 }
 
 fn serve(options: ServeOptions) -> Result<(), String> {
+    // Before any thread starts: glibc fixes its arena limit once a process has made a few.
+    allocator::cap_arenas();
     if !options.bind.ip().is_loopback() {
         if !options.allow_non_loopback {
             return Err(format!(

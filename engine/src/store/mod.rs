@@ -3,6 +3,8 @@
 //! for `query/`. This is the only module that touches `.ax/`; a run's changes land in one atomic commit.
 
 mod manifest;
+mod merge;
+mod postings;
 mod refs;
 mod schema;
 pub mod tokenizer;
@@ -17,6 +19,7 @@ use tantivy::schema::{Term, Value};
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, doc};
 
 pub use manifest::{FORMAT_VERSION, FileEntry, FileTable, Manifest};
+pub(crate) use postings::{for_each_live_posting, store_error};
 pub use schema::{Fields, SYMBOL_DOC};
 
 use crate::error::{Error, Result};
@@ -30,9 +33,6 @@ const MANIFEST_FILE: &str = "manifest.json";
 /// The file table before tables were named by generation (`files-GEN.json`); still read.
 const LEGACY_FILE_TABLE_FILE: &str = "files.json";
 const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
-/// More segments than this after a commit are merged into one: every query opens every segment, so
-/// the count (not the size) sets the fixed cost of an uncached `ax find`.
-const MAX_SEGMENTS_AFTER_COMMIT: usize = 3;
 /// A run that may parse fewer files than this indexes with one writer thread. With several, tantivy
 /// hands documents to whichever thread is free, so a small tree ends up in one or two segments split
 /// at a point that depends on timing, and the cost of every later query with it (an `ax find` over
@@ -54,7 +54,7 @@ pub struct Store {
 }
 
 /// A file table kept in memory with the generation it belongs to.
-type KeptTable = (u64, FileTable);
+type KeptTable = (u64, Arc<FileTable>);
 
 /// A snapshot kept open with the generation it shows.
 type KeptSnapshot = (u64, Snapshot);
@@ -126,8 +126,8 @@ impl Store {
         Payload::parse(meta.payload.as_deref()?)
     }
 
-    /// The file table of the commit `manifest` describes.
-    pub fn file_table(&self, manifest: &Manifest) -> Result<FileTable> {
+    /// The file table of the commit `manifest` describes (shared with the store's kept copy).
+    pub fn file_table(&self, manifest: &Manifest) -> Result<Arc<FileTable>> {
         if let Some(tables) = &self.tables {
             let kept = tables
                 .lock()
@@ -135,9 +135,32 @@ impl Store {
             if let Some((generation, table)) = kept.as_ref()
                 && *generation == manifest.generation
             {
-                return Ok(table.clone());
+                return Ok(Arc::clone(table));
             }
         }
+        self.read_file_table(manifest).map(Arc::new)
+    }
+
+    /// The file table for an update to change: the kept copy taken out of the store (a commit puts
+    /// the new one back; a failed run leaves the next to read it from disk), else read from disk.
+    fn take_file_table(&self, manifest: &Manifest) -> Result<FileTable> {
+        if let Some(tables) = &self.tables {
+            let mut kept = tables
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if kept
+                .as_ref()
+                .is_some_and(|(generation, _)| *generation == manifest.generation)
+                && let Some((_, table)) = kept.take()
+            {
+                // Unshared unless a reader still holds it (then it is copied once).
+                return Ok(Arc::try_unwrap(table).unwrap_or_else(|shared| (*shared).clone()));
+            }
+        }
+        self.read_file_table(manifest)
+    }
+
+    fn read_file_table(&self, manifest: &Manifest) -> Result<FileTable> {
         let versioned = self.dir.join(file_table_name(manifest.generation));
         if versioned.exists() {
             return manifest::read_file_table(&versioned);
@@ -214,13 +237,14 @@ impl Store {
         }
     }
 
-    /// Starts an update: the previous manifest, file table and a writer. An old-format or damaged
-    /// index is discarded (the reason is returned) so the run rebuilds it from scratch. `files` is
-    /// how many files the run may parse at most (it picks the writer's thread count).
-    pub fn begin_update(&self, files: usize) -> Result<Update> {
+    /// Starts an update: the previous manifest and file table, and the index open for writing (the
+    /// writer itself starts at [`Update::start_writing`], so a run that changes nothing never
+    /// starts one). An old-format or damaged index is discarded (the reason is returned) so the run
+    /// rebuilds it from scratch.
+    pub fn begin_update(&self) -> Result<Update> {
         std::fs::create_dir_all(&self.dir).map_err(|error| Error::io(&self.dir, error))?;
         let previous = self.manifest().and_then(|manifest| {
-            let table = self.file_table(&manifest)?;
+            let table = self.take_file_table(&manifest)?;
             let index = self.open_index(&manifest)?;
             Ok((manifest, table, index))
         });
@@ -245,30 +269,10 @@ impl Store {
         };
         let fields = schema::fields_of(&index.schema())
             .ok_or_else(|| self.corrupt("the schema is not ax's".into()))?;
-        let writer: tantivy::Result<IndexWriter> = if files < ONE_WRITER_THREAD_BELOW_FILES {
-            index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)
-        } else {
-            index.writer(WRITER_MEMORY_BYTES)
-        };
-        let writer = writer.map_err(|error| Error::Store {
-            path: self.dir.clone(),
-            message: format!("cannot start writing (is another `ax index` running?): {error}"),
-        })?;
-        // Merges are ours to schedule (see `MAX_SEGMENTS_AFTER_COMMIT`), so the segment count after
-        // a run does not depend on thread timing.
-        writer.set_merge_policy(Box::new(NoMergePolicy));
-        // A run killed mid-write leaves files registered but never committed; delete files are named
-        // by segment and opstamp, so the next run would collide with them. Collect before writing.
-        writer
-            .garbage_collect_files()
-            .wait()
-            .map_err(|error| Error::Store {
-                path: self.dir.clone(),
-                message: format!("cannot remove files of an interrupted run: {error}"),
-            })?;
         Ok(Update {
             dir: self.dir.clone(),
-            writer,
+            index,
+            writer: None,
             fields,
             previous_generation: manifest.generation,
             previous_plugins: manifest.plugins.clone(),
@@ -371,7 +375,9 @@ fn walkdir_size(dir: &Path) -> u64 {
 /// One run's changes to the index, applied at [`Update::commit`].
 pub struct Update {
     dir: PathBuf,
-    writer: IndexWriter,
+    index: Index,
+    /// Started by the first change (see [`Update::start_writing`]).
+    writer: Option<IndexWriter>,
     fields: Fields,
     previous_generation: u64,
     previous_files: FileTable,
@@ -385,9 +391,10 @@ pub struct Update {
 }
 
 impl Update {
-    /// What the last commit recorded per file (empty after a rebuild).
-    pub fn previous_files(&self) -> &FileTable {
-        &self.previous_files
+    /// What the last commit recorded per file (empty after a rebuild), taken out of the update:
+    /// the run moves each kept entry into the table it commits instead of copying it.
+    pub fn take_previous_files(&mut self) -> FileTable {
+        std::mem::take(&mut self.previous_files)
     }
 
     /// The generation of the last commit (0 when there was none).
@@ -407,10 +414,54 @@ impl Update {
         self.rebuilt_reason.as_deref()
     }
 
+    /// Starts the index writer for a run that parses `files` files (one indexer thread below
+    /// [`ONE_WRITER_THREAD_BELOW_FILES`]); the first change starts it for no files if this was not
+    /// called. Taking the writer's lock fails while another run writes.
+    pub fn start_writing(&mut self, files: usize) -> Result<()> {
+        if self.writer.is_none() {
+            self.writer = Some(self.open_writer(files)?);
+        }
+        Ok(())
+    }
+
+    fn open_writer(&self, files: usize) -> Result<IndexWriter> {
+        let writer: tantivy::Result<IndexWriter> = if files < ONE_WRITER_THREAD_BELOW_FILES {
+            self.index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)
+        } else {
+            self.index.writer(WRITER_MEMORY_BYTES)
+        };
+        let writer = writer.map_err(|error| {
+            self.store_error(format!(
+                "cannot start writing (is another `ax index` running?): {error}"
+            ))
+        })?;
+        // Merges are ours to schedule (`merge.rs`), so the segment count after a run does not
+        // depend on thread timing.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        // A run killed mid-write leaves files registered but never committed; delete files are named
+        // by segment and opstamp, so the next run would collide with them. Collect before writing.
+        writer.garbage_collect_files().wait().map_err(|error| {
+            self.store_error(format!(
+                "cannot remove files of an interrupted run: {error}"
+            ))
+        })?;
+        Ok(writer)
+    }
+
+    /// The writer, started for no files if no change started it yet.
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        let writer = match self.writer.take() {
+            Some(writer) => writer,
+            None => self.open_writer(0)?,
+        };
+        Ok(self.writer.insert(writer))
+    }
+
     /// Removes every document of a file (its symbols and its references).
-    pub fn remove_file(&mut self, relative_path: &str) {
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.file, relative_path));
+    pub fn remove_file(&mut self, relative_path: &str) -> Result<()> {
+        let term = Term::from_field_text(self.fields.file, relative_path);
+        self.writer()?.delete_term(term);
+        Ok(())
     }
 
     /// Adds a file's symbols and references (call [`Update::remove_file`] first for a changed file).
@@ -440,16 +491,18 @@ impl Update {
             if let Some(container) = &symbol.container {
                 document.add_text(fields.container, container);
             }
-            self.writer
-                .add_document(document)
-                .map_err(|error| self.store_error(error.to_string()))?;
+            self.add_document(document)?;
         }
         let document = refs::file_document(fields, relative_path, references)
             .map_err(|error| self.store_error(error.to_string()))?;
-        self.writer
-            .add_document(document)
-            .map_err(|error| self.store_error(error.to_string()))?;
-        Ok(())
+        self.add_document(document)
+    }
+
+    fn add_document(&mut self, document: TantivyDocument) -> Result<()> {
+        let added = self.writer()?.add_document(document);
+        added
+            .map(|_| ())
+            .map_err(|error| self.store_error(error.to_string()))
     }
 
     fn store_error(&self, message: String) -> Error {
@@ -463,6 +516,10 @@ impl Update {
     /// payload is the new manifest (the commit point), then `manifest.json`. A process killed at any
     /// moment leaves either the previous generation or the new one readable. Returns the manifest.
     pub fn commit(mut self, files: FileTable) -> Result<Manifest> {
+        let mut writer = match self.writer.take() {
+            Some(writer) => writer,
+            None => self.open_writer(0)?,
+        };
         let generation = self.previous_generation + 1;
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
@@ -484,13 +541,13 @@ impl Update {
             path: dir.clone(),
             message: error.to_string(),
         };
-        let mut prepared = self.writer.prepare_commit().map_err(store_error)?;
+        let mut prepared = writer.prepare_commit().map_err(store_error)?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(store_error)?;
-        if let Some(to_merge) = segments_to_merge(self.writer.index()).map_err(store_error)? {
-            self.writer.merge(&to_merge).wait().map_err(store_error)?;
+        if let Some(to_merge) = segments_to_merge(&self.index).map_err(store_error)? {
+            writer.merge(&to_merge).wait().map_err(store_error)?;
         }
-        self.writer.wait_merging_threads().map_err(store_error)?;
+        writer.wait_merging_threads().map_err(store_error)?;
         let cache = self.dir.join(CACHE_DIR);
         if cache.exists() {
             std::fs::remove_dir_all(&cache).map_err(|error| Error::io(&cache, error))?;
@@ -499,44 +556,26 @@ impl Update {
         if let Some(tables) = &self.tables {
             *tables
                 .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((generation, files));
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                Some((generation, Arc::new(files)));
         }
         Store::new_in(self.dir.clone()).remove_file_tables_except(Some(generation))?;
         Ok(manifest)
     }
 }
 
-/// Which segments to merge after a commit, if any. Every query opens every segment, so their count
-/// is kept at [`MAX_SEGMENTS_AFTER_COMMIT`]; but rewriting a large segment after a one-file edit costs
-/// seconds on a large tree. So merges are tiered: the two smallest segments merge, and a larger one
-/// joins only while it is under four times what is being merged (so each document is rewritten a
-/// logarithmic number of times). A largest segment with a quarter of its documents deleted is
-/// rewritten with everything else.
+/// The committed segments `merge::segments_to_merge` picks, if any.
 fn segments_to_merge(index: &Index) -> tantivy::Result<Option<Vec<tantivy::index::SegmentId>>> {
-    let mut segments = index.searchable_segment_metas()?;
-    if segments.len() <= MAX_SEGMENTS_AFTER_COMMIT {
-        return Ok(None);
-    }
-    segments.sort_by_key(|segment| (std::cmp::Reverse(segment.max_doc()), segment.id()));
-    let largest = &segments[0];
-    if largest.num_deleted_docs() >= largest.max_doc() / 4 {
-        return Ok(Some(segments.iter().map(|segment| segment.id()).collect()));
-    }
-    let mut chosen = segments.len() - 2;
-    let mut merged_docs: u64 = segments[chosen..]
+    let segments = index.searchable_segment_metas()?;
+    let sizes: Vec<merge::SegmentSize> = segments
         .iter()
-        .map(|segment| u64::from(segment.max_doc()))
-        .sum();
-    while chosen > 0 && u64::from(segments[chosen - 1].max_doc()) < merged_docs * 4 {
-        chosen -= 1;
-        merged_docs += u64::from(segments[chosen].max_doc());
-    }
-    Ok(Some(
-        segments[chosen..]
-            .iter()
-            .map(|segment| segment.id())
-            .collect(),
-    ))
+        .map(|segment| merge::SegmentSize {
+            max_doc: segment.max_doc(),
+            deleted: segment.num_deleted_docs(),
+        })
+        .collect();
+    let chosen = merge::segments_to_merge(&sizes);
+    Ok((!chosen.is_empty()).then(|| chosen.iter().map(|&index| segments[index].id()).collect()))
 }
 
 /// The commit payload in tantivy's `meta.json`: the manifest, or (indexes written before the

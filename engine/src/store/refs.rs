@@ -11,8 +11,9 @@
 use tantivy::postings::Postings;
 use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::tokenizer::{PreTokenizedString, Token};
-use tantivy::{DocAddress, DocSet, TERMINATED, TantivyDocument};
+use tantivy::{DocAddress, TantivyDocument};
 
+use super::postings::{for_each_live_posting, store_error};
 use super::schema::{FILE_DOC, Fields};
 use super::{Snapshot, StoredReference};
 use crate::error::{Error, Result};
@@ -96,27 +97,23 @@ impl Snapshot {
                 .str(super::schema::FILE_FIELD)
                 .map_err(store_error)?
                 .ok_or_else(|| store_error_text("the `file` field is not a fast field".into()))?;
-            let inverted = segment
-                .inverted_index(self.fields.ref_name)
-                .map_err(store_error)?;
-            if let Some(mut postings) = inverted
-                .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
-                .map_err(|error| store_error(error.into()))?
-            {
-                // Each using file's path ordinal and its packed positions; the paths are then
-                // decoded in ordinal order, one pass over the dictionary.
-                let mut files: Vec<(u64, std::ops::Range<usize>)> = Vec::new();
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    if !segment.is_deleted(doc)
-                        && let Some(ord) = paths.ords().first(doc)
-                    {
+            // Each using file's path ordinal and its packed positions; the paths are then decoded
+            // in ordinal order, one pass over the dictionary.
+            let mut files: Vec<(u64, std::ops::Range<usize>)> = Vec::new();
+            for_each_live_posting(
+                segment,
+                &term,
+                IndexRecordOption::WithFreqsAndPositions,
+                |doc, postings| {
+                    if let Some(ord) = paths.ords().first(doc) {
                         let start = positions.len();
                         postings.append_positions_with_offset(0, &mut positions);
                         files.push((ord, start..positions.len()));
                     }
-                    doc = postings.advance();
-                }
+                    Ok(())
+                },
+            )?;
+            if !files.is_empty() {
                 files.sort_unstable_by_key(|(ord, _)| *ord);
                 let ords: Vec<u64> = files.iter().map(|(ord, _)| *ord).collect();
                 let mut next = files.iter();
@@ -140,26 +137,19 @@ impl Snapshot {
                     .map_err(|error| store_error_text(error.to_string()))?;
                 positions.clear();
             }
-            let inverted = segment
-                .inverted_index(self.fields.ref_overflow)
-                .map_err(store_error)?;
-            let Some(mut postings) = inverted
-                .read_postings(&overflow_term, IndexRecordOption::Basic)
-                .map_err(|error| store_error(error.into()))?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if !segment.is_deleted(doc) {
+            for_each_live_posting(
+                segment,
+                &overflow_term,
+                IndexRecordOption::Basic,
+                |doc, _| {
                     let document: TantivyDocument = self
                         .searcher
                         .doc(DocAddress::new(segment_ord as u32, doc))
                         .map_err(store_error)?;
                     found.extend(self.overflow_references(&document, name));
-                }
-                doc = postings.advance();
-            }
+                    Ok(())
+                },
+            )?;
         }
         Ok(found)
     }
@@ -187,10 +177,6 @@ impl Snapshot {
             })
             .collect()
     }
-}
-
-fn store_error(error: tantivy::TantivyError) -> Error {
-    store_error_text(error.to_string())
 }
 
 fn store_error_text(message: String) -> Error {

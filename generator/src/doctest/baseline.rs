@@ -5,7 +5,8 @@
 use super::kinds::perf::{IMPLAUSIBLE_FRACTION, PerfClaim};
 use super::options::RunContext;
 use super::results::{PerfMeasurement, TestRun};
-use super::stats::{mann_whitney_slower_p, percentile};
+use super::stats::{hodges_lehmann_shift, mann_whitney_slower_p, median};
+use super::timing::Priority;
 use crate::diagnostics::Diagnostic;
 use crate::model::{BaselineClaim, PERF_BASELINE_FILE, PERF_BASELINE_VERSION, PerfBaseline};
 use std::path::Path;
@@ -47,7 +48,8 @@ pub enum Verdict {
 }
 
 /// Problems of a measurement: the claim's bounds, then the cost against the baseline (same build
-/// profile), then (opt-in) the wall-clock samples against the baseline's (same machine only).
+/// profile), then the off-CPU time against the baseline's (`wall_clock`; same machine, boosted
+/// samples only).
 pub fn check(claim: &PerfClaim, m: &PerfMeasurement, context: &RunContext) -> Vec<String> {
     let mut problems = Vec::new();
     for (metric, limit) in &claim.limits {
@@ -93,40 +95,79 @@ pub fn check(claim: &PerfClaim, m: &PerfMeasurement, context: &RunContext) -> Ve
         )),
         _ => {}
     }
-    if let Some(entry) = entry.filter(|e| context.wall_check && e.machine == context.machine)
-        && let Verdict::Regressed(why) = wall_clock(&m.samples_ms, &entry.samples_ms, context)
+    if let Some(entry) = entry
+        && wall_skip_reason(claim, m, context).is_none()
+        && let Verdict::Regressed(why) = wall_clock(&m.wait_ms, entry, context)
     {
         problems.push(format!("{why}; {accept}"));
     }
     problems
 }
 
-/// The wall-clock check: slower only when the Mann-Whitney test is significant AND the 25th
-/// percentile grew by more than the minimum effect (load adds time to some samples, so the low
-/// quantile is what stays put on a busy machine) AND by at least 1 ms. Opt-in (`--wall-check`):
-/// it compares with samples recorded at another time, under another load.
-pub fn wall_clock(current: &[f64], baseline: &[f64], context: &RunContext) -> Verdict {
-    if current.len() < 5 || baseline.len() < 5 {
+/// Why the wall check does not compare this claim, or `None` when it does: it compares boosted
+/// samples with boosted baseline samples from the same machine, and nothing else (at normal
+/// priority the machine's load decides how long a command waits, so a comparison could fail an
+/// unchanged tree).
+pub fn wall_skip_reason(
+    claim: &PerfClaim,
+    m: &PerfMeasurement,
+    context: &RunContext,
+) -> Option<String> {
+    let entry = context.baseline.claims.get(&claim.baseline_key());
+    let reason = if !context.wall_check {
+        "off (--no-wall-check)".to_owned()
+    } else if let Some(why) = &claim.no_wall {
+        format!("off for this claim: {why}")
+    } else if m.priority != Priority::Boosted {
+        "not enforced: samples ran at normal priority (the boost needs root or CAP_SYS_NICE)".into()
+    } else if let Some(entry) = entry {
+        if entry.machine != context.machine {
+            format!(
+                "no comparison: the baseline was recorded on `{}`",
+                entry.machine
+            )
+        } else if !entry.boosted || entry.wait_ms.len() < MIN_WALL_SAMPLES {
+            "no comparison: the baseline has no boosted off-CPU samples; re-record it with `docgen test --update-baseline`".into()
+        } else if m.wait_ms.len() < MIN_WALL_SAMPLES {
+            format!("no comparison: fewer than {MIN_WALL_SAMPLES} runs")
+        } else {
+            return None;
+        }
+    } else {
+        "no baseline for this claim".into()
+    };
+    Some(reason)
+}
+
+/// Fewer off-CPU samples than this (on either side) are not compared: too few for the test.
+const MIN_WALL_SAMPLES: usize = 5;
+
+/// The wall check: the samples' off-CPU time (wall minus the CPU time of the process tree) against
+/// the baseline's. Slower only when it is shifted up (Hodges-Lehmann: the median of all pairwise
+/// differences, which a few load-delayed samples barely move) by at least the minimum effect (the
+/// larger of `wall_min_effect_ms` and `wall_min_effect` times the baseline's median wall time)
+/// AND the one-sided Mann-Whitney test is significant at `wall_alpha`. CPU the command needs more
+/// of is the cost check's job; load that delays the CPU it needs is not waiting (the samples run
+/// boosted). For a multi-threaded command the off-CPU time can be negative (CPU time beyond wall
+/// time); a shift is a shift all the same.
+pub fn wall_clock(current_wait: &[f64], entry: &BaselineClaim, context: &RunContext) -> Verdict {
+    let shift = hodges_lehmann_shift(current_wait, &entry.wait_ms);
+    let base_wall = median(&entry.samples_ms);
+    let min_effect = context
+        .wall_min_effect_ms
+        .max(context.wall_min_effect * base_wall);
+    if shift < min_effect {
         return Verdict::Within;
     }
-    let mut now = current.to_vec();
-    now.sort_by(f64::total_cmp);
-    let (q_now, q_base) = (percentile(&now, 25.0), percentile(baseline, 25.0));
-    let p = mann_whitney_slower_p(current, baseline);
-    let effect = if q_base > 0.0 {
-        q_now / q_base - 1.0
-    } else {
-        0.0
-    };
-    if p < context.wall_alpha && effect > context.wall_min_effect && q_now - q_base >= 1.0 {
-        Verdict::Regressed(format!(
-            "wall clock {:+.0}% at p25 ({q_base:.2} → {q_now:.2} ms, Mann-Whitney p = {p:.1e}), minimum effect {:.0}%",
-            effect * 100.0,
-            context.wall_min_effect * 100.0
-        ))
-    } else {
-        Verdict::Within
+    let p = mann_whitney_slower_p(current_wait, &entry.wait_ms);
+    if p >= context.wall_alpha {
+        return Verdict::Within;
     }
+    Verdict::Regressed(format!(
+        "waits {shift:+.1} ms more per run (off-CPU median {:.1} → {:.1} ms, Mann-Whitney p = {p:.1e}; minimum effect {min_effect:.1} ms)",
+        median(&entry.wait_ms),
+        median(current_wait),
+    ))
 }
 
 /// Record this run's measurements (other claims' entries and other profiles' counts are kept) and
@@ -160,6 +201,8 @@ pub fn update_baseline(root: &Path, run: &TestRun) -> std::io::Result<usize> {
         entry.samples_ms = m.samples_ms.clone();
         entry.wait_ms = m.wait_ms.clone();
         entry.cpu_ms = m.cpu_ms;
+        entry.reference_wait_ms = m.reference_wait_ms;
+        entry.boosted = m.priority == Priority::Boosted;
         entry.limits_ms = m.limits.clone();
         entry.held = m.held;
         entry.machine = machine.clone();
@@ -236,6 +279,9 @@ mod tests {
             samples_ms: vec![10.0; wait_ms.len()],
             wait_ms,
             cpu_ms: 10.0,
+            reference_wait_ms: 1.0,
+            priority: Priority::Boosted,
+            wall_note: None,
             instructions,
             instruction_runs: instructions.into_iter().collect(),
             cost_note: None,
@@ -251,8 +297,10 @@ mod tests {
         let entry = BaselineClaim {
             command: "x".into(),
             instructions: [("debug".to_owned(), base_instructions)].into(),
+            samples_ms: vec![10.0; base_wait.len()],
             wait_ms: base_wait,
             cpu_ms: 10.0,
+            boosted: true,
             machine: "m".into(),
             ..Default::default()
         };
@@ -262,6 +310,7 @@ mod tests {
                 ..Default::default()
             },
             cost_tolerance: options_like.cost_tolerance,
+            wall_min_effect_ms: options_like.wall_min_effect_ms,
             wall_min_effect: options_like.wall_min_effect,
             wall_alpha: options_like.wall_alpha,
             require_cost: true,
@@ -269,6 +318,7 @@ mod tests {
             cost_check: options_like.cost_check,
             profile: "debug".into(),
             machine: "m".into(),
+            priority: Priority::Boosted,
             root: ".".into(),
         }
     }
@@ -336,28 +386,104 @@ mod tests {
         assert!(problems[0].contains("no instruction count"), "{problems:?}");
     }
 
+    /// The wall-check problems of `wait` against `base` (off-CPU samples) under `context`.
+    fn wall_problems(c: &PerfClaim, wait: Vec<f64>, context: &RunContext) -> Vec<String> {
+        let m = measurement(Some(1_000_000), wait);
+        let mut problems = check(c, &m, context);
+        problems.retain(|p| !p.contains("instructions"));
+        problems
+    }
+
     #[test]
-    fn the_opt_in_wall_check_compares_same_machine_samples() {
+    fn the_wall_check_is_on_by_default_and_catches_a_15_ms_sleep() {
         let c = claim("");
-        let slow: Vec<f64> = (0..20).map(|i| 30.0 + f64::from(i)).collect();
-        let base: Vec<f64> = (0..20).map(|i| 10.0 + f64::from(i) * 0.2).collect();
-        let mut m = measurement(Some(1_000_000), vec![]);
-        m.samples_ms = slow;
-        let mut on = context(1_000_000, vec![]);
+        let on = context(1_000_000, waits(8.0));
+        let slept: Vec<f64> = waits(8.0).iter().map(|w| w + 15.0).collect();
+        let problems = wall_problems(&c, slept.clone(), &on);
+        assert!(
+            problems.len() == 1
+                && problems[0].starts_with("waits +15.0 ms more per run (off-CPU median")
+                && problems[0].contains("minimum effect 10.0 ms")
+                && problems[0].contains("--update-baseline tutorials/t.md"),
+            "{problems:?}"
+        );
+        assert_eq!(
+            wall_skip_reason(&c, &measurement(None, slept.clone()), &on),
+            None
+        );
+        let mut off = context(1_000_000, waits(8.0));
+        off.wall_check = false;
+        assert!(wall_problems(&c, slept, &off).is_empty());
+    }
+
+    #[test]
+    fn load_that_delays_some_samples_is_not_a_regression() {
+        let c = claim("");
+        let on = context(1_000_000, waits(8.0));
+        let mut loaded = waits(8.0);
+        loaded[..6].iter_mut().for_each(|w| *w += 150.0);
+        assert!(wall_problems(&c, loaded, &on).is_empty());
+        // Every sample 7 ms slower: significant, but under the 10 ms minimum effect.
+        let drift: Vec<f64> = waits(8.0).iter().map(|w| w + 7.0).collect();
+        assert!(wall_problems(&c, drift, &on).is_empty());
+    }
+
+    #[test]
+    fn a_long_command_needs_a_proportional_shift() {
+        let c = claim("");
+        let mut on = context(1_000_000, waits(100.0));
         on.baseline
             .claims
             .values_mut()
-            .for_each(|e| e.samples_ms = base.clone());
-        // Off by default.
-        assert!(check(&c, &m, &on).is_empty());
-        on.wall_check = true;
-        let problems = check(&c, &m, &on);
+            .for_each(|e| e.samples_ms = vec![200.0; 20]);
+        // 25% of a 200 ms median: 50 ms. A 15 ms shift is within; 2x the wall time is not.
+        let plus = |d: f64| waits(100.0).iter().map(|w| w + d).collect::<Vec<_>>();
+        assert!(wall_problems(&c, plus(15.0), &on).is_empty());
+        let problems = wall_problems(&c, plus(200.0), &on);
         assert!(
-            problems.len() == 1 && problems[0].contains("at p25"),
+            problems.len() == 1 && problems[0].contains("minimum effect 50.0 ms"),
             "{problems:?}"
         );
-        on.machine = "elsewhere".into();
-        assert!(check(&c, &m, &on).is_empty());
+    }
+
+    #[test]
+    fn the_wall_check_compares_only_boosted_samples_from_the_same_machine() {
+        let c = claim("");
+        let slept: Vec<f64> = waits(8.0).iter().map(|w| w + 30.0).collect();
+        let reason = |context: &RunContext, m: &PerfMeasurement, c: &PerfClaim| {
+            assert!(wall_problems(c, m.wait_ms.clone(), context).is_empty());
+            wall_skip_reason(c, m, context).unwrap_or_default()
+        };
+        let mut normal = measurement(None, slept.clone());
+        normal.priority = Priority::Normal;
+        let mut normal_context = context(1_000_000, waits(8.0));
+        normal_context.priority = Priority::Normal;
+        // The check's verdict follows the samples' priority (what the measurement says).
+        let problems = check(&c, &normal, &normal_context);
+        assert!(
+            problems.iter().all(|p| !p.contains("waits")),
+            "{problems:?}"
+        );
+        assert!(
+            wall_skip_reason(&c, &normal, &normal_context)
+                .unwrap()
+                .contains("normal priority")
+        );
+        let boosted = measurement(None, slept);
+        let mut elsewhere = context(1_000_000, waits(8.0));
+        elsewhere.machine = "elsewhere".into();
+        assert!(reason(&elsewhere, &boosted, &c).contains("recorded on `m`"));
+        let mut unboosted_base = context(1_000_000, waits(8.0));
+        unboosted_base
+            .baseline
+            .claims
+            .values_mut()
+            .for_each(|e| e.boosted = false);
+        assert!(reason(&unboosted_base, &boosted, &c).contains("re-record"));
+        let no_wall = claim("no_wall = \"asks a server\"\n");
+        assert!(
+            reason(&context(1_000_000, waits(8.0)), &boosted, &no_wall).contains("asks a server")
+        );
     }
 
     #[test]

@@ -85,11 +85,18 @@ pub fn human(run: &TestRun, color: bool) -> String {
                                 )
                             })
                             .collect();
-                        let cost = match (perf.instructions, &perf.cost_note) {
+                        let mut cost = match (perf.instructions, &perf.cost_note) {
                             (Some(n), _) => format!(", {n} instructions"),
                             (None, Some(why)) => format!(", no instruction count: {why}"),
                             (None, None) => String::new(),
                         };
+                        cost.push_str(&format!(
+                            ", off-CPU median {:.1} ms",
+                            crate::doctest::stats::median(&perf.wait_ms)
+                        ));
+                        if let Some(why) = &perf.wall_note {
+                            cost.push_str(&format!(" (wall check {why})"));
+                        }
                         out.push_str(&format!(
                             "  {dim}perf{reset}: {}:{}: `{}` {}{cost}\n",
                             block.path.display(),
@@ -101,6 +108,15 @@ pub fn human(run: &TestRun, color: bool) -> String {
                 }
             }
         }
+    }
+    if let Some(priority) = run
+        .tutorials
+        .iter()
+        .flat_map(|t| &t.blocks)
+        .find_map(|b| b.perf.as_ref())
+        .map(|p| p.priority)
+    {
+        out.push_str(&format!("{dim}{}{reset}\n", priority.describe()));
     }
     out.push_str(&summary_line(run));
     out.push('\n');

@@ -49,9 +49,22 @@ pub struct PerfMeasurement {
     /// Every timed run (ms, sorted).
     pub samples_ms: Vec<f64>,
     /// Off-CPU time per timed run (ms, sorted): wall time minus the CPU time of the command's
-    /// process tree. Recorded for a wall check that tells waiting from load (not used yet).
+    /// process tree, minus `reference_wait_ms`. The wall check compares it with the baseline's: waiting that instruction
+    /// counts cannot see (a sleep, a lock, I/O), told apart from CPU the machine's load delayed.
     #[serde(default)]
     pub wait_ms: Vec<f64>,
+    /// Median off-CPU time of a process that does nothing (`/bin/true`), started the same way just
+    /// before each sample: what the harness and the machine's load add to any process, taken out
+    /// of `wait_ms`.
+    #[serde(default)]
+    pub reference_wait_ms: f64,
+    /// The priority the samples ran at (`timing::Priority`).
+    #[serde(default)]
+    pub priority: crate::doctest::timing::Priority,
+    /// Why the wall check did not compare this claim (normal priority, no boosted baseline samples
+    /// from this machine, `no_wall`), for the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_note: Option<String>,
     /// Median CPU time (user + system, whole process tree) per timed run, ms.
     #[serde(default)]
     pub cpu_ms: f64,

@@ -128,6 +128,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
     let context = RunContext {
         baseline,
         cost_tolerance: options.cost_tolerance,
+        wall_min_effect_ms: options.wall_min_effect_ms,
         wall_min_effect: options.wall_min_effect,
         wall_alpha: options.wall_alpha,
         require_cost: options.require_cost,
@@ -135,6 +136,7 @@ pub fn run_tests(options: &TestOptions) -> TestRun {
         cost_check: options.cost_check,
         profile: build_profile(&bin_dirs),
         machine: baseline::machine_id(),
+        priority: super::timing::Priority::available(),
         root: options.root.clone(),
     };
     if let Some(command) = &config.test.build

@@ -543,15 +543,22 @@ mod tests {
     }
 
     #[test]
-    fn timeout_kills_the_whole_process_group() {
-        let marker = format!("docgen-orphan-check-{}", std::process::id());
-        let out = sandbox(300)
-            .run(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
+    fn timeout_kills_the_whole_process_group_of_a_plain_and_a_measured_command() {
+        type Runner = fn(&Sandbox, &str) -> std::io::Result<CommandOutput>;
+        let runners: [(&str, Runner); 2] =
+            [("plain", Sandbox::run), ("measured", Sandbox::run_measured)];
+        for (how, run) in runners {
+            let marker = format!("docgen-{how}-orphan-{}", std::process::id());
+            let out = run(
+                &sandbox(300),
+                &format!("sh -c 'sleep 30; echo {marker}' & sleep 30"),
+            )
             .unwrap();
-        assert!(out.timed_out && out.status.is_none());
-        std::thread::sleep(Duration::from_millis(100));
-        let survivors = processes_running(&marker);
-        assert!(survivors.is_empty(), "orphans left: {survivors}");
+            assert!(out.timed_out && out.status.is_none(), "{how}: {out:?}");
+            std::thread::sleep(Duration::from_millis(100));
+            let survivors = processes_running(&marker);
+            assert!(survivors.is_empty(), "{how}: orphans left: {survivors}");
+        }
     }
 
     #[test]
@@ -570,18 +577,6 @@ mod tests {
             .unwrap();
         assert!(busy.cpu >= Duration::from_millis(20), "{:?}", busy.cpu);
         assert!(busy.cpu <= busy.elapsed * 2, "{busy:?}");
-    }
-
-    #[test]
-    fn a_measured_command_that_times_out_is_killed_with_its_group() {
-        let marker = format!("docgen-measured-orphan-{}", std::process::id());
-        let out = sandbox(300)
-            .run_measured(&format!("sh -c 'sleep 30; echo {marker}' & sleep 30"))
-            .unwrap();
-        assert!(out.timed_out && out.status.is_none());
-        std::thread::sleep(Duration::from_millis(100));
-        let survivors = processes_running(&marker);
-        assert!(survivors.is_empty(), "orphans left: {survivors}");
     }
 
     #[test]

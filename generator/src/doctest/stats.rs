@@ -1,5 +1,5 @@
 //! Statistics for perf claims: percentiles of latency samples, and the one-sided Mann-Whitney U test
-//! the wall-clock regression check uses. Input: samples in ms; output: numbers. Pure.
+//! and Hodges-Lehmann shift the wall check uses. Input: samples in ms; output: numbers. Pure.
 
 use std::collections::BTreeMap;
 
@@ -73,6 +73,38 @@ pub fn mann_whitney_slower_p(current: &[f64], baseline: &[f64]) -> f64 {
     upper_tail_normal(z)
 }
 
+/// Hodges-Lehmann estimate of how much `current` is shifted above `baseline`: the median of all
+/// pairwise differences `current[i] - baseline[j]`. A few slow samples (load) barely move it; a
+/// delay every run pays (a sleep) moves it by that delay. 0 when either side is empty.
+pub fn hodges_lehmann_shift(current: &[f64], baseline: &[f64]) -> f64 {
+    let mut differences: Vec<f64> = current
+        .iter()
+        .flat_map(|c| baseline.iter().map(move |b| c - b))
+        .collect();
+    if differences.is_empty() {
+        return 0.0;
+    }
+    differences.sort_by(f64::total_cmp);
+    let n = differences.len();
+    if n % 2 == 1 {
+        differences[n / 2]
+    } else {
+        (differences[n / 2 - 1] + differences[n / 2]) / 2.0
+    }
+}
+
+/// The median of samples (mean of the middle two for an even number); 0 for none.
+pub fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
 /// P(Z > z) for a standard normal Z (Abramowitz-Stegun 7.1.26 erfc, error below 1.5e-7).
 fn upper_tail_normal(z: f64) -> f64 {
     let x = z / std::f64::consts::SQRT_2;
@@ -110,5 +142,18 @@ mod tests {
         assert!(mann_whitney_slower_p(&faster, &base) > 0.99);
         assert!((upper_tail_normal(0.0) - 0.5).abs() < 1e-6);
         assert!((upper_tail_normal(3.0) - 0.001_35).abs() < 1e-5);
+    }
+
+    #[test]
+    fn hodges_lehmann_sees_a_shift_through_outliers() {
+        let base: Vec<f64> = (0..20).map(|i| 8.0 + f64::from(i % 5)).collect();
+        let mut loaded = base.clone();
+        // Load: a quarter of the samples waited much longer; the shift stays small.
+        loaded[..5].iter_mut().for_each(|v| *v += 200.0);
+        assert!(hodges_lehmann_shift(&loaded, &base) < 2.0);
+        let slept: Vec<f64> = base.iter().map(|v| v + 15.0).collect();
+        assert_eq!(hodges_lehmann_shift(&slept, &base), 15.0);
+        assert_eq!(hodges_lehmann_shift(&[], &base), 0.0);
+        assert_eq!((median(&[3.0, 1.0, 2.0]), median(&[4.0, 1.0])), (2.0, 2.5));
     }
 }

@@ -37,6 +37,52 @@ pub fn wait_with_usage(
     ))
 }
 
+/// The priority perf samples run at: `Boosted` when this process may raise it (root, or
+/// `CAP_SYS_NICE`), else `Normal`. The wall check only compares boosted samples (at normal priority
+/// the machine's load decides how long a command waits); the report names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Boosted,
+    #[default]
+    Normal,
+}
+
+impl Priority {
+    /// What `boost_priority` will achieve in a child of this process: `CAP_SYS_NICE` (bit 23 of
+    /// the effective capabilities; root has it unless a container dropped it) is what both the
+    /// autogroup write and a negative nice need.
+    pub fn available() -> Priority {
+        const CAP_SYS_NICE: u32 = 23;
+        let capabilities = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status.lines().find_map(|line| {
+                    let hex = line.strip_prefix("CapEff:")?.trim();
+                    u64::from_str_radix(hex, 16).ok()
+                })
+            })
+            .unwrap_or(0);
+        if capabilities & (1 << CAP_SYS_NICE) != 0 {
+            Priority::Boosted
+        } else {
+            Priority::Normal
+        }
+    }
+
+    /// For the report: what the samples got, and what that means for the wall check.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Priority::Boosted => {
+                "perf samples ran boosted (own session, autogroup and nice -20); wall check on"
+            }
+            Priority::Normal => {
+                "perf samples ran at normal priority (the boost needs root or CAP_SYS_NICE): the wall check is not enforced, since load alone decides how long such samples wait"
+            }
+        }
+    }
+}
+
 /// Called in a measured command's child between fork and exec, after `setsid`: raise the new
 /// session's autogroup (Linux groups a session's processes, and shares the CPU between groups
 /// before nice values count) and the process's nice value to -20, so a loaded machine delays the

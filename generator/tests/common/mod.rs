@@ -89,6 +89,19 @@ pub fn require_tool(name: &str) -> bool {
     }
 }
 
+/// Whether something a test needs that is not a tool is available (`available`); locally its
+/// absence skips the test with `why` printed; on CI (`CI` set) it fails, so CI never skips silently.
+pub fn require(available: bool, why: &str) -> bool {
+    match available {
+        true => true,
+        false if std::env::var_os("CI").is_some() => panic!("needed on CI: {why}"),
+        false => {
+            eprintln!("SKIPPED: {why}");
+            false
+        }
+    }
+}
+
 /// Copies a folder tree (a fixture site) into `to`, hidden folders included.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {

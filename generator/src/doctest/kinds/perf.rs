@@ -1,9 +1,9 @@
 //! `perf` blocks: a performance claim (`command = "ax find parse --no-cache"`, `runs = 50`,
 //! `p95 < "10ms"`) measured twice. Latency: whole-process wall-clock samples, the claimed statistic
 //! checked against its bound. Cost: instructions per run (callgrind), compared with the baseline
-//! within a tight tolerance; plus a Mann-Whitney check of the samples against the baseline's on the
-//! same machine, for waiting that instruction counts cannot see. Input: a `perf` code block; output:
-//! one result with the measurement.
+//! within a tight tolerance; plus the wall check, the samples' off-CPU time against the baseline's
+//! on the same machine, for waiting that instruction counts cannot see. Input: a `perf` code block;
+//! output: one result with the measurement.
 
 use super::{Kind, Phase, Step};
 use crate::diagnostics::{Diagnostic, line_col};
@@ -39,6 +39,10 @@ pub struct PerfClaim {
     /// nothing is counted (`cost_runs` is 0) and `--require-cost` accepts that; the reason is part
     /// of the block, so the page shows it.
     pub no_cost: Option<String>,
+    /// `no_wall = "why"`: the command's waiting is not its own (it asks a server outside its
+    /// process tree, which runs at normal priority), so the wall check leaves it out; the reason
+    /// is part of the block.
+    pub no_wall: Option<String>,
 }
 
 impl PerfClaim {
@@ -61,6 +65,7 @@ struct Settings {
     cost_runs: u32,
     cost_tolerance: Option<String>,
     no_cost: Option<String>,
+    no_wall: Option<String>,
 }
 
 fn default_runs() -> u32 {
@@ -72,6 +77,10 @@ fn default_warmup() -> u32 {
 fn default_cost_runs() -> u32 {
     1
 }
+
+/// The wall check's reference: a process that does nothing (an external program, not a shell
+/// builtin, so it is executed like the measured command).
+const REFERENCE_COMMAND: &str = "/bin/true";
 
 /// A count below this fraction of the baseline's is taken again once, then reported as an error: a
 /// change rarely halves a command's work, a process that escaped the count does (see
@@ -128,7 +137,7 @@ pub fn parse_claim(block: &CodeBlock) -> Result<PerfClaim, Diagnostic> {
         let (line, _) = line_col(&settings, e.span().map_or(0, |s| s.start));
         let source = block.code.lines().nth(line - 1).unwrap_or_default();
         let message = e.message().trim().to_owned();
-        let hint = "a perf block takes `command`, `runs`, `warmup`, `cost_runs`, `cost_tolerance`, `no_cost` and claims like `p95 < \"10ms\"`";
+        let hint = "a perf block takes `command`, `runs`, `warmup`, `cost_runs`, `cost_tolerance`, `no_cost`, `no_wall` and claims like `p95 < \"10ms\"`";
         at(block.code_start_line + line - 1, format!("invalid perf block: {message}"))
             .with_source_line(source)
             .with_hint(hint)
@@ -190,6 +199,12 @@ pub fn parse_claim(block: &CodeBlock) -> Result<PerfClaim, Diagnostic> {
         }
         None => parsed.cost_runs.min(100),
     };
+    if parsed.no_wall.as_ref().is_some_and(|r| r.trim().is_empty()) {
+        return Err(at(
+            key_line("no_wall"),
+            "no_wall needs a reason, e.g. no_wall = \"waits for the background server\"".into(),
+        ));
+    }
     if parsed.runs == 0 || parsed.runs > 100_000 {
         return Err(at(
             block.pos.line,
@@ -205,6 +220,7 @@ pub fn parse_claim(block: &CodeBlock) -> Result<PerfClaim, Diagnostic> {
         limits,
         cost_tolerance,
         no_cost: parsed.no_cost,
+        no_wall: parsed.no_wall,
     })
 }
 
@@ -246,7 +262,8 @@ impl Step for PerfClaim {
     fn run(&self, sandbox: &mut Sandbox, context: &RunContext) -> Vec<BlockResult> {
         let outcome_and_measurement = measure(self, sandbox, context);
         let (outcome, perf) = match outcome_and_measurement {
-            Ok(m) => {
+            Ok(mut m) => {
+                m.wall_note = baseline::wall_skip_reason(self, &m, context);
                 let problems = baseline::check(self, &m, context);
                 let outcome = if problems.is_empty() {
                     Outcome::Passed
@@ -275,8 +292,18 @@ fn measure(
     context: &RunContext,
 ) -> Result<PerfMeasurement, String> {
     let mut samples_ms = Vec::with_capacity(claim.runs as usize);
-    let (mut wait_ms, mut cpu_ms) = (Vec::new(), Vec::new());
+    let (mut wait_ms, mut cpu_ms, mut reference_wait_ms) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..claim.warmup + claim.runs {
+        if i >= claim.warmup {
+            // The reference: a process that does nothing, started the same way just before the
+            // sample, so the waiting that the harness and the machine add to any process (fork,
+            // exec, waking the harness when it exits) is measured under the same load.
+            let reference = sandbox
+                .run_measured(REFERENCE_COMMAND)
+                .map_err(|e| format!("cannot start `sh`: {e}"))?;
+            reference_wait_ms
+                .push((reference.elapsed.as_secs_f64() - reference.cpu.as_secs_f64()) * 1000.0);
+        }
         let output = sandbox
             .run_measured(&claim.command)
             .map_err(|e| format!("cannot start `sh`: {e}"))?;
@@ -343,6 +370,9 @@ fn measure(
         cost_note = Some(format!("not counted: {why}"));
     }
     samples_ms.sort_by(f64::total_cmp);
+    // The command's own waiting: off-CPU time beyond the reference's (its median in this run).
+    let reference_wait = median_f64(&reference_wait_ms);
+    let mut wait_ms: Vec<f64> = wait_ms.iter().map(|w| w - reference_wait).collect();
     wait_ms.sort_by(f64::total_cmp);
     let measured_ms = summarize(&samples_ms);
     let held = claim
@@ -363,6 +393,9 @@ fn measure(
             .map(|v| (v * 1000.0).round() / 1000.0)
             .collect(),
         cpu_ms: (median_f64(&cpu_ms) * 1000.0).round() / 1000.0,
+        reference_wait_ms: (reference_wait * 1000.0).round() / 1000.0,
+        priority: context.priority,
+        wall_note: None,
         instructions: median(&counts),
         instruction_runs: counts,
         cost_note,
@@ -487,6 +520,20 @@ mod tests {
         assert_eq!(line, 13, "{message}");
         assert!(message.contains("contradicts no_cost"), "{message}");
         let (_, message) = error("command = \"x\"\nno_cost = 3\np95 < \"1s\"\n");
+        assert!(message.contains("invalid type"), "{message}");
+    }
+
+    #[test]
+    fn no_wall_needs_a_reason() {
+        let ok = parse_claim(&perf(
+            "command = \"curl x\"\nno_wall = \"asks the server\"\np95 < \"1s\"\n",
+        ))
+        .unwrap();
+        assert_eq!(ok.no_wall.as_deref(), Some("asks the server"));
+        let (line, message) = error("command = \"x\"\np95 < \"1s\"\nno_wall = \"\"\n");
+        assert_eq!(line, 13, "{message}");
+        assert!(message.contains("needs a reason"), "{message}");
+        let (_, message) = error("command = \"x\"\nno_wall = true\np95 < \"1s\"\n");
         assert!(message.contains("invalid type"), "{message}");
     }
 
