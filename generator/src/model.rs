@@ -235,8 +235,12 @@ pub struct ParsedPage {
 
 /// Marker `parse` leaves in `ParsedPage::html` where code block N goes; `render` replaces it.
 pub fn code_block_marker(n: usize) -> String {
-    format!("<!--docgen-code:{n}-->")
+    format!("{CODE_BLOCK_MARKER_START}{n}-->")
 }
+
+/// How every code block marker starts; `parse` keeps it out of the author's raw HTML, so only its
+/// own markers are in a page.
+pub const CODE_BLOCK_MARKER_START: &str = "<!--docgen-code:";
 
 /// One searchable unit: a page section under one heading anchor. Input of the `index` stage.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -409,6 +413,27 @@ pub fn rustdoc_unhide_line(line: &str) -> String {
     }
 }
 
+/// The words of `text` (split on Unicode whitespace) joined by single spaces, exactly what
+/// `split_whitespace` + `join(" ")` gives, in one pass without the vector of words; stops after the
+/// first word that takes the result past `limit` characters (so its first `limit` characters, and
+/// whether it is longer, are those of the full result).
+pub fn collapse_whitespace(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit.saturating_add(64)));
+    let mut chars = 0usize;
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+        if chars > limit {
+            break;
+        }
+    }
+    out
+}
+
 /// True for a rust line rustdoc hides from the rendered page (`# code` after any indentation, `#`).
 pub fn is_rustdoc_hidden_line(line: &str) -> bool {
     let trimmed = line.trim_start();
@@ -469,4 +494,47 @@ pub struct BaselineClaim {
     pub commit: String,
     /// UTC date `YYYY-MM-DD`.
     pub date: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_whitespace;
+
+    fn joined(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn collapse_whitespace_is_split_and_join() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            "  two  words ",
+            "tabs\tand\nnew\r\nlines",
+            "unicode\u{a0}nbsp\u{2003}em space and Übersetzung ΣΊΣΥΦΟΣ",
+        ] {
+            assert_eq!(
+                collapse_whitespace(text, usize::MAX),
+                joined(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn collapse_whitespace_keeps_the_first_limit_characters_and_says_it_is_longer() {
+        let text = " alpha  beta\tgamma delta épsilon ";
+        let full = joined(text);
+        for limit in 0..full.chars().count() + 2 {
+            let short = collapse_whitespace(text, limit);
+            let prefix: String = full.chars().take(limit).collect();
+            assert!(short.starts_with(&prefix), "limit {limit}: {short:?}");
+            assert_eq!(
+                short.chars().count() > limit,
+                full.chars().count() > limit,
+                "limit {limit}: {short:?}"
+            );
+        }
+    }
 }

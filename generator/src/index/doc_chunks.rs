@@ -18,7 +18,8 @@ pub fn excerpt(document: &SearchDocument, max_chars: usize) -> String {
     } else {
         &document.body
     };
-    let collapsed = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the first `max_chars` characters are kept: collapse no further than that.
+    let collapsed = crate::model::collapse_whitespace(source, max_chars);
     if collapsed.chars().count() <= max_chars {
         return collapsed;
     }

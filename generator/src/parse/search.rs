@@ -71,7 +71,7 @@ impl SectionCollector {
 }
 
 fn squash_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::model::collapse_whitespace(s, usize::MAX)
 }
 
 /// The first paragraph of a page as plain text: the fallback meta description.
