@@ -87,7 +87,11 @@ pub(crate) fn index_tree(
         }
     }
     plan.removed = previous.into_keys().collect();
-    apply(engine, update, plan, progress)
+    let report = apply(engine, update, plan, progress);
+    if walked.len() >= store::FREE_IN_BACKGROUND_FROM_FILES {
+        store::drop_in_background(walked);
+    }
+    report
 }
 
 /// Walks the tree and starts the update (reads the last run's file table, opens the writer). A

@@ -25,6 +25,7 @@ mod query;
 mod scan;
 mod store;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use attach::EngineIndex;
@@ -213,18 +214,27 @@ impl Engine {
             index_size_bytes: self.store.size_bytes(),
             ..Stats::default()
         };
+        // Summed per language first, then named: no string is built per file (this runs after
+        // every `ax serve` commit, over every file of the tree).
+        let mut languages: BTreeMap<Language, LanguageStats> = BTreeMap::new();
         for entry in files.values() {
-            let language = stats
-                .languages
-                .entry(entry.language.to_string())
-                .or_default();
+            let language = languages.entry(entry.language).or_default();
             language.files += 1;
             language.symbols += entry.symbols;
             language.references += entry.references;
             for (kind, count) in &entry.kinds {
-                *stats.kinds.entry(kind.clone()).or_insert(0) += count;
+                match stats.kinds.get_mut(kind) {
+                    Some(total) => *total += count,
+                    None => {
+                        stats.kinds.insert(kind.clone(), *count);
+                    }
+                }
             }
         }
+        stats.languages = languages
+            .into_iter()
+            .map(|(language, counts)| (language.to_string(), counts))
+            .collect();
         Ok(stats)
     }
 

@@ -411,6 +411,11 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
         "```rust should_panic\nmod m {\n    pub fn boom() {\n        panic!(\"boom\");\n    }\n}\nfn main() {\n    crate::m::boom();\n}\n```",
         // Broken everywhere: reported at the markdown line of the error (line 59).
         "```rust\nenum Only { One }\nuse crate::Only::One;\nfn main() {\n    let n: u32 = One;\n}\n```",
+        // `test_harness`: not wrapped in `main`, its tests run (The Rust Programming Language, ch. 7).
+        "```rust test_harness\nmod inner {\n    pub fn one() -> u32 {\n        1\n    }\n}\nuse crate::inner::one;\n#[test]\nfn is_one() {\n    assert_eq!(one(), 1);\n}\n```",
+        "```rust test_harness\n#[test]\nfn fails() {\n    assert_eq!(1, 2, \"one is not two\");\n}\n```",
+        // A block sees no arguments, as its own program would (ch. 12 expects a panic from this).
+        "```rust should_panic\nfn main() {\n    let args: Vec<String> = std::env::args().collect();\n    assert!(args.len() > 1, \"no arguments\");\n}\n```",
     ];
     site.file(
         "tutorials/r.md",
@@ -418,11 +423,16 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
     );
     let run = run_tests(&rust_options(&site));
     let f = failures(&run);
-    assert_eq!(run.counts(), (5, 1, 0), "{}", report::human(&run, false));
+    assert_eq!(run.counts(), (7, 2, 0), "{}", report::human(&run, false));
     assert_eq!(f[0].0, "tutorials/r.md:55", "{f:?}");
     assert!(
         f[0].1
             .starts_with("does not compile:\ntutorials/r.md:59: error[E0308]: mismatched types"),
+        "{f:?}"
+    );
+    assert_eq!(f[1].0, "tutorials/r.md:76", "{f:?}");
+    assert!(
+        f[1].1.starts_with("block failed when run") && f[1].1.contains("one is not two"),
         "{f:?}"
     );
 }

@@ -37,7 +37,7 @@ fn generate_crate(
 ) -> std::io::Result<Vec<BlockSpan>> {
     let dir = rust.dir.as_path();
     std::fs::create_dir_all(dir.join("src/bin"))?;
-    write_if_changed(&dir.join("Cargo.toml"), &manifest(rust, dir, "")?)?;
+    write_if_changed(&dir.join("Cargo.toml"), &manifest(rust, dir, "", "")?)?;
     copy_lock_file(rust, dir)?;
     let mut lib = String::from(
         "//! Generated: one module per tutorial rust block.\n#![allow(dead_code, unused_imports, unused_variables, unused_mut)]\n\n",
@@ -50,7 +50,7 @@ fn generate_crate(
             attributes,
             body,
             wrapped,
-        } = block_source(&block.code);
+        } = block_source(&block.code, true);
         if block.compile_fail.is_some() {
             let name = format!("compile_fail_{index:03}");
             write_if_changed(
@@ -138,14 +138,10 @@ fn run_crate(
         results[index] = Some(result(path, block, outcome));
     }
     let output = cargo(rust, &rust.dir)
-        .args([
-            "test",
-            "--lib",
-            "--message-format=short",
-            "--",
-            "--test-threads=2",
-            "--format=pretty",
-        ])
+        .args(["test", "--lib", "--message-format=short"])
+        // As an environment variable, not an argument: a block reads `std::env::args()` as a
+        // program of its own would (rustdoc runs each doctest without arguments).
+        .env("RUST_TEST_THREADS", "2")
         .output();
     let (stdout, stderr, success) = match output {
         Ok(o) => (

@@ -1,18 +1,22 @@
 //! Blocks compiled on their own, as rustdoc compiles every doctest: one binary per block in a second
 //! generated package (`CRATE_DIR/standalone`), built with one `cargo build --keep-going` and run one
-//! by one. It takes the blocks the merged crate cannot hold — `crate::` paths, crate-only attributes,
-//! `#[cfg(test)]` modules (off here, as under rustdoc) — and blocks with their own `editionYYYY`.
+//! by one (`test_harness` blocks as test targets, whose `#[test]`s run). It takes the blocks the
+//! merged crate cannot hold — `crate::` paths, crate-only attributes, `#[cfg(test)]` modules (off
+//! here, as under rustdoc) — and blocks with their own `editionYYYY` or `test_harness`.
 //! Input: the blocks; output: one result per block.
 
 use super::{
-    BlockSource, BlockSpan, DEFAULT_EDITION, DOES_NOT_COMPILE, RustBlock, RustCrate, block_source,
-    cargo, copy_lock_file, manifest, result, tail, write_if_changed,
+    BlockSource, BlockSpan, DOES_NOT_COMPILE, RustBlock, RustCrate, block_source, cargo,
+    copy_lock_file, manifest, result, tail, write_if_changed,
 };
 use crate::doctest::results::{BlockResult, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// Where the blocks' files go in the package.
+const BLOCKS_DIR: &str = "src/blocks";
 
 /// Exit status of a Rust program that panicked in `main`.
 const PANIC_EXIT_CODE: i32 = 101;
@@ -76,15 +80,15 @@ fn bin_name(index: usize) -> String {
     format!("block_{index:03}")
 }
 
-/// Write one `src/bin/block_NNN.rs` per block (crate attributes first, as rustdoc places them) and a
-/// manifest naming each binary with its edition; remove binaries of blocks that are gone. Returns
-/// where each block's code lies in its file.
+/// Write one `src/blocks/block_NNN.rs` per block (crate attributes first, as rustdoc places them)
+/// and a manifest declaring each as a binary or a test with its edition (cargo does not scan that
+/// folder for targets); remove files of blocks that are gone. Returns where each block's code lies.
 fn generate(
     rust: &RustCrate,
     dir: &Path,
     blocks: &[(PathBuf, RustBlock)],
 ) -> std::io::Result<Vec<BlockSpan>> {
-    std::fs::create_dir_all(dir.join("src/bin"))?;
+    std::fs::create_dir_all(dir.join(BLOCKS_DIR))?;
     let mut targets = String::new();
     let mut files = BTreeSet::new();
     let mut spans = Vec::new();
@@ -94,11 +98,11 @@ fn generate(
             attributes,
             body,
             wrapped,
-        } = block_source(&block.code);
+        } = block_source(&block.code, !block.test_harness);
         let header = format!("// {}:{}\n{attributes}", path.display(), block.pos.line);
         let first_line = header.lines().count() + 1;
         write_if_changed(
-            &dir.join(format!("src/bin/{name}.rs")),
+            &dir.join(format!("{BLOCKS_DIR}/{name}.rs")),
             &format!("{header}{body}\n"),
         )?;
         spans.push(BlockSpan {
@@ -107,19 +111,34 @@ fn generate(
             last_line: first_line + body.lines().count().saturating_sub(1),
             markdown_line: block.code_start_line - usize::from(wrapped),
         });
-        let edition = block.edition.unwrap_or(DEFAULT_EDITION);
+        // Only a block that names an edition gets one (cargo warns that a target's edition is
+        // deprecated, but it is the way to give one package's targets different editions).
+        let edition = block
+            .edition
+            .map(|e| format!("edition = \"{e}\"\n"))
+            .unwrap_or_default();
+        // A `test_harness` block is a test target (its `#[test]`s run); the others are binaries,
+        // kept out of `--tests` so they are not built twice.
+        let (kind, test) = if block.test_harness {
+            ("test", "harness = true")
+        } else {
+            ("bin", "test = false")
+        };
         let _ = write!(
             targets,
-            "[[bin]]\nname = \"{name}\"\npath = \"src/bin/{name}.rs\"\nedition = \"{edition}\"\n\n"
+            "[[{kind}]]\nname = \"{name}\"\npath = \"{BLOCKS_DIR}/{name}.rs\"\n{edition}{test}\n\n"
         );
         files.insert(format!("{name}.rs"));
     }
-    for entry in std::fs::read_dir(dir.join("src/bin"))?.flatten() {
+    for entry in std::fs::read_dir(dir.join(BLOCKS_DIR))?.flatten() {
         if !files.contains(&entry.file_name().to_string_lossy().into_owned()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-    write_if_changed(&dir.join("Cargo.toml"), &manifest(rust, dir, &targets)?)?;
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        &manifest(rust, dir, "autobins = false\nautotests = false\n", &targets)?,
+    )?;
     copy_lock_file(rust, dir)?;
     Ok(spans)
 }
@@ -141,7 +160,13 @@ fn build(rust: &RustCrate, dir: &Path) -> Build {
         stderr: String::new(),
     };
     let output = match cargo(rust, dir)
-        .args(["build", "--bins", "--keep-going", "--message-format=json"])
+        .args([
+            "build",
+            "--bins",
+            "--tests",
+            "--keep-going",
+            "--message-format=json",
+        ])
         .output()
     {
         Ok(output) => output,
@@ -200,7 +225,12 @@ fn run_binary(executable: &Path, dir: &Path, block: &RustBlock) -> Outcome {
         Ok(output) => output,
         Err(e) => return Outcome::failed(format!("cannot run the block: {e}")),
     };
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    // A test target prints its failures on stdout, a program its panic on stderr.
+    let stderr = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     let panicked = output.status.code() == Some(PANIC_EXIT_CODE);
     match (block.should_panic, output.status.success(), panicked) {
         (false, true, _) | (true, _, true) => Outcome::Passed,
