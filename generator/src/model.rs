@@ -235,8 +235,12 @@ pub struct ParsedPage {
 
 /// Marker `parse` leaves in `ParsedPage::html` where code block N goes; `render` replaces it.
 pub fn code_block_marker(n: usize) -> String {
-    format!("<!--docgen-code:{n}-->")
+    format!("{CODE_BLOCK_MARKER_START}{n}-->")
 }
+
+/// How every code block marker starts; `parse` keeps it out of the author's raw HTML, so only its
+/// own markers are in a page.
+pub const CODE_BLOCK_MARKER_START: &str = "<!--docgen-code:";
 
 /// One searchable unit: a page section under one heading anchor. Input of the `index` stage.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

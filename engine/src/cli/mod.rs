@@ -135,6 +135,11 @@ impl Printer {
 
 /// Runs the command line and returns the process exit code: 0 on success, 1 on an error.
 pub fn run(cli: Cli) -> ExitCode {
+    if matches!(cli.command, Command::Serve { .. }) {
+        // Before the trace exporter or the server starts a thread: glibc fixes its arena limit
+        // for good once a process has made more than a few (decision 0106).
+        crate::serve::cap_arenas();
+    }
     // Dropped when this returns, which flushes the spans still buffered.
     let _telemetry = match telemetry::init(cli.otlp.as_deref()) {
         Ok(telemetry) => telemetry,

@@ -20,6 +20,7 @@ use ax::Engine;
 use ax::plugin::reload::PluginWatcher;
 use ax::plugin::seam::enabled_plugin_dirs;
 
+pub use allocator::cap_arenas;
 use state::ServerState;
 use worker::Work;
 
@@ -43,8 +44,6 @@ pub fn run(options: ServeOptions) -> ExitCode {
 }
 
 fn serve(options: ServeOptions) -> Result<(), String> {
-    // Before any thread starts: glibc fixes its arena limit once a process has made a few.
-    allocator::cap_arenas();
     if !options.bind.ip().is_loopback() {
         if !options.allow_non_loopback {
             return Err(format!(

@@ -19,7 +19,8 @@ pub use links::{PageBySource, check_anchors, page_by_source};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{
-    CodeBlock, Heading, Link, ParsedPage, SiteTree, SourcePage, SourcePos, code_block_marker,
+    CODE_BLOCK_MARKER_START, CodeBlock, Heading, Link, ParsedPage, SiteTree, SourcePage, SourcePos,
+    code_block_marker,
 };
 use headings::{HeadingIds, OpenHeading};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -147,6 +148,22 @@ struct PageBuilder<'a> {
     open_code: Option<OpenCode>,
 }
 
+/// Raw HTML that spells a code block marker (`<!--docgen-code:0-->` written in the markdown) would
+/// make `render` put a code block in its place and lose the real one's position: the author's copy
+/// becomes a comment of another name, which renders the same (nothing).
+fn without_forged_markers(event: Event<'_>) -> Event<'_> {
+    const RENAMED: &str = "<!--docgen-code(author):";
+    match event {
+        Event::Html(html) if html.contains(CODE_BLOCK_MARKER_START) => {
+            Event::Html(html.replace(CODE_BLOCK_MARKER_START, RENAMED).into())
+        }
+        Event::InlineHtml(html) if html.contains(CODE_BLOCK_MARKER_START) => {
+            Event::InlineHtml(html.replace(CODE_BLOCK_MARKER_START, RENAMED).into())
+        }
+        other => other,
+    }
+}
+
 impl<'a> PageBuilder<'a> {
     fn new(
         tree: &'a SiteTree,
@@ -179,6 +196,7 @@ impl<'a> PageBuilder<'a> {
     /// Take one event spanning `range` (bytes) of the body.
     fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         let offset = range.start;
+        let event = without_forged_markers(event);
         if self.open_heading.is_some() {
             match event {
                 Event::End(TagEnd::Heading(_)) => self.close_heading(),
@@ -528,6 +546,27 @@ mod tests {
             problems[0].to_string(),
             "content/a.md:7:9: error: broken link `gone.md`: content/gone.md is not a page of the site"
         );
+    }
+
+    #[test]
+    fn a_code_block_marker_written_in_the_markdown_is_not_taken_for_one() {
+        let t = tree(&[(
+            "content/a.md",
+            "<!--docgen-code:0-->\n\nInline <!--docgen-code:0--> too.\n\n```sh\nls\n```\n",
+        )]);
+        let p = parse(&t, 0).0;
+        assert_eq!(
+            p.html.matches(&code_block_marker(0)).count(),
+            1,
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html.find(&code_block_marker(0)) > p.html.find("too."),
+            "{}",
+            p.html
+        );
+        assert_eq!(p.html.matches("<!--docgen-code(author):0-->").count(), 2);
     }
 
     #[test]
