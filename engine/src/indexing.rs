@@ -94,7 +94,7 @@ pub(crate) fn index_tree(
     report
 }
 
-/// Walks the tree and starts the update (reads the last run's file table, opens the writer). A
+/// Walks the tree and starts the update (reads the last run's file table, opens the index). A
 /// tree the last run saw large is walked on every core while this thread starts the update; a small
 /// one is walked on one thread, then the update starts (see `scan::walk`).
 fn walk_and_begin_update(

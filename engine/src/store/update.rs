@@ -21,7 +21,7 @@ use crate::model::{Occurrence, Symbol};
 const WRITER_MEMORY_BYTES: usize = 96 * 1024 * 1024;
 /// A file table of at least this many entries that no one keeps is freed on a thread of its own.
 pub(crate) const FREE_IN_BACKGROUND_FROM_FILES: usize = 1024;
-/// A run that may parse fewer files than this indexes with one writer thread. With several, tantivy
+/// A run that parses fewer files than this indexes with one writer thread. With several, tantivy
 /// hands documents to whichever thread is free, so a small tree ends up in one or two segments split
 /// at a point that depends on timing, and the cost of every later query with it (an `ax find` over
 /// a 6-file tree: 10.0M instructions on one segment, 10.9M-11.2M on two). One thread gives one
