@@ -54,7 +54,7 @@ pub enum PluginCommand {
         /// Query run through on_query and on_results (default: a sample query).
         query: Option<String>,
     },
-    /// Run the hooks on the project (or a sample) and print time and instructions per hook, slowest first.
+    /// Run the hooks on the project (or a sample) and print time and instructions per hook, most instructions first.
     Profile {
         /// Query run through on_query and on_results (default: a sample query).
         query: Option<String>,

@@ -72,7 +72,9 @@ impl ProfileRow {
     }
 }
 
-/// Sums calls per plugin and hook, slowest total first; ties broken by name so output is stable.
+/// Sums calls per plugin and hook, most instructions first; ties broken by name. Not by time: a
+/// hook's wall time moves with the machine's load, so two hooks of similar cost swapped places
+/// between runs (tutorial 20's table, one gate run in ~20); the instruction count does not.
 pub fn profile(calls: &[HookCall]) -> Vec<ProfileRow> {
     let mut rows: BTreeMap<(String, String), ProfileRow> = BTreeMap::new();
     for call in calls {
@@ -94,8 +96,8 @@ pub fn profile(calls: &[HookCall]) -> Vec<ProfileRow> {
     }
     let mut rows: Vec<ProfileRow> = rows.into_values().collect();
     rows.sort_by(|a, b| {
-        b.total_time
-            .cmp(&a.total_time)
+        b.instructions
+            .cmp(&a.instructions)
             .then_with(|| a.plugin.cmp(&b.plugin))
             .then_with(|| a.hook.cmp(&b.hook))
     });
@@ -137,13 +139,13 @@ mod tests {
             arguments: String::new(),
             result_size: 1,
             duration: Duration::from_micros(micros),
-            instructions: 1_000,
+            instructions: micros * 100,
             error: error.then(|| "boom".to_string()),
         }
     }
 
     #[test]
-    fn profile_sums_per_hook_and_sorts_slowest_first() {
+    fn profile_sums_per_hook_and_sorts_by_instructions_not_time() {
         let rows = profile(&[
             call("a", "on_query", 10, false),
             call("b", "on_index", 50, true),
@@ -166,6 +168,14 @@ mod tests {
             vec![("b", "on_index", 1, 1, 50), ("a", "on_query", 2, 0, 40)]
         );
         assert_eq!(rows[1].mean_time(), Duration::from_micros(20));
-        assert_eq!(rows[1].instructions, 2_000);
+        assert_eq!(rows[1].instructions, 4_000);
+        // A hook that ran fewer instructions but took longer (a busy machine) stays below.
+        let mut slow_but_light = call("c", "on_index", 900, false);
+        slow_but_light.instructions = 10;
+        let rows = profile(&[call("d", "on_query", 10, false), slow_but_light]);
+        assert_eq!(
+            (rows[0].plugin.as_str(), rows[1].plugin.as_str()),
+            ("d", "c")
+        );
     }
 }
