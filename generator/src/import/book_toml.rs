@@ -143,7 +143,6 @@ pub fn docgen_toml(
 ) -> String {
     #[derive(serde::Serialize)]
     struct Test<'a> {
-        path: [&'a str; 1],
         rust: TestRust<'a>,
     }
     #[derive(serde::Serialize)]
@@ -188,10 +187,9 @@ pub fn docgen_toml(
         language: config.language.as_deref(),
         authors: &config.authors,
         sections: ["content"],
-        // A folder of the site for the programs console blocks call, so `docgen test` does not look
-        // for docgen's own `ax` (its default); the book's sessions are imported as not run anyway.
+        // No `path`: docgen test's default (`target/debug` beside a Cargo.toml, else the system's
+        // folders) serves a book, whose shell sessions are imported as not run anyway.
         test: Test {
-            path: ["bin"],
             rust: TestRust { dependencies },
         },
     };
