@@ -303,31 +303,23 @@ impl<'a> PageBuilder<'a> {
                 dest_url,
                 title,
                 id,
-            }) => {
-                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
-                self.links.extend(recorded);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: self.rewrite_link(&dest_url, range),
+                title,
+                id,
+            }),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let (dest_url, recorded) = self.rewrite_link(&dest_url, range);
-                self.links.extend(recorded);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.rewrite_link(&dest_url, range),
+                title,
+                id,
+            }),
             other => other,
         }
     }
@@ -369,15 +361,16 @@ impl<'a> PageBuilder<'a> {
         });
     }
 
+    /// The link's target as the output's URL; the link is recorded for the anchor check.
     fn rewrite_link(
         &mut self,
         dest: &pulldown_cmark::CowStr<'a>,
         range: std::ops::Range<usize>,
-    ) -> (pulldown_cmark::CowStr<'a>, Option<Link>) {
+    ) -> pulldown_cmark::CowStr<'a> {
         // The caret spans the whole link, up to the end of its first line.
         let source = self.positions.page.body.get(range.clone()).unwrap_or("");
         let width = source.lines().next().unwrap_or("").chars().count();
-        links::rewrite_link(
+        let (dest, recorded) = links::rewrite_link(
             self.tree,
             self.page_index,
             dest,
@@ -385,7 +378,9 @@ impl<'a> PageBuilder<'a> {
             self.pages,
             self.options.link_severity,
             &mut self.problems,
-        )
+        );
+        self.links.extend(recorded);
+        dest
     }
 
     fn finish(self) -> (ParsedPage, Vec<Diagnostic>) {
