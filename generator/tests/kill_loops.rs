@@ -84,6 +84,14 @@ fn kill_at_random_moments(
     mut prepare: impl FnMut(usize),
     mut check: impl FnMut(usize),
 ) {
+    // A killed run cannot remove its own temporary folders (the tutorial sandboxes); they land in
+    // this scratch folder, removed when the loop ends, instead of piling up in the system's.
+    let scratch = tempfile::tempdir().expect("scratch folder");
+    let command = || {
+        let mut command = command();
+        command.env("TMPDIR", scratch.path());
+        command
+    };
     let full = time_run(command());
     let mut random = Random::new(name);
     for kill in 0..kill_count() {
