@@ -416,6 +416,8 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
         "```rust test_harness\n#[test]\nfn fails() {\n    assert_eq!(1, 2, \"one is not two\");\n}\n```",
         // A block sees no arguments, as its own program would (ch. 12 expects a panic from this).
         "```rust should_panic\nfn main() {\n    let args: Vec<String> = std::env::args().collect();\n    assert!(args.len() > 1, \"no arguments\");\n}\n```",
+        // compile_fail under the edition it names: `async` is an identifier in 2015 (line 90).
+        "```rust compile_fail edition2015\nfn main() {\n    let async = 1;\n}\n```",
     ];
     site.file(
         "tutorials/r.md",
@@ -423,7 +425,7 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
     );
     let run = run_tests(&rust_options(&site));
     let f = failures(&run);
-    assert_eq!(run.counts(), (7, 2, 0), "{}", report::human(&run, false));
+    assert_eq!(run.counts(), (7, 3, 0), "{}", report::human(&run, false));
     assert_eq!(f[0].0, "tutorials/r.md:55", "{f:?}");
     assert!(
         f[0].1
@@ -435,6 +437,36 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
         f[1].1.starts_with("block failed when run") && f[1].1.contains("one is not two"),
         "{f:?}"
     );
+    assert_eq!(
+        f[2],
+        (
+            "tutorials/r.md:90".to_owned(),
+            "compile_fail block compiled successfully".to_owned()
+        )
+    );
+}
+
+/// A block that never returns is stopped at `--timeout`, in the merged crate (whose test process
+/// stops itself; blocks that finished keep their results) and on its own.
+#[test]
+fn a_rust_block_that_runs_forever_is_stopped_at_the_time_limit() {
+    let _guard = RUST_CRATE.lock().unwrap_or_else(|e| e.into_inner());
+    let site = TempSite::new();
+    let forever = "fn main() {\n    loop {\n        std::thread::sleep(std::time::Duration::from_millis(50));\n    }\n}";
+    site.file(
+        "tutorials/r.md",
+        &format!(
+            "{HEADER}```rust\nfn main() {{\n    assert_eq!(2 + 2, 4);\n}}\n```\n\n```rust\n{forever}\n```\n\n```rust edition2021\n{forever}\n```\n"
+        ),
+    );
+    let mut options = rust_options(&site);
+    options.timeout = std::time::Duration::from_secs(2);
+    let run = run_tests(&options);
+    let f = failures(&run);
+    assert_eq!(run.counts(), (1, 2, 0), "{}", report::human(&run, false));
+    let stopped = "timed out after 2 s (docgen test --timeout); the block was stopped";
+    assert_eq!(f[0], ("tutorials/r.md:11".to_owned(), stopped.to_owned()));
+    assert_eq!(f[1], ("tutorials/r.md:19".to_owned(), stopped.to_owned()));
 }
 
 fn report_fixture() -> (TempSite, TestRun) {

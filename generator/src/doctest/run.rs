@@ -271,6 +271,7 @@ fn run_rust_blocks(
         dir: crate_dir,
         dependencies,
         root: options.root.clone(),
+        timeout: options.timeout,
     };
     let results = rust::run_all(&rust, &blocks);
     for tutorial in pending {
