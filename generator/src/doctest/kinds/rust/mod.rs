@@ -128,6 +128,9 @@ pub struct RustCrate {
     pub root: PathBuf,
     /// How long one block may run (`docgen test --timeout`); the build is not limited.
     pub timeout: std::time::Duration,
+    /// The blocks' `TMPDIR`: a folder of this run, removed after it, so what a block leaves in
+    /// `std::env::temp_dir()` does not pile up on the machine.
+    pub tmp_dir: PathBuf,
 }
 
 /// A rust block with the path of the tutorial it is in.
@@ -390,6 +393,7 @@ fn cargo(rust: &RustCrate, dir: &Path) -> Command {
     command
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", &rust.target_dir)
+        .env("TMPDIR", &rust.tmp_dir)
         .env("RUST_BACKTRACE", "0")
         .env_remove("RUSTFLAGS");
     command

@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 /// Where the blocks' files go in the package.
 const BLOCKS_DIR: &str = "src/blocks";
@@ -66,7 +65,7 @@ pub(super) fn run(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec<Bloc
                     Outcome::failed(format!("{DOES_NOT_COMPILE}:\n{}", lines.join("\n")))
                 }
             } else if let Some(executable) = build.executables.get(&name) {
-                run_binary(executable, &dir, block, rust.timeout)
+                run_binary(executable, &dir, block, rust)
             } else {
                 Outcome::failed(format!(
                     "the block's crate did not build:\n{}",
@@ -214,16 +213,19 @@ fn build(rust: &RustCrate, dir: &Path) -> Build {
 
 /// Run a built block: it passes when it exits 0, or when it panics and is `should_panic`; a
 /// `no_run` block passes by compiling.
-fn run_binary(executable: &Path, dir: &Path, block: &RustBlock, timeout: Duration) -> Outcome {
+fn run_binary(executable: &Path, dir: &Path, block: &RustBlock, rust: &RustCrate) -> Outcome {
     if block.no_run {
         return Outcome::Passed;
     }
     let mut command = Command::new(executable);
-    command.current_dir(dir).env("RUST_BACKTRACE", "0");
-    let output = match output_within(&mut command, timeout) {
+    command
+        .current_dir(dir)
+        .env("TMPDIR", &rust.tmp_dir)
+        .env("RUST_BACKTRACE", "0");
+    let output = match output_within(&mut command, rust.timeout) {
         Ok(BoundedOutput {
             timed_out: true, ..
-        }) => return Outcome::failed(timed_out_message(timeout)),
+        }) => return Outcome::failed(timed_out_message(rust.timeout)),
         Ok(bounded) => bounded.output,
         Err(e) => return Outcome::failed(format!("cannot run the block: {e}")),
     };
