@@ -101,7 +101,7 @@ enum Command {
         /// Rewrite tutorials/perf-baseline.json with this run's measurements.
         #[arg(long)]
         update_baseline: bool,
-        /// Time limit per command, in seconds.
+        /// Time limit per command and per rust block run, in seconds.
         #[arg(long, default_value_t = 60)]
         timeout: u64,
         /// Run only share K of N (e.g. 2/4) for a CI matrix; balanced by recorded durations.

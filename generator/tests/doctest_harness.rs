@@ -359,6 +359,10 @@ fn rust_options(site: &TempSite) -> TestOptions {
     options
 }
 
+/// A block that passes only when its `TMPDIR` is the run's own folder (removed after the run), not
+/// the machine's.
+const TMPDIR_IS_THE_RUNS: &str = "fn main() {\n    let tmp = std::env::temp_dir();\n    assert!(tmp.to_string_lossy().contains(\"docgen-rust-blocks-\"), \"{tmp:?}\");\n}";
+
 #[test]
 fn rust_blocks_compile_once_and_failures_map_to_markdown_lines() {
     let _guard = RUST_CRATE.lock().unwrap_or_else(|e| e.into_inner());
@@ -366,7 +370,7 @@ fn rust_blocks_compile_once_and_failures_map_to_markdown_lines() {
     site.file(
         "tutorials/r.md",
         &format!(
-            "{HEADER}```rust\nfn main() {{\n    assert_eq!(ax::VERSION.is_empty(), false);\n}}\n```\n\n```rust\nfn main() {{\n    let x: u32 = \"not a number\";\n}}\n```\n\n```rust should_panic\nfn main() {{\n    panic!(\"expected\");\n}}\n```\n\n```rust compile_fail\nfn main() {{\n    let _ok: u32 = 1;\n}}\n```\n\n```rust\nfn main() {{\n    assert!(1 + 1 == 3, \"arithmetic\");\n}}\n```\n\n```rust no_run\nfn main() {{\n    panic!(\"a no_run block is compiled, never run\");\n}}\n```\n"
+            "{HEADER}```rust\nfn main() {{\n    assert_eq!(ax::VERSION.is_empty(), false);\n}}\n```\n\n```rust\nfn main() {{\n    let x: u32 = \"not a number\";\n}}\n```\n\n```rust should_panic\nfn main() {{\n    panic!(\"expected\");\n}}\n```\n\n```rust compile_fail\nfn main() {{\n    let _ok: u32 = 1;\n}}\n```\n\n```rust\nfn main() {{\n    assert!(1 + 1 == 3, \"arithmetic\");\n}}\n```\n\n```rust no_run\nfn main() {{\n    panic!(\"a no_run block is compiled, never run\");\n}}\n```\n\n```rust\n{TMPDIR_IS_THE_RUNS}\n```\n"
         ),
     );
     let run = run_tests(&rust_options(&site));
@@ -389,7 +393,7 @@ fn rust_blocks_compile_once_and_failures_map_to_markdown_lines() {
     assert_eq!(f[2].0, "tutorials/r.md:29");
     assert!(f[2].1.contains("arithmetic"), "{f:?}");
     // The `no_run` block compiled, which is its whole check: it passes without running.
-    assert_eq!(run.counts(), (3, 3, 0), "{}", report::human(&run, false));
+    assert_eq!(run.counts(), (4, 3, 0), "{}", report::human(&run, false));
 }
 
 /// Blocks that rustdoc compiles but a module of a shared crate cannot hold (found on Rust By
@@ -398,6 +402,7 @@ fn rust_blocks_compile_once_and_failures_map_to_markdown_lines() {
 fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
     let _guard = RUST_CRATE.lock().unwrap_or_else(|e| e.into_inner());
     let site = TempSite::new();
+    let own_crate_tmpdir = format!("```rust edition2021\n{TMPDIR_IS_THE_RUNS}\n```");
     let blocks = [
         // A crate attribute after a comment, no `main`: hoisted as rustdoc does.
         "```rust\n// hide warnings\n#![allow(dead_code)]\nstruct Unused;\nassert_eq!(1 + 1, 2);\n```",
@@ -416,6 +421,9 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
         "```rust test_harness\n#[test]\nfn fails() {\n    assert_eq!(1, 2, \"one is not two\");\n}\n```",
         // A block sees no arguments, as its own program would (ch. 12 expects a panic from this).
         "```rust should_panic\nfn main() {\n    let args: Vec<String> = std::env::args().collect();\n    assert!(args.len() > 1, \"no arguments\");\n}\n```",
+        // compile_fail under the edition it names: `async` is an identifier in 2015 (line 90).
+        "```rust compile_fail edition2015\nfn main() {\n    let async = 1;\n}\n```",
+        own_crate_tmpdir.as_str(),
     ];
     site.file(
         "tutorials/r.md",
@@ -423,7 +431,7 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
     );
     let run = run_tests(&rust_options(&site));
     let f = failures(&run);
-    assert_eq!(run.counts(), (7, 2, 0), "{}", report::human(&run, false));
+    assert_eq!(run.counts(), (8, 3, 0), "{}", report::human(&run, false));
     assert_eq!(f[0].0, "tutorials/r.md:55", "{f:?}");
     assert!(
         f[0].1
@@ -435,6 +443,36 @@ fn rust_blocks_that_cannot_share_a_crate_compile_on_their_own() {
         f[1].1.starts_with("block failed when run") && f[1].1.contains("one is not two"),
         "{f:?}"
     );
+    assert_eq!(
+        f[2],
+        (
+            "tutorials/r.md:90".to_owned(),
+            "compile_fail block compiled successfully".to_owned()
+        )
+    );
+}
+
+/// A block that never returns is stopped at `--timeout`, in the merged crate (whose test process
+/// stops itself; blocks that finished keep their results) and on its own.
+#[test]
+fn a_rust_block_that_runs_forever_is_stopped_at_the_time_limit() {
+    let _guard = RUST_CRATE.lock().unwrap_or_else(|e| e.into_inner());
+    let site = TempSite::new();
+    let forever = "fn main() {\n    loop {\n        std::thread::sleep(std::time::Duration::from_millis(50));\n    }\n}";
+    site.file(
+        "tutorials/r.md",
+        &format!(
+            "{HEADER}```rust\nfn main() {{\n    assert_eq!(2 + 2, 4);\n}}\n```\n\n```rust\n{forever}\n```\n\n```rust edition2021\n{forever}\n```\n"
+        ),
+    );
+    let mut options = rust_options(&site);
+    options.timeout = std::time::Duration::from_secs(2);
+    let run = run_tests(&options);
+    let f = failures(&run);
+    assert_eq!(run.counts(), (1, 2, 0), "{}", report::human(&run, false));
+    let stopped = "timed out after 2 s (docgen test --timeout); the block was stopped";
+    assert_eq!(f[0], ("tutorials/r.md:11".to_owned(), stopped.to_owned()));
+    assert_eq!(f[1], ("tutorials/r.md:19".to_owned(), stopped.to_owned()));
 }
 
 fn report_fixture() -> (TempSite, TestRun) {

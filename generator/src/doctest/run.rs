@@ -258,6 +258,9 @@ fn run_rust_blocks(
         .rust_crate_dir
         .clone()
         .unwrap_or_else(|| options.root.join(rust::CRATE_DIR));
+    let scratch = tempfile::Builder::new()
+        .prefix("docgen-rust-blocks-")
+        .tempdir();
     let rust = rust::RustCrate {
         target_dir: options
             .rust_target_dir
@@ -271,6 +274,10 @@ fn run_rust_blocks(
         dir: crate_dir,
         dependencies,
         root: options.root.clone(),
+        timeout: options.timeout,
+        tmp_dir: scratch
+            .as_ref()
+            .map_or_else(|_| std::env::temp_dir(), |dir| dir.path().to_path_buf()),
     };
     let results = rust::run_all(&rust, &blocks);
     for tutorial in pending {

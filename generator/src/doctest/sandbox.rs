@@ -5,6 +5,7 @@
 //! The only part of the harness that starts processes.
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -386,7 +387,6 @@ impl Sandbox {
 
     /// A `Command` with the sandbox's clean environment and its own process group.
     pub fn command(&self, program: &str) -> Command {
-        use std::os::unix::process::CommandExt;
         let mut command = self.clean_command(program);
         command.process_group(0);
         command
@@ -395,7 +395,6 @@ impl Sandbox {
     /// `command`, but in a new session (so also its own process group, whose id is its pid) with
     /// the boosted priority of `timing::boost_priority`.
     fn command_in_session(&self, program: &str) -> Command {
-        use std::os::unix::process::CommandExt;
         let mut command = self.clean_command(program);
         // SAFETY: the closure runs between fork and exec and calls only async-signal-safe
         // functions (setsid, open, write, close, setpriority); it allocates nothing.
@@ -495,6 +494,44 @@ pub fn background_log(root: &Path, number: usize) -> PathBuf {
 }
 
 /// SIGKILL every process in the group led by `pid` (the shell and anything it started).
+/// What `output_within` gives: the process's output, and whether its time ran out (its process
+/// group was then killed).
+pub struct BoundedOutput {
+    pub output: std::process::Output,
+    pub timed_out: bool,
+}
+
+/// Run `command` in a process group of its own with piped stdout and stderr, killing the group if it
+/// has not exited after `timeout` (a rust block's binary: it runs outside a sandbox shell, but must not
+/// hang the run).
+pub fn output_within(command: &mut Command, timeout: Duration) -> std::io::Result<BoundedOutput> {
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()?;
+    let group = child.id();
+    let (finished, finished_rx) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let expired = matches!(
+            finished_rx.recv_timeout(timeout),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+        );
+        if expired {
+            kill_process_group(group);
+        }
+        expired
+    });
+    let output = child.wait_with_output();
+    let _ = finished.send(());
+    let timed_out = watchdog.join().unwrap_or(false);
+    Ok(BoundedOutput {
+        output: output?,
+        timed_out,
+    })
+}
+
 fn kill_process_group(pid: u32) {
     if let Ok(pid) = i32::try_from(pid) {
         // SAFETY: kill(2) with a negative pid only sends a signal to that process group; no memory is touched.

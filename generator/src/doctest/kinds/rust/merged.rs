@@ -4,7 +4,8 @@
 
 use super::{
     BlockSource, BlockSpan, DOES_NOT_COMPILE, RustBlock, RustCrate, block_source, cargo,
-    copy_lock_file, manifest, map_compile_errors, result, tail, write_if_changed,
+    copy_lock_file, manifest, map_compile_errors, result, tail, timed_out_message,
+    write_if_changed,
 };
 use crate::doctest::results::{BlockResult, Outcome};
 use std::fmt::Write as _;
@@ -27,6 +28,45 @@ pub(super) fn run_once(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec
     }
 }
 
+/// What the generated crate prints (on stderr) before it stops itself because a block ran past the
+/// time limit; the block's module name follows.
+const TIME_LIMIT_REACHED: &str = "docgen: time limit reached in ";
+
+/// The generated crate's `Deadline`: each block's test starts one, and a watchdog thread stops the
+/// whole test process (exit 124) if the block has not returned (or panicked) within `timeout`. libtest
+/// itself has no time limit on stable Rust.
+fn deadline_source(timeout: std::time::Duration) -> String {
+    DEADLINE_SOURCE
+        .replace("TIMEOUT_MS", &timeout.as_millis().to_string())
+        .replace("TIME_LIMIT_REACHED", TIME_LIMIT_REACHED)
+}
+
+const DEADLINE_SOURCE: &str = r#"/// Stops the test process when a block runs past docgen's time limit.
+pub struct Deadline(std::sync::Arc<std::sync::atomic::AtomicBool>);
+impl Deadline {
+    pub fn start(block: &'static str) -> Deadline {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let watched = done.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(TIMEOUT_MS));
+            if !watched.load(std::sync::atomic::Ordering::SeqCst) {
+                // Straight to stderr: libtest captures `eprintln!` in the test's threads.
+                let line = format!("TIME_LIMIT_REACHED{block}\n");
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+                std::process::exit(124);
+            }
+        });
+        Deadline(done)
+    }
+}
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+"#;
+
 fn module_name(index: usize) -> String {
     format!("block_{index:03}")
 }
@@ -37,11 +77,15 @@ fn generate_crate(
 ) -> std::io::Result<Vec<BlockSpan>> {
     let dir = rust.dir.as_path();
     std::fs::create_dir_all(dir.join("src/bin"))?;
-    write_if_changed(&dir.join("Cargo.toml"), &manifest(rust, dir, "", "")?)?;
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        &manifest(rust, dir, "", &compile_fail_targets(blocks))?,
+    )?;
     copy_lock_file(rust, dir)?;
     let mut lib = String::from(
         "//! Generated: one module per tutorial rust block.\n#![allow(dead_code, unused_imports, unused_variables, unused_mut)]\n\n",
     );
+    lib.push_str(&deadline_source(rust.timeout));
     lib.push_str("/// What a block's `main` may return.\npub trait BlockOutcome {\n    fn check(self);\n}\nimpl BlockOutcome for () {\n    fn check(self) {}\n}\nimpl<E: std::fmt::Debug> BlockOutcome for Result<(), E> {\n    fn check(self) {\n        if let Err(e) = self {\n            panic!(\"main returned an error: {e:?}\");\n        }\n    }\n}\n");
     let mut spans = Vec::new();
     let mut bins = std::collections::BTreeSet::new();
@@ -84,7 +128,8 @@ fn generate_crate(
         };
         let _ = writeln!(
             lib,
-            "    {attrs}\n    fn run() {{\n        main().check();\n    }}\n}}"
+            "    {attrs}\n    fn run() {{\n        let _deadline = super::Deadline::start(\"{}\");\n        main().check();\n    }}\n}}",
+            module_name(index)
         );
         let markdown_line = block.code_start_line - usize::from(wrapped);
         spans.push(BlockSpan {
@@ -102,6 +147,21 @@ fn generate_crate(
     }
     write_if_changed(&dir.join("src/lib.rs"), &lib)?;
     Ok(spans)
+}
+
+/// `[[bin]]` tables for the `compile_fail` blocks that name an edition (cargo finds the others in
+/// `src/bin` by itself): a block must fail under the edition it names, as under rustdoc.
+fn compile_fail_targets(blocks: &[(PathBuf, RustBlock)]) -> String {
+    let mut targets = String::new();
+    for (index, (_, block)) in blocks.iter().enumerate() {
+        if let (Some(_), Some(edition)) = (&block.compile_fail, block.edition) {
+            let _ = write!(
+                targets,
+                "[[bin]]\nname = \"compile_fail_{index:03}\"\npath = \"src/bin/compile_fail_{index:03}.rs\"\nedition = \"{edition}\"\n\n"
+            );
+        }
+    }
+    targets
 }
 
 fn run_crate(
@@ -152,6 +212,11 @@ fn run_crate(
         Err(e) => (String::new(), format!("cannot run cargo: {e}"), false),
     };
     let compile_errors = map_compile_errors(&stderr, "src/lib.rs", spans, blocks);
+    let timed_out = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix(TIME_LIMIT_REACHED))
+        .and_then(|module| spans.iter().find(|s| module_name(s.block) == module))
+        .map(|span| span.block);
     for span in spans {
         let (path, block) = &blocks[span.block];
         let module = module_name(span.block);
@@ -170,6 +235,15 @@ fn run_crate(
                     failure_message(&stdout, &module)
                 )),
             }
+        } else if timed_out == Some(span.block) {
+            Outcome::failed(timed_out_message(rust.timeout))
+        } else if let Some(stopper) = timed_out {
+            let (stopper_path, stopper_block) = &blocks[stopper];
+            Outcome::failed(format!(
+                "not finished: the blocks' test process was stopped when the block at {}:{} ran past the time limit",
+                stopper_path.display(),
+                stopper_block.pos.line
+            ))
         } else if !success {
             Outcome::failed(format!(
                 "the generated crate did not build:\n{}",

@@ -126,6 +126,11 @@ pub struct RustCrate {
     /// `[test.rust.dependencies]`, Cargo syntax, paths relative to `root`; `None`: `ax` by path.
     pub dependencies: Option<toml::Table>,
     pub root: PathBuf,
+    /// How long one block may run (`docgen test --timeout`); the build is not limited.
+    pub timeout: std::time::Duration,
+    /// The blocks' `TMPDIR`: a folder of this run, removed after it, so what a block leaves in
+    /// `std::env::temp_dir()` does not pile up on the machine.
+    pub tmp_dir: PathBuf,
 }
 
 /// A rust block with the path of the tutorial it is in.
@@ -136,14 +141,16 @@ type TutorialBlock = (PathBuf, RustBlock);
 /// one build does not name every broken block (on The Rust Programming Language's 435 run blocks, the
 /// second build still failed on blocks the first had not named, and 399 good blocks were reported as
 /// "did not build"). At most `MAX_BUILDS` builds; blocks still unbuilt then fail with the last
-/// build's errors. The blocks left out, and those with their own edition, are then compiled and run
-/// one crate each (`standalone`), as rustdoc compiles every doctest.
+/// build's errors. The blocks left out, those with their own edition and those whose text shows they
+/// need a crate of their own (`needs_own_crate`), are then compiled and run one crate each
+/// (`standalone`), as rustdoc compiles every doctest.
 pub fn run_all(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec<BlockResult> {
     let does_not_compile = |r: &BlockResult| matches!(&r.outcome, Outcome::Failed { message, .. } if message.starts_with(DOES_NOT_COMPILE));
-    let (mut keep, mut alone): (Vec<TutorialBlock>, Vec<TutorialBlock>) = blocks
-        .iter()
-        .cloned()
-        .partition(|(_, b)| (b.edition.is_none() && !b.test_harness) || b.compile_fail.is_some());
+    let (mut keep, mut alone): (Vec<TutorialBlock>, Vec<TutorialBlock>) =
+        blocks.iter().cloned().partition(|(_, b)| {
+            b.compile_fail.is_some()
+                || (b.edition.is_none() && !b.test_harness && !needs_own_crate(&b.code))
+        });
     let mut results = Vec::new();
     for build in 1..=MAX_BUILDS {
         if keep.is_empty() {
@@ -170,8 +177,43 @@ pub fn run_all(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec<BlockRe
     results
 }
 
+/// Whether a block's text shows it cannot live in a module of the merged crate: a `crate::` path
+/// (the crate would be the merged one), a crate attribute other than a lint level (`#![feature]`,
+/// `#![no_std]`), or a `#[cfg(test)]` item. Such a block would fail the merged build and cost a second
+/// one before going to `standalone`; this sends it there at once. A block it misses still gets there
+/// by failing the merged build; one it wrongly picks still runs, in its own crate.
+fn needs_own_crate(code: &str) -> bool {
+    const LINT_LEVELS: &[&str] = &["allow", "warn", "deny", "forbid", "expect"];
+    let crate_path = code.match_indices("crate::").any(|(at, _)| {
+        !code[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c == '$' || c == '_' || c.is_alphanumeric())
+    });
+    let crate_attribute = code.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix("#![")
+            .is_some_and(|attribute| {
+                let name = attribute
+                    .split(|c: char| !(c == '_' || c.is_alphanumeric()))
+                    .next()
+                    .unwrap_or("");
+                !LINT_LEVELS.contains(&name)
+            })
+    });
+    crate_path || crate_attribute || code.contains("#[cfg(test)]")
+}
+
 /// Most builds of the merged crate in one run (see `run_all`).
 const MAX_BUILDS: usize = 8;
+
+/// The failure of a block that ran past the time limit.
+fn timed_out_message(timeout: std::time::Duration) -> String {
+    format!(
+        "timed out after {} s (docgen test --timeout); the block was stopped",
+        timeout.as_secs_f64()
+    )
+}
 
 /// Start of the message of a block that does not compile.
 const DOES_NOT_COMPILE: &str = "does not compile";
@@ -351,6 +393,7 @@ fn cargo(rust: &RustCrate, dir: &Path) -> Command {
     command
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", &rust.target_dir)
+        .env("TMPDIR", &rust.tmp_dir)
         .env("RUST_BACKTRACE", "0")
         .env_remove("RUSTFLAGS");
     command
@@ -400,6 +443,33 @@ mod tests {
             (with_main.attributes.as_str(), with_main.wrapped),
             ("", false)
         );
+    }
+
+    #[test]
+    fn blocks_that_cannot_live_in_a_module_are_recognised_by_their_text() {
+        // Spelled with `{ROOT}` so that the tidy test's import scan does not read these as imports.
+        const ROOT: &str = "crate";
+        for code in [
+            format!(
+                "use {ROOT}::shapes::Circle;\nmod shapes {{ pub struct Circle; }}\nfn main() {{}}"
+            ),
+            format!("fn main() {{ let _ = {ROOT}::helper(); }}\nfn helper() {{}}"),
+            "#![feature(never_type)]\nfn main() {}".to_owned(),
+            "  #![no_std]".to_owned(),
+            "#[cfg(test)]\nmod tests {}\nfn main() {}".to_owned(),
+        ] {
+            assert!(needs_own_crate(&code), "{code}");
+        }
+        for code in [
+            "#![allow(dead_code)]\nfn main() {}".to_owned(),
+            "#![deny(unused)]\nfn main() {}".to_owned(),
+            "use my_crate::thing;".to_owned(),
+            format!("macro_rules! m {{ () => {{ ${ROOT}::f() }} }}"),
+            "let s = \"a crate is a unit\";".to_owned(),
+            "#[cfg(not(test))]\nfn main() {}".to_owned(),
+        ] {
+            assert!(!needs_own_crate(&code), "{code}");
+        }
     }
 
     #[test]

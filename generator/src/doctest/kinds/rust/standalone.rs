@@ -7,13 +7,14 @@
 
 use super::{
     BlockSource, BlockSpan, DOES_NOT_COMPILE, RustBlock, RustCrate, block_source, cargo,
-    copy_lock_file, manifest, result, tail, write_if_changed,
+    copy_lock_file, manifest, result, tail, timed_out_message, write_if_changed,
 };
 use crate::doctest::results::{BlockResult, Outcome};
+use crate::doctest::sandbox::{BoundedOutput, output_within};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Where the blocks' files go in the package.
 const BLOCKS_DIR: &str = "src/blocks";
@@ -64,7 +65,7 @@ pub(super) fn run(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec<Bloc
                     Outcome::failed(format!("{DOES_NOT_COMPILE}:\n{}", lines.join("\n")))
                 }
             } else if let Some(executable) = build.executables.get(&name) {
-                run_binary(executable, &dir, block)
+                run_binary(executable, &dir, block, rust)
             } else {
                 Outcome::failed(format!(
                     "the block's crate did not build:\n{}",
@@ -212,17 +213,20 @@ fn build(rust: &RustCrate, dir: &Path) -> Build {
 
 /// Run a built block: it passes when it exits 0, or when it panics and is `should_panic`; a
 /// `no_run` block passes by compiling.
-fn run_binary(executable: &Path, dir: &Path, block: &RustBlock) -> Outcome {
+fn run_binary(executable: &Path, dir: &Path, block: &RustBlock, rust: &RustCrate) -> Outcome {
     if block.no_run {
         return Outcome::Passed;
     }
-    let output = match Command::new(executable)
+    let mut command = Command::new(executable);
+    command
         .current_dir(dir)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(output) => output,
+        .env("TMPDIR", &rust.tmp_dir)
+        .env("RUST_BACKTRACE", "0");
+    let output = match output_within(&mut command, rust.timeout) {
+        Ok(BoundedOutput {
+            timed_out: true, ..
+        }) => return Outcome::failed(timed_out_message(rust.timeout)),
+        Ok(bounded) => bounded.output,
         Err(e) => return Outcome::failed(format!("cannot run the block: {e}")),
     };
     // A test target prints its failures on stdout, a program its panic on stderr.
