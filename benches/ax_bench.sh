@@ -11,21 +11,11 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
-work="/dev/shm/${USER:-$(id -un)}-ax-bench"
 runs="${RUNS:-200}"
 index_runs="${INDEX_RUNS:-3}"
-ax="${AX:-$repo_root/target/release/ax}"
-
-for tool in hyperfine ctags python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y hyperfine universal-ctags python3)"; exit 2; }
-done
-if [[ ! -x "$ax" ]]; then
-  (cd "$repo_root" && cargo build --release -p ax)
-fi
-
-mkdir -p "$work"
 # shellcheck source=benches/lib/corpus.sh
 source "$repo_root/benches/lib/corpus.sh"
+bench_preamble hyperfine ctags python3
 prepare_corpus "${1:-}"
 
 # The same languages on both sides; ax also skips files over 1 MiB (its default), ctags does not.

@@ -10,22 +10,16 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
-work="/dev/shm/${USER:-$(id -un)}-ax-bench"
 runs="${RUNS:-20}"
-ax="${AX:-$repo_root/target/release/ax}"
-for tool in hyperfine python3 curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool"; exit 2; }
-done
-[[ -x "$ax" ]] || (cd "$repo_root" && cargo build --release -p ax)
-mkdir -p "$work"
 # shellcheck source=benches/lib/corpus.sh
 source "$repo_root/benches/lib/corpus.sh"
+bench_preamble hyperfine python3 curl
 prepare_corpus "${1:-}"
 "$ax" index "$corpus" >/dev/null
 "$ax" -C "$corpus" stats >"$work/stats.txt" && head -1 "$work/stats.txt"
 
 # The edited file: a mid-sized Rust file, restored at the end.
-target=$(find "$corpus" -name '*.rs' -size +8k -size -40k | sort | awk 'NR==1')
+target=$(edited_file)
 cp "$target" "$work/edited.orig"
 # Never `kill 0` (the caller's whole process group) when the server never started.
 trap 'cp "$work/edited.orig" "$target"; if (( ${server_pid:-0} > 0 )); then kill "$server_pid" 2>/dev/null || true; fi' EXIT

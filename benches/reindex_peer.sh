@@ -9,16 +9,15 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
-work="/dev/shm/${USER:-$(id -un)}-ax-bench"
 before="${1:?usage: benches/reindex_peer.sh BEFORE_AX AFTER_AX [CORPUS_DIR]}"
 after="${2:?usage: benches/reindex_peer.sh BEFORE_AX AFTER_AX [CORPUS_DIR]}"
 runs="${RUNS:-15}"
-mkdir -p "$work"
 # shellcheck source=benches/lib/corpus.sh
 source "$repo_root/benches/lib/corpus.sh"
+AX="$after" bench_preamble hyperfine python3
 prepare_corpus "${3:-}"
 "$after" index "$corpus" >/dev/null
-target=$(find "$corpus" -name '*.rs' -size +8k -size -40k | sort | awk 'NR==1')
+target=$(edited_file)
 cp "$target" "$work/peer-edited.orig"
 trap 'cp "$work/peer-edited.orig" "$target"' EXIT
 edit="sh -c 'echo \"pub fn peer_edit_\$(date +%s%N)() {}\" >> $target'"

@@ -12,19 +12,13 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
-work="/dev/shm/${USER:-$(id -un)}-ax-bench"
-ax="${AX:-$repo_root/target/release/ax}"
 duration="${DURATION:-15}"
 soak="${SOAK:-600}"
 cli_runs="${CLI_RUNS:-100}"
 per_query="${PER_QUERY:-5}"
-for tool in wrk hyperfine python3 curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y wrk hyperfine)"; exit 2; }
-done
-[[ -x "$ax" ]] || (cd "$repo_root" && cargo build --release -p ax)
-mkdir -p "$work"
 # shellcheck source=benches/lib/corpus.sh
 source "$repo_root/benches/lib/corpus.sh"
+bench_preamble wrk hyperfine python3 curl
 prepare_corpus "${1:-}"
 "$ax" index "$corpus" >/dev/null
 "$ax" -C "$corpus" stats >"$work/stats.txt" && head -1 "$work/stats.txt"
@@ -56,7 +50,7 @@ LUA
 "$ax" -C "$corpus" serve --bind 127.0.0.1:0 >"$work/load-serve.out" 2>"$work/load-serve.err" &
 server_pid=$!
 editor_pid=0
-target=$(find "$corpus" -name '*.rs' -size +8k -size -40k | sort | awk 'NR==1')
+target=$(edited_file)
 cp "$target" "$work/load-edited.orig"
 # Never `kill 0`: that is the caller's whole process group.
 stop_all() {

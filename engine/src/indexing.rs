@@ -46,11 +46,11 @@ pub(crate) fn index_tree(
     let (walked, skipped, mut update) = walk_and_begin_update(engine)?;
     let fingerprint = plugin::seam::index_fingerprint(engine.plugins());
     let trust_stats = update.same_plugins(fingerprint.as_deref());
-    let mut previous = update.take_previous_files();
+    let (paired, removed) = pair_with_previous(walked, update.take_previous_files());
     // A file whose size, times and inode are what the last run recorded is not read again.
-    let read: Vec<_> = walked
+    let read: Vec<_> = paired
         .par_iter()
-        .map(|file| match previous.get(&file.relative_path) {
+        .map(|(file, previous)| match previous {
             Some(entry) if trust_stats && entry.stat.is_some() && entry.stat == file.stat => {
                 Ok(None)
             }
@@ -63,33 +63,45 @@ pub(crate) fn index_tree(
         })
         .collect();
     let mut plan = Plan {
-        files_seen: walked.len(),
+        files_seen: paired.len(),
         unchanged: store::FileTable::new(),
         to_parse: Vec::new(),
-        removed: BTreeSet::new(),
+        removed,
         skipped,
         syntax_errors: Vec::new(),
         run_started_ns,
     };
-    // Each entry the walk still finds moves out of `previous`; what is left was removed.
-    for (file, outcome) in walked.iter().zip(read) {
+    // Kept entries arrive in path order, so the table is built in one pass at the end (no
+    // string comparisons per entry, which a large tree's shared path prefixes make costly).
+    let mut kept: Vec<(String, store::FileEntry)> = Vec::with_capacity(paired.len());
+    let mut absolute_paths = Vec::with_capacity(paired.len());
+    for ((file, previous), outcome) in paired.into_iter().zip(read) {
         match outcome {
             Ok(Some(source)) => {
-                let entry = previous.remove(&source.relative_path);
-                plan.keep_or_parse(entry, source);
-            }
-            Ok(None) => {
-                if let Some(entry) = previous.remove(&file.relative_path) {
-                    plan.keep(&file.relative_path, entry);
+                if let Some(entry) = plan.check_hash(previous, source) {
+                    kept.push((file.relative_path, entry));
                 }
             }
-            Err(skip) => plan.skipped.push(skip),
+            Ok(None) => {
+                if let Some(entry) = previous {
+                    plan.note_syntax_errors(&file.relative_path, &entry);
+                    kept.push((file.relative_path, entry));
+                }
+            }
+            Err(skip) => {
+                // Indexed before, unreadable now: its documents go.
+                if previous.is_some() {
+                    plan.removed.insert(file.relative_path);
+                }
+                plan.skipped.push(skip);
+            }
         }
+        absolute_paths.push(file.absolute_path);
     }
-    plan.removed = previous.into_keys().collect();
+    plan.unchanged = kept.into_iter().collect();
     let report = apply(engine, update, plan, progress);
-    if walked.len() >= store::FREE_IN_BACKGROUND_FROM_FILES {
-        store::drop_in_background(walked);
+    if absolute_paths.len() >= store::FREE_IN_BACKGROUND_FROM_FILES {
+        store::drop_in_background(absolute_paths);
     }
     report
 }
@@ -239,30 +251,72 @@ fn language_of(engine: &Engine, path: &Path) -> Option<Language> {
         .then_some(language)
 }
 
+/// Pairs each walked file with its entry in the last run's table, in one merge pass over both
+/// (the walk sorts by path, as the table is); returns the pairs and the paths the walk no longer
+/// finds.
+fn pair_with_previous(
+    walked: Vec<scan::WalkedFile>,
+    previous: store::FileTable,
+) -> (
+    Vec<(scan::WalkedFile, Option<store::FileEntry>)>,
+    BTreeSet<String>,
+) {
+    let mut previous = previous.into_iter().peekable();
+    let mut removed = Vec::new();
+    let mut paired = Vec::with_capacity(walked.len());
+    for file in walked {
+        while let Some((path, _)) = previous.next_if(|(path, _)| *path < file.relative_path) {
+            removed.push(path);
+        }
+        let entry = previous
+            .next_if(|(path, _)| *path == file.relative_path)
+            .map(|(_, entry)| entry);
+        paired.push((file, entry));
+    }
+    removed.extend(previous.map(|(path, _)| path));
+    // Sorted already: the set is built in one pass.
+    (paired, removed.into_iter().collect())
+}
+
 impl Plan {
     /// Keeps the file's last entry (`previous`) when its hash is unchanged, recording the stat it
     /// was read with; else queues it for parsing.
     fn keep_or_parse(&mut self, previous: Option<store::FileEntry>, source: scan::SourceFile) {
+        let path = source.relative_path.clone();
+        if let Some(entry) = self.check_hash(previous, source) {
+            self.unchanged.insert(path, entry);
+        }
+    }
+
+    /// The file's last entry (`previous`) when its hash is unchanged, with the stat it was read
+    /// with (its syntax errors noted); else `None`, and the file is queued for parsing.
+    fn check_hash(
+        &mut self,
+        previous: Option<store::FileEntry>,
+        source: scan::SourceFile,
+    ) -> Option<store::FileEntry> {
         match previous {
             Some(mut entry) if entry.content_hash == source.content_hash => {
                 entry.stat = source
                     .stat
                     .and_then(|stat| stat.settled_before(self.run_started_ns));
-                self.keep(&source.relative_path, entry);
+                self.note_syntax_errors(&source.relative_path, &entry);
+                Some(entry)
             }
-            known => self.to_parse.push(ToParse {
-                source,
-                replaces: known.is_some(),
-            }),
+            known => {
+                self.to_parse.push(ToParse {
+                    source,
+                    replaces: known.is_some(),
+                });
+                None
+            }
         }
     }
 
-    /// Keeps a file's entry as it is.
-    fn keep(&mut self, relative_path: &str, entry: store::FileEntry) {
+    fn note_syntax_errors(&mut self, relative_path: &str, entry: &store::FileEntry) {
         if entry.syntax_errors {
             self.syntax_errors.push(relative_path.to_owned());
         }
-        self.unchanged.insert(relative_path.to_owned(), entry);
     }
 }
 
@@ -334,7 +388,7 @@ fn apply(
         }
         update.add_file(path, &extraction.symbols, &extraction.references)?;
         let entry = store::file_entry(
-            &source.content_hash,
+            source.content_hash,
             source.language,
             &extraction.symbols,
             extraction.references.len(),

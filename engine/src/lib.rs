@@ -198,6 +198,18 @@ impl Engine {
         Ok(references)
     }
 
+    /// The stat the last commit recorded for the file at `relative_path` (`/`-separated): `None`
+    /// when the file is not indexed or had not settled when it was read, so the next run reads it
+    /// again (see [`model::FileStat::settled_before`]).
+    ///
+    /// # Errors
+    /// As for [`Engine::find`].
+    pub fn recorded_stat(&self, relative_path: &str) -> Result<Option<model::FileStat>> {
+        let manifest = self.store.manifest()?;
+        let files = self.store.file_table(&manifest)?;
+        Ok(files.get(relative_path).and_then(|entry| entry.stat))
+    }
+
     /// Counts of files, symbols and references, per language and kind.
     ///
     /// # Errors
@@ -223,10 +235,10 @@ impl Engine {
             language.symbols += entry.symbols;
             language.references += entry.references;
             for (kind, count) in &entry.kinds {
-                match stats.kinds.get_mut(kind) {
+                match stats.kinds.get_mut(kind.as_str()) {
                     Some(total) => *total += count,
                     None => {
-                        stats.kinds.insert(kind.clone(), *count);
+                        stats.kinds.insert(kind.as_str().to_owned(), *count);
                     }
                 }
             }

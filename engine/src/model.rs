@@ -180,6 +180,37 @@ pub struct Symbol {
     pub container: Option<String>,
 }
 
+/// A file's blake3 content hash (salted with the `on_index` plugins' fingerprint when there are any).
+/// Serialized as lowercase hex.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ContentHash(pub [u8; ContentHash::BYTES]);
+
+impl ContentHash {
+    pub const BYTES: usize = 32;
+
+    /// The hash of `bytes`.
+    pub fn of(bytes: &[u8]) -> ContentHash {
+        ContentHash(*blake3::hash(bytes).as_bytes())
+    }
+
+    /// Lowercase hex, as people and the plugin salt see it.
+    pub fn to_hex(self) -> String {
+        blake3::Hash::from_bytes(self.0).to_hex().to_string()
+    }
+}
+
+impl fmt::Debug for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl Serialize for ContentHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
 /// What a file's metadata said when it was last read: a later run whose walk sees the same values
 /// keeps the file's entry without reading it again (`ax index` on a large, mostly unchanged tree).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,21 +38,64 @@ fn no_index_yet_says_run_ax_index_first() {
 
 #[test]
 fn old_format_version_asks_for_a_reindex_and_index_rebuilds() {
-    // Format 2 stored a file's references as one JSON list; format 3 lays them out per name
-    // (decision 0104). An index of any other version is refused with the fix, then rebuilt.
+    // Format 3 kept the file table as JSON; format 4 writes it binary (decision 0108). An index of
+    // any other version is refused with the fix, then rebuilt.
     let project = common::project(&[("a.rs", "fn alpha() {}\n")]);
     let root = project.path();
     ax(root).arg("index").assert().success();
     let manifest_path = root.join(".ax/manifest.json");
     let manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
-    let old = manifest.replace("\"format_version\": 3", "\"format_version\": 2");
-    assert_ne!(old, manifest, "the index is written in format 3");
+    let old = manifest.replace("\"format_version\": 4", "\"format_version\": 3");
+    assert_ne!(old, manifest, "the index is written in format 4");
     std::fs::write(&manifest_path, old).expect("write manifest");
     ax(root)
         .args(["find", "alpha"])
         .assert()
         .code(1)
-        .stderr(contains("format version 2").and(contains("run `ax index` to rebuild it")));
+        .stderr(contains("format version 3").and(contains("run `ax index` to rebuild it")));
+    ax(root)
+        .arg("index")
+        .assert()
+        .success()
+        .stderr(contains("rebuilt the index from scratch"));
+    ax(root)
+        .args(["def", "alpha"])
+        .assert()
+        .success()
+        .stdout(contains("a.rs:1:4"));
+}
+
+#[test]
+fn a_damaged_or_missing_file_table_is_reported_then_rebuilt() {
+    let project = common::project(&[("a.rs", "fn alpha() {}\n")]);
+    let root = project.path();
+    ax(root).arg("index").assert().success();
+    let table = root.join(".ax/files-1.bin");
+    let bytes = std::fs::read(&table).expect("the generation's file table");
+    std::fs::write(&table, &bytes[..bytes.len() / 2]).expect("cut the table short");
+    ax(root).arg("stats").assert().code(1).stderr(
+        contains("files-1.bin")
+            .and(contains("unreadable file table: checksum mismatch"))
+            .and(contains("run `ax index` to rebuild it")),
+    );
+    ax(root)
+        .arg("index")
+        .assert()
+        .success()
+        .stderr(contains("rebuilt the index from scratch"));
+    ax(root)
+        .args(["def", "alpha"])
+        .assert()
+        .success()
+        .stdout(contains("a.rs:1:4"));
+
+    // Generation 1 again after the rebuild; without its table every file would look new.
+    std::fs::remove_file(&table).expect("remove the table");
+    ax(root)
+        .arg("stats")
+        .assert()
+        .code(1)
+        .stderr(contains("the file table of generation 1 is missing"));
     ax(root)
         .arg("index")
         .assert()

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use ax::Engine;
+use ax::model::FileStat;
 
 fn set_modified(root: &Path, path: &str, time: SystemTime) {
     std::fs::File::options()
@@ -38,17 +39,11 @@ fn settle() {
 }
 
 /// The `stat` recorded for `path` in the newest file table, if any.
-fn recorded_stat(root: &Path, path: &str) -> Option<serde_json::Value> {
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(root.join(".ax/manifest.json")).expect("manifest"))
-            .expect("manifest json");
-    let generation = manifest["generation"].as_u64().expect("generation");
-    let table: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(root.join(format!(".ax/files-{generation}.json"))).expect("file table"),
-    )
-    .expect("file table json");
-    let entry = table.get(path).expect("the file has an entry");
-    entry.get("stat").cloned()
+fn recorded_stat(root: &Path, path: &str) -> Option<FileStat> {
+    Engine::open(root)
+        .expect("open")
+        .recorded_stat(path)
+        .expect("read the file table")
 }
 
 #[test]
@@ -64,12 +59,12 @@ fn a_settled_file_records_its_stat_and_a_fresh_one_does_not() {
     let engine = Engine::open(root).expect("open");
     engine.index().expect("index");
     let stat = recorded_stat(root, "old.rs").expect("a settled file's stat is recorded");
-    assert_eq!(stat["size"], 16);
+    assert_eq!(stat.size, 16);
     let seconds = modified(root, "old.rs")
         .duration_since(SystemTime::UNIX_EPOCH)
         .expect("after the epoch")
         .as_nanos();
-    assert_eq!(stat["modified_ns"].as_u64().map(u128::from), Some(seconds));
+    assert_eq!(u128::try_from(stat.modified_ns).ok(), Some(seconds));
     assert_eq!(
         recorded_stat(root, "new.rs"),
         None,

@@ -110,9 +110,9 @@ pub fn salt_content_hash(
     fingerprint: Option<&str>,
 ) -> crate::scan::SourceFile {
     if let Some(fingerprint) = fingerprint {
-        let salted =
-            blake3::hash(format!("{}+plugins:{fingerprint}", source.content_hash).as_bytes());
-        source.content_hash = salted.to_hex().to_string();
+        source.content_hash = crate::model::ContentHash::of(
+            format!("{}+plugins:{fingerprint}", source.content_hash.to_hex()).as_bytes(),
+        );
     }
     source
 }

@@ -7,10 +7,10 @@ mod merge;
 mod postings;
 mod refs;
 mod schema;
+mod table;
 pub mod tokenizer;
 mod update;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -18,22 +18,21 @@ use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
 use tantivy::{Index, ReloadPolicy, Searcher, TantivyDocument};
 
-pub use manifest::{FORMAT_VERSION, FileEntry, FileTable, Manifest};
+pub use manifest::{FORMAT_VERSION, Manifest};
 pub(crate) use postings::{for_each_live_posting, store_error};
 pub use schema::Fields;
+pub use table::{FileEntry, FileTable};
 pub use update::Update;
 pub(crate) use update::{FREE_IN_BACKGROUND_FROM_FILES, drop_in_background};
 
 use crate::error::{Error, Result};
-use crate::model::{FileStat, Language, Symbol};
+use crate::model::{ContentHash, FileStat, Language, Symbol, SymbolKind};
 
 /// The folder under the root that holds everything `ax` writes.
 pub const STORE_DIR_NAME: &str = ".ax";
 const INDEX_DIR: &str = "index";
 const CACHE_DIR: &str = "cache";
 const MANIFEST_FILE: &str = "manifest.json";
-/// The file table before tables were named by generation (`files-GEN.json`); still read.
-const LEGACY_FILE_TABLE_FILE: &str = "files.json";
 /// The store of one root. Opening it reads nothing; each method reads what it needs.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -153,13 +152,18 @@ impl Store {
         self.read_file_table(manifest)
     }
 
+    /// The table of `manifest`'s generation; a missing one is damage (a run would otherwise take
+    /// every file for new and add its documents a second time), unless the index is empty.
     fn read_file_table(&self, manifest: &Manifest) -> Result<FileTable> {
-        let versioned = self.dir.join(file_table_name(manifest.generation));
-        if versioned.exists() {
-            return manifest::read_file_table(&versioned);
+        let path = self.dir.join(file_table_name(manifest.generation));
+        match table::read_file_table(&path)? {
+            Some(table) => Ok(table),
+            None if manifest.files == 0 => Ok(FileTable::new()),
+            None => Err(self.corrupt(format!(
+                "the file table of generation {} is missing",
+                manifest.generation
+            ))),
         }
-        // Indexes written before file tables were named by generation.
-        manifest::read_file_table(&self.dir.join(LEGACY_FILE_TABLE_FILE))
     }
 
     /// Bytes on disk under `.ax/`.
@@ -298,8 +302,10 @@ impl Store {
         let kept = keep.map(file_table_name);
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let is_table = name == LEGACY_FILE_TABLE_FILE
-                || (name.starts_with("files-") && name.ends_with(".json"));
+            // Format 3 wrote JSON tables (`files.json`, `files-GEN.json`).
+            let is_table = name == "files.json"
+                || (name.starts_with("files-")
+                    && (name.ends_with(".bin") || name.ends_with(".json")));
             if is_table && Some(&name) != kept.as_ref() {
                 let path = entry.path();
                 std::fs::remove_file(&path).map_err(|error| Error::io(&path, error))?;
@@ -389,24 +395,28 @@ impl Payload {
 }
 
 fn file_table_name(generation: u64) -> String {
-    format!("files-{generation}.json")
+    format!("files-{generation}.bin")
 }
 
 /// Builds the file-table entry of a parsed file.
 pub fn file_entry(
-    content_hash: &str,
+    content_hash: ContentHash,
     language: Language,
     symbols: &[Symbol],
     references: usize,
     syntax_errors: bool,
     stat: Option<FileStat>,
 ) -> FileEntry {
-    let mut kinds = BTreeMap::new();
+    let mut kinds: Vec<(SymbolKind, usize)> = Vec::new();
     for symbol in symbols {
-        *kinds.entry(symbol.kind.as_str().to_owned()).or_insert(0) += 1;
+        match kinds.iter_mut().find(|(kind, _)| *kind == symbol.kind) {
+            Some((_, count)) => *count += 1,
+            None => kinds.push((symbol.kind.clone(), 1)),
+        }
     }
+    kinds.sort_by(|(left, _), (right, _)| left.as_str().cmp(right.as_str()));
     FileEntry {
-        content_hash: content_hash.to_owned(),
+        content_hash,
         language,
         symbols: symbols.len(),
         references,

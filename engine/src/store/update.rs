@@ -13,7 +13,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 use super::schema::{Fields, SYMBOL_DOC};
 use super::{
     CACHE_DIR, FORMAT_VERSION, FileTable, KeptTable, MANIFEST_FILE, Manifest, Store,
-    file_table_name, manifest, merge, refs,
+    file_table_name, manifest, merge, refs, table,
 };
 use crate::error::{Error, Result};
 use crate::model::{Occurrence, Symbol};
@@ -197,7 +197,7 @@ impl Update {
         // commit point names its generation.
         let table_path = self.dir.join(file_table_name(generation));
         std::thread::scope(|scope| {
-            let table = scope.spawn(|| manifest::write_json_atomically(&table_path, &files, false));
+            let table = scope.spawn(|| table::write_file_table(&table_path, &files));
             let prepared = writer.prepare_commit();
             table
                 .join()
@@ -214,7 +214,7 @@ impl Update {
         if cache.exists() {
             std::fs::remove_dir_all(&cache).map_err(|error| Error::io(&cache, error))?;
         }
-        manifest::write_json_atomically(&self.dir.join(MANIFEST_FILE), &manifest, true)?;
+        manifest::write_manifest(&self.dir.join(MANIFEST_FILE), &manifest)?;
         match &self.tables {
             Some(tables) => {
                 *tables
