@@ -199,23 +199,11 @@ impl Sandbox {
             let _ = stdout.read_to_end(&mut bytes);
             bytes
         });
-        let (finished, finished_rx) = std::sync::mpsc::channel::<()>();
         let group = child.id();
-        let timeout = self.timeout;
-        let watchdog = std::thread::spawn(move || {
-            let expired = matches!(
-                finished_rx.recv_timeout(timeout),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout)
-            );
-            if expired {
-                kill_process_group(group);
-            }
-            expired
-        });
+        let watchdog = Watchdog::start(group, self.timeout);
         let waited = super::timing::wait_with_usage(&child);
         let elapsed = started.elapsed();
-        let _ = finished.send(());
-        let timed_out = watchdog.join().unwrap_or(false);
+        let timed_out = watchdog.stop();
         let (status, cpu) = waited?;
         // Background children that kept the pipe open die with the group, so the reader ends.
         kill_process_group(group);
@@ -511,25 +499,42 @@ pub fn output_within(command: &mut Command, timeout: Duration) -> std::io::Resul
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()?;
-    let group = child.id();
-    let (finished, finished_rx) = std::sync::mpsc::channel::<()>();
-    let watchdog = std::thread::spawn(move || {
-        let expired = matches!(
-            finished_rx.recv_timeout(timeout),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
-        );
-        if expired {
-            kill_process_group(group);
-        }
-        expired
-    });
+    let watchdog = Watchdog::start(child.id(), timeout);
     let output = child.wait_with_output();
-    let _ = finished.send(());
-    let timed_out = watchdog.join().unwrap_or(false);
+    let timed_out = watchdog.stop();
     Ok(BoundedOutput {
         output: output?,
         timed_out,
     })
+}
+
+/// A thread that kills a process group unless stopped within its timeout.
+struct Watchdog {
+    finished: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<bool>,
+}
+
+impl Watchdog {
+    fn start(group: u32, timeout: Duration) -> Watchdog {
+        let (finished, finished_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let expired = matches!(
+                finished_rx.recv_timeout(timeout),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+            );
+            if expired {
+                kill_process_group(group);
+            }
+            expired
+        });
+        Watchdog { finished, thread }
+    }
+
+    /// Stop watching (the process has exited); whether the timeout had passed and the group was killed.
+    fn stop(self) -> bool {
+        let _ = self.finished.send(());
+        self.thread.join().unwrap_or(false)
+    }
 }
 
 fn kill_process_group(pid: u32) {

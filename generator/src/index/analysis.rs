@@ -79,34 +79,76 @@ pub fn stem(word: &str) -> String {
 }
 
 /// Lowercased word → stem, per worker: a site repeats a few thousand words millions of times, so a hit
-/// is one lookup with a fast (non-DoS-resistant: the keys are the site's own words) hash.
+/// is one lookup with a fast (non-DoS-resistant: the keys are the site's own words) hash. Each distinct
+/// stem gets a small id, so the indexer counts terms in a table instead of hashing their text again.
 #[derive(Default)]
 pub struct StemCache {
-    positions: rustc_hash::FxHashMap<String, usize>,
+    /// Lowercased word → id of its stem.
+    words: rustc_hash::FxHashMap<String, usize>,
+    /// Stem → id (words with the same stem, `plugin` and `plugins`, share it).
+    ids: rustc_hash::FxHashMap<String, usize>,
+    /// Id → stem.
     stems: Vec<String>,
 }
 
 impl StemCache {
     /// The stem of a lowercased word (see [`stem`]).
     pub fn stem(&mut self, lowered: &str) -> &str {
-        let position = match self.positions.get(lowered) {
-            Some(&position) => position,
+        let id = self.term_id(lowered);
+        self.term(id)
+    }
+
+    /// The id of the stem of a lowercased word: equal ids, equal stems.
+    pub fn term_id(&mut self, lowered: &str) -> usize {
+        if let Some(&id) = self.words.get(lowered) {
+            return id;
+        }
+        let stemmed = stem(lowered);
+        let id = match self.ids.get(&stemmed) {
+            Some(&id) => id,
             None => {
-                self.stems.push(stem(lowered));
-                self.positions
-                    .insert(lowered.to_owned(), self.stems.len() - 1);
+                self.stems.push(stemmed.clone());
+                self.ids.insert(stemmed, self.stems.len() - 1);
                 self.stems.len() - 1
             }
         };
-        &self.stems[position]
+        self.words.insert(lowered.to_owned(), id);
+        id
+    }
+
+    /// The stem with this id (from [`StemCache::term_id`] of this cache).
+    pub fn term(&self, id: usize) -> &str {
+        &self.stems[id]
+    }
+
+    /// How many distinct stems the cache holds: ids are below this.
+    pub fn term_count(&self) -> usize {
+        self.stems.len()
     }
 }
 
 /// Call `emit` with each term of `text`, in [`analyze`]'s order: the indexer's allocation-light path.
 pub fn for_each_term(text: &str, cache: &mut StemCache, mut emit: impl FnMut(&str)) {
+    for_each_term_id(text, cache, |cache, id| emit(cache.term(id)));
+}
+
+/// [`for_each_term`] giving each term's id in `cache` ([`StemCache::term_id`]).
+pub fn for_each_term_id(
+    text: &str,
+    cache: &mut StemCache,
+    mut emit: impl FnMut(&StemCache, usize),
+) {
     let mut lowered = String::new();
     for (from, to) in word_ranges(text) {
         let word = &text[from..to];
+        if is_plain_lowercase(word) {
+            // Most words: already lowercase, nothing to copy.
+            if word.len() <= MAX_TOKEN_BYTES {
+                let id = cache.term_id(word);
+                emit(cache, id);
+            }
+            continue;
+        }
         lowered.clear();
         if word.is_ascii() {
             lowered.extend(
@@ -118,7 +160,8 @@ pub fn for_each_term(text: &str, cache: &mut StemCache, mut emit: impl FnMut(&st
             lowered.push_str(&joined_word(word).to_lowercase());
         }
         if lowered.len() <= MAX_TOKEN_BYTES {
-            emit(cache.stem(&lowered));
+            let id = cache.term_id(&lowered);
+            emit(cache, id);
         }
     }
 }
@@ -191,10 +234,22 @@ fn push_group(words: &mut Vec<(usize, usize)>, group: Option<(usize, usize, usiz
 
 /// Maximal runs of alphanumeric characters with their byte offsets.
 fn alphanumeric_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
     let mut runs = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII is classified by its byte (the same answer as `char::is_alphanumeric`); other
+        // characters are decoded.
+        let (alphanumeric, len) = if bytes[i].is_ascii() {
+            (bytes[i].is_ascii_alphanumeric(), 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            }
+        };
+        match (alphanumeric, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 runs.push((s, &text[s..i]));
@@ -202,6 +257,7 @@ fn alphanumeric_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         runs.push((s, &text[s..]));
@@ -344,6 +400,42 @@ mod tests {
             terms.push(t.to_owned())
         });
         assert_eq!(terms, analyze(text));
+    }
+
+    #[test]
+    fn stem_ids_are_shared_by_words_with_the_same_stem() {
+        let mut cache = StemCache::default();
+        let plugin = cache.term_id("plugin");
+        assert_eq!(cache.term_id("plugins"), plugin);
+        assert_eq!(cache.term(plugin), "plugin");
+        let run = cache.term_id("running");
+        assert_ne!(run, plugin);
+        assert_eq!(cache.term(run), "run");
+        assert_eq!(cache.term_count(), 2);
+    }
+
+    #[test]
+    fn runs_split_on_any_non_alphanumeric_character() {
+        let text = "a1→b2 café…x\u{a0}y٣z ΣΊ_é";
+        let expected: Vec<(usize, &str)> = {
+            let mut runs = Vec::new();
+            let mut start = None;
+            for (i, c) in text.char_indices() {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        runs.push((s, &text[s..i]));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(s) = start {
+                runs.push((s, &text[s..]));
+            }
+            runs
+        };
+        assert_eq!(alphanumeric_runs(text).collect::<Vec<_>>(), expected);
     }
 
     #[test]
