@@ -31,6 +31,9 @@ pub struct Converted {
     pub links_rewritten: usize,
     /// Book files the site needs (included or linked), relative to the book folder.
     pub needs: Vec<PathBuf>,
+    /// The included ones among them: a markdown file a chapter includes is a part of that chapter,
+    /// not a page of its own.
+    pub included: Vec<PathBuf>,
     /// What could not be converted, at the chapter's `path:line`.
     pub problems: Vec<Diagnostic>,
 }
@@ -61,6 +64,8 @@ pub fn convert_chapter(text: &str, from: &Path, to: &Path, book: &Book) -> Conve
     out.body = rewrite_links(&with_directives, from, to, book, &mut out);
     out.needs.sort();
     out.needs.dedup();
+    out.included.sort();
+    out.included.dedup();
     out
 }
 
@@ -89,6 +94,19 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                 new_line.push_str(whole);
                 continue;
             }
+            let names_a_file = ["include", "rustdoc_include", "playground", "playpen"];
+            if names_a_file.contains(&d.kind) && d.target().0.trim().is_empty() {
+                // Text about the directive (mdBook's guide: "the `{{ #include }}` helper"): mdBook
+                // fails to expand it and shows it as written; escaped, docgen shows it the same way.
+                out.problems.push(note(
+                    from,
+                    number,
+                    format!("`{whole}` names no file: escaped, so it shows as text as in mdBook"),
+                ));
+                new_line.push('\\');
+                new_line.push_str(whole);
+                continue;
+            }
             match d.kind {
                 "include" | "rustdoc_include" => {
                     let (target, selection) = d.target();
@@ -102,6 +120,7 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                                 }),
                                 None => as_written(selection),
                             };
+                            out.included.push(book_path.clone());
                             out.needs.push(book_path);
                             new_line
                                 .push_str(&format!("{{{{#{} {new_path}{selection}}}}}", d.kind));
@@ -132,6 +151,7 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                     match repoint(target, from, to, resolve) {
                         Some((new_path, book_path)) => {
                             out.includes += 1;
+                            out.included.push(book_path.clone());
                             out.needs.push(book_path);
                             new_line.push_str(&format!(
                                 "\n```rust\n{{{{#include {new_path}{selection}}}}}\n```\n"
@@ -622,6 +642,20 @@ mod tests {
         );
         assert_eq!(c.includes, 2);
         assert_eq!(c.needs, [PathBuf::from("listings/main.rs")]);
+    }
+
+    #[test]
+    fn directives_that_name_no_file_are_escaped_to_show_as_text() {
+        let c = convert(
+            "The `{{ #playground }}`, `{{ #include }}` and `{{ #rustdoc_include }}` helpers.\n",
+        );
+        assert_eq!(
+            c.body,
+            "The `\\{{ #playground }}`, `\\{{ #include }}` and `\\{{ #rustdoc_include }}` helpers.\n"
+        );
+        assert_eq!(c.includes, 0);
+        assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
+        assert!(c.problems[0].message.contains("names no file"));
     }
 
     #[test]

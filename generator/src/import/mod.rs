@@ -101,6 +101,18 @@ pub fn import_mdbook(
         if let Some(site) = chapters.get(book_path) {
             return Target::Chapter(site.clone());
         }
+        // mdBook publishes a chapter `README.md` as its folder's `index.html`, so a link to
+        // `dir/index.html` (or to the folder) means that chapter.
+        let folder = if book_path.file_name().is_some_and(|n| n == "index.md") {
+            book_path.parent()
+        } else if book.join(book_path).is_dir() {
+            Some(book_path)
+        } else {
+            None
+        };
+        if let Some(site) = folder.and_then(|f| chapters.get(&f.join("README.md"))) {
+            return Target::Chapter(site.clone());
+        }
         if book.join(book_path).is_file() {
             return Target::File(site_path_of(book_path, &src));
         }
@@ -108,6 +120,7 @@ pub fn import_mdbook(
     };
 
     let mut needed: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut included: BTreeSet<PathBuf> = BTreeSet::new();
     let mut written: Vec<(PathBuf, String)> = Vec::new();
     for page in &pages {
         let (body, title) = match &page.source {
@@ -133,6 +146,7 @@ pub fn import_mdbook(
                 report.includes += converted.includes;
                 report.links_rewritten += converted.links_rewritten;
                 needed.extend(converted.needs);
+                included.extend(converted.included);
                 notes.extend(converted.problems);
                 (converted.body, page.title.clone())
             }
@@ -185,9 +199,16 @@ pub fn import_mdbook(
     for crate_dir in &dependencies.crates {
         needed.extend(crate_files(book, crate_dir));
     }
+    // Markdown that chapters include but SUMMARY.md does not list (mdBook's guide includes its own
+    // SUMMARY.md) is copied for the includes, and kept from becoming a page of its own.
+    let not_pages: Vec<String> = included
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !chapters.contains_key(*p))
+        .map(|p| site_path_of(p, &src).to_string_lossy().into_owned())
+        .collect();
     written.push((
         PathBuf::from("docgen.toml"),
-        book_toml::docgen_toml(&config, &dependencies.table, &mut notes),
+        book_toml::docgen_toml(&config, &dependencies.table, &not_pages, &mut notes),
     ));
     written.push((
         PathBuf::from(".gitignore"),
