@@ -48,7 +48,7 @@ fn fixture_book_imports_with_order_nesting_titles_and_rewritten_links() {
         (6, 1, 2),
         "{report:?}"
     );
-    assert_eq!(report.includes, 6, "{report:?}");
+    assert_eq!(report.includes, 7, "{report:?}");
     insta::assert_snapshot!("imported_tree", tree_text(&site));
     let notes: Vec<String> = report.notes.iter().map(|d| d.to_string()).collect();
     insta::assert_snapshot!("import_notes", notes.join("\n"));

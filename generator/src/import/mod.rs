@@ -237,9 +237,11 @@ pub fn import_mdbook(
 /// the book), with its text.
 fn manifests(book: &Path, included: &BTreeSet<PathBuf>) -> Vec<(PathBuf, String)> {
     let mut found: BTreeSet<PathBuf> = BTreeSet::new();
+    // Only the book's own packages: a file included from outside the book (a repository example)
+    // would otherwise bring in the repository's whole package.
     for file in included
         .iter()
-        .filter(|f| f.extension().is_some_and(|x| x == "rs"))
+        .filter(|f| f.extension().is_some_and(|x| x == "rs") && !f.starts_with(".."))
     {
         let manifest = file
             .ancestors()
@@ -268,11 +270,28 @@ fn crate_files(book: &Path, dir: &Path) -> Vec<PathBuf> {
 /// Where a book file goes: `src/X` → `content/X`, anything else keeps its place under the root (so a
 /// chapter's `../listings/x.rs` still resolves from `content/`).
 fn site_path_of(book_path: &Path, src: &Path) -> PathBuf {
+    let above = book_path
+        .components()
+        .take_while(|c| matches!(c, std::path::Component::ParentDir))
+        .count();
+    if above > 0 {
+        // An included file from outside the book (`../examples/x.rs`): copied under
+        // `outside-book/` (`outside-book/up-2/` for two levels up), since includes stay in the site.
+        let inner: PathBuf = book_path.components().skip(above).collect();
+        let folder = Path::new(OUTSIDE_BOOK);
+        return match above {
+            1 => folder.join(inner),
+            n => folder.join(format!("up-{n}")).join(inner),
+        };
+    }
     match book_path.strip_prefix(src) {
         Ok(inner) => Path::new("content").join(inner),
         Err(_) => book_path.to_path_buf(),
     }
 }
+
+/// Where files included from outside the book folder are copied in the site.
+const OUTSIDE_BOOK: &str = "outside-book";
 
 /// Assign every summary entry a site path, weight and title.
 fn plan(summary: &summary::Summary, src: &Path, report: &mut ImportReport) -> Vec<PlannedPage> {
@@ -444,4 +463,26 @@ fn write(out: &Path, relative: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| std::fs::write(&path, bytes));
     result.map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn book_files_keep_their_place_and_files_from_outside_go_under_outside_book() {
+        let src = Path::new("src");
+        for (book_path, site_path) in [
+            ("src/img/logo.png", "content/img/logo.png"),
+            ("listings/ch01/main.rs", "listings/ch01/main.rs"),
+            ("../examples/hello.rs", "outside-book/examples/hello.rs"),
+            ("../../shared/x.rs", "outside-book/up-2/shared/x.rs"),
+        ] {
+            assert_eq!(
+                site_path_of(Path::new(book_path), src),
+                Path::new(site_path),
+                "{book_path}"
+            );
+        }
+    }
 }
