@@ -130,3 +130,77 @@ fn ties_are_ordered_by_path_even_past_the_limit() {
         .collect();
     assert_eq!(paths, ["pkg00/lib.go", "pkg01/lib.go", "pkg02/lib.go"]);
 }
+
+/// A server's engine keeps one snapshot open and hands `find`'s per-document table from query to
+/// query: every answer, in any order and from several threads at once, is what a fresh process
+/// answers, with the same kind and language filters and the same exact-name boosts.
+#[test]
+fn a_kept_snapshot_answers_every_query_as_a_fresh_one_does() {
+    let mut sources: Vec<(String, String)> = SOURCES
+        .iter()
+        .map(|(path, text)| (path.to_string(), text.to_string()))
+        .collect();
+    sources.push((
+        "src/shapes.py".into(),
+        "class Token:\n    \"\"\"A token of the source.\"\"\"\n\ndef tokenize(text):\n    return []\n".into(),
+    ));
+    let project = common::project(&sources);
+    Engine::open(project.path())
+        .expect("open")
+        .index()
+        .expect("index");
+    let queries: Vec<(&str, FindOptions)> = vec![
+        ("tokenize", FindOptions::default()),
+        (
+            "token",
+            FindOptions {
+                kind: Some(ax::SymbolKind::Class),
+                ..FindOptions::default()
+            },
+        ),
+        (
+            "tokenize",
+            FindOptions {
+                lang: Some(ax::Language::Python),
+                ..FindOptions::default()
+            },
+        ),
+        ("normalise input", FindOptions::default()),
+        ("mode label", FindOptions::default()),
+    ];
+    let fresh: Vec<Vec<(String, String)>> = queries
+        .iter()
+        .map(|(query, options)| {
+            let engine = Engine::open(project.path())
+                .expect("open")
+                .with_query_cache(false);
+            hits(&engine, query, options)
+        })
+        .collect();
+    assert!(fresh.iter().all(|answer| !answer.is_empty()), "{fresh:?}");
+    let kept = Engine::open(project.path())
+        .expect("open")
+        .with_query_cache(false)
+        .keeping_index_open();
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            let (kept, queries, fresh) = (&kept, &queries, &fresh);
+            scope.spawn(move || {
+                for round in 0..25 {
+                    let index = (thread + round) % queries.len();
+                    let (query, options) = &queries[index];
+                    assert_eq!(hits(kept, query, options), fresh[index], "{query}");
+                }
+            });
+        }
+    });
+}
+
+fn hits(engine: &Engine, query: &str, options: &FindOptions) -> Vec<(String, String)> {
+    engine
+        .find(query, options)
+        .expect("find succeeds")
+        .into_iter()
+        .map(|hit| (hit.symbol.name, format!("{:.4}", hit.score)))
+        .collect()
+}

@@ -17,17 +17,24 @@ pub fn escape_xml(text: &str) -> String {
 }
 
 fn escape(text: &str, apostrophe: bool) -> String {
+    // Copies the runs between markup characters whole: every template variable goes through here.
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' if apostrophe => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' if apostrophe => "&apos;",
+            _ => continue,
+        };
+        // The markup characters are ASCII, so `i` is a character boundary.
+        out.push_str(&text[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -99,29 +106,35 @@ pub fn scan(html: &str) -> ScannedHtml {
     let mut found = ScannedHtml::default();
     let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(at) = html[i..].find('<') {
+    // memchr's SIMD search: the check scans every byte of every page, mostly text between tags.
+    while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
         i += at;
-        let rest = &html[i..];
-        if rest.starts_with("<!--") {
-            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
+        let rest = &bytes[i..];
+        if rest.starts_with(b"<!--") {
+            i += memchr::memmem::find(rest, b"-->").map_or(rest.len(), |e| e + 3);
             continue;
         }
-        if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
-            i += rest.find('>').map_or(rest.len(), |e| e + 1);
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
+            i += memchr::memchr(b'>', rest).map_or(rest.len(), |e| e + 1);
             continue;
         }
         let name_len = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
             .unwrap_or(rest.len() - 1);
         if name_len == 0 {
             i += 1;
             continue;
         }
-        let tag = rest[1..1 + name_len].to_ascii_lowercase();
+        // ASCII letters, digits and `-` only, so any slice boundary here is a character boundary.
+        let tag = &html[i + 1..i + 1 + name_len];
         i += 1 + name_len;
-        i = scan_attributes(html, i, &tag, &mut found);
-        if matches!(tag.as_str(), "script" | "style" | "textarea") {
-            i += find_close_tag(&html[i..], &tag).unwrap_or(html.len() - i);
+        i = scan_attributes(html, i, tag, &mut found);
+        let raw_text = ["script", "style", "textarea"]
+            .iter()
+            .any(|raw| tag.eq_ignore_ascii_case(raw));
+        if raw_text {
+            i += find_close_tag(&bytes[i..], tag).unwrap_or(bytes.len() - i);
         }
         if i >= bytes.len() {
             break;
@@ -130,15 +143,15 @@ pub fn scan(html: &str) -> ScannedHtml {
     found
 }
 
-/// Where `</tag` (any case, not followed by a letter or digit) starts in `text`, without copying it: a page's scripts are skipped so
-/// for every `<script>` of every page.
-fn find_close_tag(text: &str, tag: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
+/// Where `</tag` (any case, not followed by a letter or digit) starts in `text`, without copying it: a
+/// page's scripts are skipped so for every `<script>` of every page.
+fn find_close_tag(text: &[u8], tag: &str) -> Option<usize> {
+    let finder = memchr::memmem::Finder::new(b"</");
     let mut from = 0;
-    while let Some(at) = text[from..].find("</") {
+    while let Some(at) = finder.find(&text[from..]) {
         let name_at = from + at + 2;
-        let name = bytes.get(name_at..name_at + tag.len())?;
-        let ends = bytes
+        let name = text.get(name_at..name_at + tag.len())?;
+        let ends = text
             .get(name_at + tag.len())
             .is_none_or(|b| !b.is_ascii_alphanumeric());
         if name.eq_ignore_ascii_case(tag.as_bytes()) && ends {
@@ -181,8 +194,8 @@ fn scan_attributes(html: &str, mut i: usize, tag: &str, found: &mut ScannedHtml)
                 i += 1;
             }
             if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
-                let quote = bytes[i] as char;
-                let end = html[i + 1..].find(quote).map_or(bytes.len(), |e| i + 1 + e);
+                let quote = bytes[i];
+                let end = memchr::memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e);
                 value = Some(&html[i + 1..end]);
                 i = (end + 1).min(bytes.len());
             } else {
@@ -200,25 +213,30 @@ fn scan_attributes(html: &str, mut i: usize, tag: &str, found: &mut ScannedHtml)
         }
         // Only the attributes the check reads are decoded (and so copied).
         let is = |wanted: &str| name.eq_ignore_ascii_case(wanted);
-        let wanted =
-            is("id") || (is("name") && tag == "a") || is("href") || is("src") || is("srcset");
-        let Some(value) = value.filter(|_| wanted).map(decode_entities) else {
+        let is_id = is("id") || (is("name") && tag.eq_ignore_ascii_case("a"));
+        let is_url = is("href") || is("src");
+        let is_srcset = is("srcset");
+        let Some(value) = value
+            .filter(|_| is_id || is_url || is_srcset)
+            .map(decode_entities)
+        else {
             continue;
         };
-        match name.to_ascii_lowercase().as_str() {
-            "id" | "name" => found.ids.push(value),
-            "href" | "src" => found.urls.push(UrlAttribute {
-                tag: tag.to_owned(),
+        if is_id {
+            found.ids.push(value);
+        } else if is_url {
+            found.urls.push(UrlAttribute {
+                tag: tag.to_ascii_lowercase(),
                 url: value,
-            }),
-            "srcset" => found.urls.extend(value.split(',').filter_map(|candidate| {
+            });
+        } else {
+            found.urls.extend(value.split(',').filter_map(|candidate| {
                 let url = candidate.split_whitespace().next()?;
                 Some(UrlAttribute {
-                    tag: tag.to_owned(),
+                    tag: tag.to_ascii_lowercase(),
                     url: url.to_owned(),
                 })
-            })),
-            _ => {}
+            }));
         }
     }
 }
@@ -279,6 +297,9 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;'"
         );
         assert_eq!(escape_xml("it's"), "it&apos;s");
+        assert_eq!(escape_html("été <b>"), "été &lt;b&gt;");
+        assert_eq!(escape_xml("ü'ü"), "ü&apos;ü");
+        assert_eq!(escape_html(""), "");
     }
 
     #[test]

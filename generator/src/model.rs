@@ -418,20 +418,73 @@ pub fn rustdoc_unhide_line(line: &str) -> String {
 /// first word that takes the result past `limit` characters (so its first `limit` characters, and
 /// whether it is longer, are those of the full result).
 pub fn collapse_whitespace(text: &str, limit: usize) -> String {
+    // Section text is collapsed for every section at parse and again for every excerpt. Instead of
+    // `split_whitespace` (every character decoded and classified, one copy per word), bytes are
+    // classified with an ASCII fast path and each stretch of words that are already separated by
+    // single spaces is copied at once.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len().min(limit.saturating_add(64)));
     let mut chars = 0usize;
-    for word in text.split_whitespace() {
+    let mut i = 0;
+    loop {
+        while let Some(space) = whitespace_len(text, i).filter(|&len| len > 0) {
+            i += space;
+        }
+        if i >= bytes.len() {
+            return out;
+        }
         if !out.is_empty() {
             out.push(' ');
             chars += 1;
         }
-        out.push_str(word);
-        chars += word.chars().count();
-        if chars > limit {
+        let stretch = i;
+        loop {
+            // One word: up to the next whitespace character or the end.
+            while i < bytes.len() {
+                if bytes[i].is_ascii() {
+                    if is_ascii_white_space(bytes[i]) {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    match text[i..].chars().next() {
+                        Some(c) if !c.is_whitespace() => i += c.len_utf8(),
+                        _ => break,
+                    }
+                }
+                chars += 1;
+            }
+            if chars > limit {
+                out.push_str(&text[stretch..i]);
+                return out;
+            }
+            // A single space before the next word keeps the stretch going.
+            if bytes.get(i) == Some(&b' ') && whitespace_len(text, i + 1) == Some(0) {
+                i += 1;
+                chars += 1;
+                continue;
+            }
             break;
         }
+        out.push_str(&text[stretch..i]);
     }
-    out
+}
+
+/// The ASCII characters with Unicode's `White_Space` property (what `char::is_whitespace` says for
+/// them; unlike `u8::is_ascii_whitespace`, this includes the vertical tab).
+fn is_ascii_white_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The length in bytes of the whitespace character at byte `i` of `text` (a character boundary), 0
+/// when it is not whitespace; `None` past the end.
+fn whitespace_len(text: &str, i: usize) -> Option<usize> {
+    let byte = *text.as_bytes().get(i)?;
+    if byte.is_ascii() {
+        return Some(usize::from(is_ascii_white_space(byte)));
+    }
+    let c = text[i..].chars().next()?;
+    Some(if c.is_whitespace() { c.len_utf8() } else { 0 })
 }
 
 /// True for a rust line rustdoc hides from the rendered page (`# code` after any indentation, `#`).
@@ -513,12 +566,69 @@ mod tests {
             "  two  words ",
             "tabs\tand\nnew\r\nlines",
             "unicode\u{a0}nbsp\u{2003}em space and Übersetzung ΣΊΣΥΦΟΣ",
+            "\u{b}vertical\u{c}feed\u{1c}not-space\u{85}next\u{3000}ideographic\u{2028}",
+            "\u{a0}",
+            "é",
+            "x\u{200b}zero-width-is-not-space",
         ] {
             assert_eq!(
                 collapse_whitespace(text, usize::MAX),
                 joined(text),
                 "{text:?}"
             );
+        }
+    }
+
+    /// The reference: words joined by single spaces, up to the first word past `limit` characters.
+    fn reference(text: &str, limit: usize) -> String {
+        let mut out = String::new();
+        let mut chars = 0;
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            out.push_str(word);
+            chars += word.chars().count();
+            if chars > limit {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn collapse_whitespace_matches_split_whitespace_on_generated_text() {
+        // Every string of up to 4 pieces drawn from words, single and double spaces, other ASCII and
+        // Unicode whitespace, and non-ASCII letters, at every limit up to its length.
+        let pieces = [
+            "ab",
+            "é",
+            " ",
+            "  ",
+            "\n",
+            "\t \r",
+            "\u{a0}",
+            "\u{2003}x",
+            "z\u{b}",
+        ];
+        let mut frontier = vec![String::new()];
+        let mut texts = frontier.clone();
+        for _ in 0..4 {
+            frontier = frontier
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(frontier.iter().cloned());
+        }
+        for text in &texts {
+            for limit in (0..text.chars().count() + 2).chain([usize::MAX]) {
+                assert_eq!(
+                    collapse_whitespace(text, limit),
+                    reference(text, limit),
+                    "{text:?} limit {limit}"
+                );
+            }
         }
     }
 

@@ -4,8 +4,6 @@
 
 mod rank;
 
-use rustc_hash::FxHashSet;
-
 use globset::GlobBuilder;
 use serde::{Serialize, de::DeserializeOwned};
 use tantivy::schema::Field;
@@ -86,14 +84,10 @@ impl QueryContext<'_> {
             // The full boost for the exact spelling, half of it for another case (`store` vs `Store`).
             let boost = self.config.ranking.exact_name_boost.max(0.0);
             let lowercase_query = query.trim().to_lowercase();
-            let same_case: FxHashSet<DocAddress> =
-                rank::exact_matches(snapshot, snapshot.fields.name_raw, query.trim())?
-                    .into_iter()
-                    .collect();
-            let other_case: FxHashSet<DocAddress> =
-                rank::exact_matches(snapshot, snapshot.fields.name_exact, &lowercase_query)?
-                    .into_iter()
-                    .collect();
+            let same_case =
+                rank::exact_match_bits(snapshot, snapshot.fields.name_raw, query.trim())?;
+            let other_case =
+                rank::exact_match_bits(snapshot, snapshot.fields.name_exact, &lowercase_query)?;
             let allowed_kind = restrict(
                 snapshot,
                 snapshot.fields.kind,
@@ -105,18 +99,18 @@ impl QueryContext<'_> {
                 options.lang.map(|lang| lang.as_str()),
             )?;
             scored.retain_mut(|(address, score)| {
-                if same_case.contains(address) {
+                if same_case.contains(*address) {
                     *score *= boost;
-                } else if other_case.contains(address) {
+                } else if other_case.contains(*address) {
                     *score *= (1.0 + boost) / 2.0;
                 }
                 *score > 0.0
                     && allowed_kind
                         .as_ref()
-                        .is_none_or(|allowed| allowed.contains(address))
+                        .is_none_or(|allowed| allowed.contains(*address))
                     && allowed_lang
                         .as_ref()
-                        .is_none_or(|allowed| allowed.contains(address))
+                        .is_none_or(|allowed| allowed.contains(*address))
             });
             let by_score = |left: &(DocAddress, f32), right: &(DocAddress, f32)| {
                 right.1.total_cmp(&left.1).then(left.0.cmp(&right.0))
@@ -181,11 +175,8 @@ impl QueryContext<'_> {
             // Qualified: only the symbols in that container are loaded (a common method name such
             // as `new` has thousands of definitions, each a stored-document read).
             if let Some(wanted) = container {
-                let inside: FxHashSet<DocAddress> =
-                    rank::exact_matches(snapshot, snapshot.fields.container, wanted)?
-                        .into_iter()
-                        .collect();
-                addresses.retain(|address| inside.contains(address));
+                let inside = rank::exact_match_bits(snapshot, snapshot.fields.container, wanted)?;
+                addresses.retain(|address| inside.contains(*address));
             }
             let mut symbols = Vec::new();
             for address in addresses {
@@ -233,13 +224,9 @@ fn restrict(
     snapshot: &Snapshot,
     field: Field,
     value: Option<&str>,
-) -> Result<Option<FxHashSet<DocAddress>>> {
+) -> Result<Option<rank::DocBits>> {
     value
-        .map(|value| {
-            Ok(rank::exact_matches(snapshot, field, value)?
-                .into_iter()
-                .collect())
-        })
+        .map(|value| rank::exact_match_bits(snapshot, field, value))
         .transpose()
 }
 

@@ -88,10 +88,17 @@ pub fn score(
     // matches tens of thousands of documents: a hash map of them was a fifth of a query's time).
     let mut addresses: Vec<DocAddress> = Vec::new();
     let mut frequencies: Vec<f32> = Vec::new();
-    let mut slot_of_doc: Vec<u32> = Vec::new();
+    let largest_segment = searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| segment.max_doc() as usize)
+        .max()
+        .unwrap_or(0);
+    // Every entry NO_SLOT; the entries this query sets are reset after each segment, so the table
+    // goes back as it came (on an error it is dropped instead).
+    let mut slot_of_doc = snapshot.scratch.take(largest_segment, NO_SLOT);
     for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-        slot_of_doc.clear();
-        slot_of_doc.resize(segment.max_doc() as usize, NO_SLOT);
+        let first_of_segment = addresses.len();
         for weighted_field in &weighted {
             let norms = segment
                 .get_fieldnorms_reader(weighted_field.field)
@@ -125,7 +132,11 @@ pub fn score(
                 )?;
             }
         }
+        for address in &addresses[first_of_segment..] {
+            slot_of_doc[address.doc_id as usize] = NO_SLOT;
+        }
     }
+    snapshot.scratch.give_back(slot_of_doc);
 
     let term_count = terms.len().max(1);
     let mut document_frequency = vec![0usize; terms.len()];
@@ -169,4 +180,43 @@ pub fn exact_matches(snapshot: &Snapshot, field: Field, text: &str) -> Result<Ve
         })?;
     }
     Ok(found)
+}
+
+/// A set of documents as one bit per doc id in each segment: the kind and language filters and the
+/// exact-name boosts of `find` (a kind such as `struct` matches tens of thousands of documents; a
+/// hash set of them was a sixth of such a query's time). A segment without a match allocates nothing.
+#[derive(Debug, Default)]
+pub struct DocBits {
+    segments: Vec<Vec<u64>>,
+}
+
+impl DocBits {
+    pub fn contains(&self, address: DocAddress) -> bool {
+        let doc = address.doc_id as usize;
+        self.segments
+            .get(address.segment_ord as usize)
+            .and_then(|words| words.get(doc / 64))
+            .is_some_and(|word| word >> (doc % 64) & 1 == 1)
+    }
+}
+
+/// [`exact_matches`] as a [`DocBits`].
+pub fn exact_match_bits(snapshot: &Snapshot, field: Field, text: &str) -> Result<DocBits> {
+    let term = Term::from_field_text(field, text);
+    let mut bits = DocBits::default();
+    for segment in snapshot.searcher.segment_readers() {
+        let mut words: Vec<u64> = Vec::new();
+        for_each_live_posting(segment, &term, IndexRecordOption::Basic, |doc, _| {
+            if words.is_empty() {
+                words.resize((segment.max_doc() as usize).div_ceil(64), 0);
+            }
+            let doc = doc as usize;
+            if let Some(word) = words.get_mut(doc / 64) {
+                *word |= 1 << (doc % 64);
+            }
+            Ok(())
+        })?;
+        bits.segments.push(words);
+    }
+    Ok(bits)
 }

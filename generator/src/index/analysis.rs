@@ -79,34 +79,76 @@ pub fn stem(word: &str) -> String {
 }
 
 /// Lowercased word → stem, per worker: a site repeats a few thousand words millions of times, so a hit
-/// is one lookup with a fast (non-DoS-resistant: the keys are the site's own words) hash.
+/// is one lookup with a fast (non-DoS-resistant: the keys are the site's own words) hash. Each distinct
+/// stem gets a small id, so the indexer counts terms in a table instead of hashing their text again.
 #[derive(Default)]
 pub struct StemCache {
-    positions: rustc_hash::FxHashMap<String, usize>,
+    /// Lowercased word → id of its stem.
+    words: rustc_hash::FxHashMap<String, usize>,
+    /// Stem → id (words with the same stem, `plugin` and `plugins`, share it).
+    ids: rustc_hash::FxHashMap<String, usize>,
+    /// Id → stem.
     stems: Vec<String>,
 }
 
 impl StemCache {
     /// The stem of a lowercased word (see [`stem`]).
     pub fn stem(&mut self, lowered: &str) -> &str {
-        let position = match self.positions.get(lowered) {
-            Some(&position) => position,
+        let id = self.term_id(lowered);
+        self.term(id)
+    }
+
+    /// The id of the stem of a lowercased word: equal ids, equal stems.
+    pub fn term_id(&mut self, lowered: &str) -> usize {
+        if let Some(&id) = self.words.get(lowered) {
+            return id;
+        }
+        let stemmed = stem(lowered);
+        let id = match self.ids.get(&stemmed) {
+            Some(&id) => id,
             None => {
-                self.stems.push(stem(lowered));
-                self.positions
-                    .insert(lowered.to_owned(), self.stems.len() - 1);
+                self.stems.push(stemmed.clone());
+                self.ids.insert(stemmed, self.stems.len() - 1);
                 self.stems.len() - 1
             }
         };
-        &self.stems[position]
+        self.words.insert(lowered.to_owned(), id);
+        id
+    }
+
+    /// The stem with this id (from [`StemCache::term_id`] of this cache).
+    pub fn term(&self, id: usize) -> &str {
+        &self.stems[id]
+    }
+
+    /// How many distinct stems the cache holds: ids are below this.
+    pub fn term_count(&self) -> usize {
+        self.stems.len()
     }
 }
 
 /// Call `emit` with each term of `text`, in [`analyze`]'s order: the indexer's allocation-light path.
 pub fn for_each_term(text: &str, cache: &mut StemCache, mut emit: impl FnMut(&str)) {
+    for_each_term_id(text, cache, |cache, id| emit(cache.term(id)));
+}
+
+/// [`for_each_term`] giving each term's id in `cache` ([`StemCache::term_id`]).
+pub fn for_each_term_id(
+    text: &str,
+    cache: &mut StemCache,
+    mut emit: impl FnMut(&StemCache, usize),
+) {
     let mut lowered = String::new();
     for (from, to) in word_ranges(text) {
         let word = &text[from..to];
+        if is_plain_lowercase(word) {
+            // Most words: already lowercase, nothing to copy.
+            if word.len() <= MAX_TOKEN_BYTES {
+                let id = cache.term_id(word);
+                emit(cache, id);
+            }
+            continue;
+        }
         lowered.clear();
         if word.is_ascii() {
             lowered.extend(
@@ -118,7 +160,8 @@ pub fn for_each_term(text: &str, cache: &mut StemCache, mut emit: impl FnMut(&st
             lowered.push_str(&joined_word(word).to_lowercase());
         }
         if lowered.len() <= MAX_TOKEN_BYTES {
-            emit(cache.stem(&lowered));
+            let id = cache.term_id(&lowered);
+            emit(cache, id);
         }
     }
 }
@@ -190,23 +233,49 @@ fn push_group(words: &mut Vec<(usize, usize)>, group: Option<(usize, usize, usiz
 }
 
 /// Maximal runs of alphanumeric characters with their byte offsets.
-fn alphanumeric_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut runs = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                runs.push((s, &text[s..i]));
-                start = None;
-            }
-            _ => {}
+fn alphanumeric_runs(text: &str) -> AlphanumericRuns<'_> {
+    AlphanumericRuns { text, at: 0 }
+}
+
+/// The iterator of [`alphanumeric_runs`]: runs are found as they are asked for, with no list built.
+struct AlphanumericRuns<'a> {
+    text: &'a str,
+    /// Where the search for the next run starts (a character boundary).
+    at: usize,
+}
+
+impl<'a> AlphanumericRuns<'a> {
+    /// Whether the character at byte `i` is alphanumeric, and its length. ASCII is classified by its
+    /// byte (the same answer as `char::is_alphanumeric`); other characters are decoded.
+    #[inline]
+    fn classify(&self, i: usize) -> Option<(bool, usize)> {
+        let byte = *self.text.as_bytes().get(i)?;
+        if byte.is_ascii() {
+            return Some((byte.is_ascii_alphanumeric(), 1));
         }
+        let c = self.text[i..].chars().next()?;
+        Some((c.is_alphanumeric(), c.len_utf8()))
     }
-    if let Some(s) = start {
-        runs.push((s, &text[s..]));
+}
+
+impl<'a> Iterator for AlphanumericRuns<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let mut i = self.at;
+        let start = loop {
+            let (alphanumeric, len) = self.classify(i)?;
+            if alphanumeric {
+                break i;
+            }
+            i += len;
+        };
+        while let Some((true, len)) = self.classify(i) {
+            i += len;
+        }
+        self.at = i;
+        Some((start, &self.text[start..i]))
     }
-    runs.into_iter()
 }
 
 /// A run of ASCII lowercase letters and digits: it has no camelCase boundary.
@@ -220,6 +289,9 @@ fn camel_case_parts(run: &str) -> Vec<(usize, usize)> {
     if is_plain_lowercase(run) {
         return vec![(0, run.len())];
     }
+    if run.is_ascii() {
+        return ascii_camel_case_parts(run.as_bytes());
+    }
     let chars: Vec<(usize, char)> = run.char_indices().collect();
     let mut parts = Vec::new();
     let mut part_start = 0;
@@ -231,6 +303,27 @@ fn camel_case_parts(run: &str) -> Vec<(usize, usize)> {
         if boundary {
             parts.push((part_start, chars[i].0));
             part_start = chars[i].0;
+        }
+    }
+    parts.push((part_start, run.len()));
+    parts
+}
+
+/// [`camel_case_parts`] of an ASCII run, read byte by byte (the same rules: for ASCII, the `char`
+/// case and digit tests are the byte ones).
+fn ascii_camel_case_parts(run: &[u8]) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut part_start = 0;
+    for i in 1..run.len() {
+        let (prev, current) = (run[i - 1], run[i]);
+        let next_is_lower = run.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let boundary = current.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_is_lower));
+        if boundary {
+            parts.push((part_start, i));
+            part_start = i;
         }
     }
     parts.push((part_start, run.len()));
@@ -344,6 +437,65 @@ mod tests {
             terms.push(t.to_owned())
         });
         assert_eq!(terms, analyze(text));
+    }
+
+    #[test]
+    fn stem_ids_are_shared_by_words_with_the_same_stem() {
+        let mut cache = StemCache::default();
+        let plugin = cache.term_id("plugin");
+        assert_eq!(cache.term_id("plugins"), plugin);
+        assert_eq!(cache.term(plugin), "plugin");
+        let run = cache.term_id("running");
+        assert_ne!(run, plugin);
+        assert_eq!(cache.term(run), "run");
+        assert_eq!(cache.term_count(), 2);
+    }
+
+    #[test]
+    fn runs_split_on_any_non_alphanumeric_character() {
+        let text = "a1→b2 café…x\u{a0}y٣z ΣΊ_é";
+        let expected: Vec<(usize, &str)> = {
+            let mut runs = Vec::new();
+            let mut start = None;
+            for (i, c) in text.char_indices() {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        runs.push((s, &text[s..i]));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(s) = start {
+                runs.push((s, &text[s..]));
+            }
+            runs
+        };
+        assert_eq!(alphanumeric_runs(text).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn ascii_camel_case_parts_follow_the_character_rules() {
+        for run in [
+            "HTMLParser",
+            "parseUrl",
+            "utf8Decoder",
+            "ABC",
+            "aB",
+            "Ab1Cd",
+            "X",
+            "x86Y64z",
+            "IOError",
+        ] {
+            // The same run with a non-ASCII digit appended (neither case, so no boundary moves)
+            // takes the character path; its parts must be the ASCII ones with the digit on the last.
+            let wide = format!("{run}\u{663}");
+            let mut expected = camel_case_parts(&wide);
+            let last = expected.len() - 1;
+            expected[last].1 -= '\u{663}'.len_utf8();
+            assert_eq!(ascii_camel_case_parts(run.as_bytes()), expected, "{run}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! the build. Here sections are analysed on all cores (rayon), each worker with its own stem cache, and
 //! per-chunk postings are concatenated in chunk order, so the result is the same for any thread count.
 
-use super::analysis::{StemCache, for_each_term};
+use super::analysis::{StemCache, for_each_term_id};
 use super::section_index::{FIELD_COUNT, FieldOccurrence, Posting, field_texts};
 use crate::model::SearchDocument;
 use rayon::prelude::*;
@@ -124,33 +124,38 @@ fn invert_chunk(
     first_ordinal: usize,
     chunk: &[SearchDocument],
 ) -> (TaskPostings, [u64; FIELD_COUNT]) {
-    let mut postings: TaskPostings = HashMap::default();
+    // Keyed by the cache's term ids (an integer hash, no term copied per section); the terms' text
+    // is attached once per task at the end.
+    let mut postings: HashMap<usize, Vec<Posting>> = HashMap::default();
     let mut length_totals = [0u64; FIELD_COUNT];
-    let mut section_terms: HashMap<String, [u32; FIELD_COUNT]> = HashMap::default();
+    // Per-field counts of the current section, indexed by term id; `seen` lists the ids to reset.
+    let mut counts: Vec<[u32; FIELD_COUNT]> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
     for (offset, document) in chunk.iter().enumerate() {
         let ordinal = u32::try_from(first_ordinal + offset).unwrap_or(u32::MAX);
         let mut norm_ids = [0u8; FIELD_COUNT];
         for (field, texts) in field_texts(document).into_iter().enumerate() {
             let mut length = 0u32;
             for text in texts {
-                for_each_term(text, cache, |term| {
+                for_each_term_id(text, cache, |cache, id| {
                     length += 1;
-                    match section_terms.get_mut(term) {
-                        Some(counts) => counts[field] += 1,
-                        None => {
-                            let mut counts = [0; FIELD_COUNT];
-                            counts[field] = 1;
-                            section_terms.insert(term.to_owned(), counts);
-                        }
+                    if counts.len() < cache.term_count() {
+                        counts.resize(cache.term_count(), [0; FIELD_COUNT]);
                     }
+                    let entry = &mut counts[id];
+                    if *entry == [0; FIELD_COUNT] {
+                        seen.push(id);
+                    }
+                    entry[field] += 1;
                 });
             }
             norm_ids[field] = fieldnorm_to_id(length);
             length_totals[field] += u64::from(FieldNormReader::id_to_fieldnorm(norm_ids[field]));
         }
-        for (term, counts) in section_terms.drain() {
+        for id in seen.drain(..) {
+            let section_counts = std::mem::take(&mut counts[id]);
             let mut fields = [FieldOccurrence::default(); FIELD_COUNT];
-            for (field, &count) in counts.iter().enumerate() {
+            for (field, &count) in section_counts.iter().enumerate() {
                 if count > 0 {
                     fields[field] = FieldOccurrence {
                         term_frequency: count,
@@ -160,11 +165,15 @@ fn invert_chunk(
                 }
             }
             postings
-                .entry(term)
+                .entry(id)
                 .or_default()
                 .push(Posting { ordinal, fields });
         }
     }
+    let postings = postings
+        .into_iter()
+        .map(|(id, list)| (cache.term(id).to_owned(), list))
+        .collect();
     (postings, length_totals)
 }
 

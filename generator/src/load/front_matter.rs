@@ -4,7 +4,6 @@
 use crate::diagnostics::{Diagnostic, line_col};
 use crate::model::{FrontMatter, ValueSpan};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Front-matter keys docgen reads; anything else is reported as unknown.
@@ -306,15 +305,11 @@ fn yaml_front_matter(
         )
         .with_source(text)
     };
-    let raw: RawFrontMatter = serde_saphyr::from_str(meta).map_err(yaml_error)?;
-    // serde-saphyr has no unknown-key callback; compare the top-level keys with the known ones.
-    let keys: BTreeMap<String, serde_json::Value> =
-        serde_saphyr::from_str(meta).map_err(yaml_error)?;
-    ignored.extend(
-        keys.into_keys()
-            .filter(|k| !KNOWN_KEYS.contains(&k.as_str())),
-    );
-    Ok(raw)
+    // One parse, as for TOML: serde_ignored names the keys the struct does not read.
+    serde_saphyr::with_deserializer_from_str(meta, |de| {
+        serde_ignored::deserialize(de, |p| ignored.push(crate::config::dotted_path(&p)))
+    })
+    .map_err(yaml_error)
 }
 
 /// The 1-based line and character column in `meta` of a YAML error. YAML also ends a line at a lone
@@ -586,6 +581,19 @@ mod tests {
         let s = split("+++\ntitle = \"A\"\ncolour = \"red\"\n+++\n").unwrap();
         assert_eq!(s.warnings.len(), 1);
         assert_eq!(s.warnings[0].line, 3);
+    }
+
+    #[test]
+    fn unknown_yaml_keys_warn_with_their_lines() {
+        let s = split("---\ntitle: A\ncolour: red\ntags: [a]\nsize: 3\n---\n").unwrap();
+        let lines: Vec<usize> = s.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [3, 5]);
+        assert!(
+            s.warnings[0].message.contains("colour"),
+            "{}",
+            s.warnings[0].message
+        );
+        assert_eq!(s.front_matter.tags, ["a"]);
     }
 
     #[test]

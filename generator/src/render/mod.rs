@@ -218,7 +218,7 @@ fn nav_script(
     let html = if config.relative_urls {
         relative::relativize(&html, "/")
     } else {
-        relative::prefix_root_urls(&html, &site_prefix(&config.base_url))
+        relative::prefix_root_urls(html, &site_prefix(&config.base_url))
     };
     let literal = serde_json::to_string(html.trim()).expect("a string always serialises");
     Ok(format!("window.DOCGEN_NAV = {literal};\n").into_bytes())
@@ -288,9 +288,9 @@ fn splice_code_blocks(html: &str, count: usize, render_block: impl Fn(usize) -> 
 
 /// Task-list checkboxes (`- [x] item`) get an accessible name, "Done" or "Not done": pulldown-cmark
 /// writes them as bare disabled inputs, which screen readers announce as an unlabelled checkbox.
-fn label_task_checkboxes(html: &str) -> String {
+fn label_task_checkboxes(html: String) -> String {
     if !html.contains("type=\"checkbox\"") {
-        return html.to_string();
+        return html;
     }
     html.replace(
         "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
@@ -337,7 +337,7 @@ fn render_page(
             highlight::render_code_block(block)
         }
     });
-    let content = label_task_checkboxes(&content);
+    let content = label_task_checkboxes(content);
     let breadcrumbs = views::breadcrumbs(tree, parsed.page);
     let (prev, next) = if is_home {
         (None, None)
@@ -409,7 +409,7 @@ fn render_page(
     if config.relative_urls {
         html = relative::relativize(&html, &page.url);
     } else {
-        html = relative::prefix_root_urls(&html, &site_prefix(&config.base_url));
+        html = relative::prefix_root_urls(html, &site_prefix(&config.base_url));
     }
     let file = OutputFile {
         path: output_path(&page.url),
@@ -525,7 +525,7 @@ fn render_not_found(
     let root = if config.relative_urls { "/" } else { "" };
     insert_nav(&mut context, nav, None, root);
     let html = relative::prefix_root_urls(
-        &templates.render("404.html", &context)?,
+        templates.render("404.html", &context)?,
         &site_prefix(&config.base_url),
     );
     Ok(OutputFile {
@@ -560,7 +560,7 @@ mod tests {
     #[test]
     fn task_checkboxes_are_labelled() {
         let html = "<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nship</li><li><input disabled=\"\" type=\"checkbox\"/>\ntest</li>";
-        let out = super::label_task_checkboxes(html);
+        let out = super::label_task_checkboxes(html.to_owned());
         assert!(out.contains("checked=\"\" aria-label=\"Done\"/>"), "{out}");
         assert!(
             out.contains("type=\"checkbox\" aria-label=\"Not done\"/>"),

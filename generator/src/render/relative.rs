@@ -14,13 +14,14 @@ pub fn relativize(html: &str, page_url: &str) -> String {
 }
 
 /// Put the path of `base_url` (`/docs/`) in front of every `/…` URL attribute, for a site served under
-/// a sub-path (`https://example.org/docs/`). A no-op for a site at the root.
-pub fn prefix_root_urls(html: &str, prefix: &str) -> String {
+/// a sub-path (`https://example.org/docs/`). A no-op for a site at the root, which gets its page back
+/// without a copy.
+pub fn prefix_root_urls(html: String, prefix: &str) -> String {
     if prefix == "/" || prefix.is_empty() {
-        return html.to_owned();
+        return html;
     }
     let base = prefix.trim_end_matches('/');
-    rewrite_root_urls(html, |value| format!("{base}{value}"))
+    rewrite_root_urls(&html, |value| format!("{base}{value}"))
 }
 
 /// Apply `rewrite` to every `/…` (not `//…`) value of a URL attribute in `html`.
