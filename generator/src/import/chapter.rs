@@ -527,10 +527,13 @@ fn book_relative(dest: &str) -> Option<(&str, Option<&str>)> {
     if external {
         return None;
     }
-    Some(match dest.split_once('#') {
+    let (path, anchor) = match dest.split_once('#') {
         Some((path, anchor)) => (path, Some(anchor)),
         None => (dest, None),
-    })
+    };
+    // A query (`?highlight=word`, mdBook's search highlighting) names no file: dropped.
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    Some((path, anchor))
 }
 
 /// The book path a link `path` in chapter `from` names, a chapter's `.html` read as its `.md`;
@@ -648,13 +651,13 @@ mod tests {
     #[test]
     fn links_between_chapters_and_to_files_are_rewritten() {
         let c = convert(
-            "See [two](ch02.html#setup), [md](./ch02.md), ![logo](img/logo.png), [web](https://x.org/a.html), [gone](nope.html).\n\n[ref]: ch02.html\n",
+            "See [two](ch02.html#setup), [md](./ch02.md), ![logo](img/logo.png), [web](https://x.org/a.html), [gone](nope.html), [found](ch02.md?highlight=setup#setup).\n\n[ref]: ch02.html\n",
         );
         assert_eq!(
             c.body,
-            "See [two](../ch02.md#setup), [md](../ch02.md), ![logo](../../img/logo.png), [web](https://x.org/a.html), [gone](nope.html).\n\n[ref]: ../ch02.md\n"
+            "See [two](../ch02.md#setup), [md](../ch02.md), ![logo](../../img/logo.png), [web](https://x.org/a.html), [gone](nope.html), [found](../ch02.md#setup).\n\n[ref]: ../ch02.md\n"
         );
-        assert_eq!(c.links_rewritten, 4);
+        assert_eq!(c.links_rewritten, 5);
         assert_eq!(c.needs, [PathBuf::from("src/img/logo.png")]);
         assert_eq!(c.problems.len(), 1);
         assert_eq!(c.problems[0].line, 1);

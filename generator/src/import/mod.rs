@@ -290,6 +290,13 @@ fn site_path_of(book_path: &Path, src: &Path) -> PathBuf {
     }
 }
 
+/// The book path of a chapter SUMMARY.md links as `p`: `./x.md` and `a/../x.md` written as `src/x.md`
+/// (paths compare equal either way, but notes name the file as it is).
+fn chapter_source(src: &Path, p: &str) -> PathBuf {
+    let joined = src.join(p);
+    crate::load::normalize_relative(&joined).unwrap_or(joined)
+}
+
 /// Where files included from outside the book folder are copied in the site.
 const OUTSIDE_BOOK: &str = "outside-book";
 
@@ -327,7 +334,7 @@ fn plan(summary: &summary::Summary, src: &Path, report: &mut ImportReport) -> Ve
                     report.chapters += 1;
                     used.insert(PathBuf::from("content/_index.md"));
                     pages.push(PlannedPage {
-                        source: c.path.as_ref().map(|p| src.join(p)),
+                        source: c.path.as_ref().map(|p| chapter_source(src, p)),
                         site: PathBuf::from("content/_index.md"),
                         title: c.title.clone(),
                         weight: 0,
@@ -374,7 +381,7 @@ fn plan_chapter(
     } else {
         report.chapters += 1;
     }
-    let source = chapter.path.as_ref().map(|p| src.join(p));
+    let source = chapter.path.as_ref().map(|p| chapter_source(src, p));
     if chapter.children.is_empty() {
         let site = unique(used, parent, &stem, ".md");
         pages.push(PlannedPage {
@@ -468,6 +475,16 @@ fn write(out: &Path, relative: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chapter_paths_are_written_without_dot_segments() {
+        let src = Path::new("src");
+        assert_eq!(chapter_source(src, "./git.md").to_str(), Some("src/git.md"));
+        assert_eq!(
+            chapter_source(src, "a/../b/./c.md").to_str(),
+            Some("src/b/c.md")
+        );
+    }
 
     #[test]
     fn book_files_keep_their_place_and_files_from_outside_go_under_outside_book() {
