@@ -13,7 +13,9 @@ use crate::diagnostics::{Diagnostic, Severity, line_col};
 use crate::html::{scan, site_prefix};
 use crate::model::{OutputOrigin, ParsedPage, SiteTree, ThemeSources};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+// FxHash: every link of every page looks up output paths and ids (a site's own names, no DoS input).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// Everything the check reads besides the output files.
 pub struct CheckInput<'a> {

@@ -233,36 +233,49 @@ fn push_group(words: &mut Vec<(usize, usize)>, group: Option<(usize, usize, usiz
 }
 
 /// Maximal runs of alphanumeric characters with their byte offsets.
-fn alphanumeric_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let bytes = text.as_bytes();
-    let mut runs = Vec::new();
-    let mut start = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII is classified by its byte (the same answer as `char::is_alphanumeric`); other
-        // characters are decoded.
-        let (alphanumeric, len) = if bytes[i].is_ascii() {
-            (bytes[i].is_ascii_alphanumeric(), 1)
-        } else {
-            match text[i..].chars().next() {
-                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-                None => break,
-            }
-        };
-        match (alphanumeric, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                runs.push((s, &text[s..i]));
-                start = None;
-            }
-            _ => {}
+fn alphanumeric_runs(text: &str) -> AlphanumericRuns<'_> {
+    AlphanumericRuns { text, at: 0 }
+}
+
+/// The iterator of [`alphanumeric_runs`]: runs are found as they are asked for, with no list built.
+struct AlphanumericRuns<'a> {
+    text: &'a str,
+    /// Where the search for the next run starts (a character boundary).
+    at: usize,
+}
+
+impl<'a> AlphanumericRuns<'a> {
+    /// Whether the character at byte `i` is alphanumeric, and its length. ASCII is classified by its
+    /// byte (the same answer as `char::is_alphanumeric`); other characters are decoded.
+    #[inline]
+    fn classify(&self, i: usize) -> Option<(bool, usize)> {
+        let byte = *self.text.as_bytes().get(i)?;
+        if byte.is_ascii() {
+            return Some((byte.is_ascii_alphanumeric(), 1));
         }
-        i += len;
+        let c = self.text[i..].chars().next()?;
+        Some((c.is_alphanumeric(), c.len_utf8()))
     }
-    if let Some(s) = start {
-        runs.push((s, &text[s..]));
+}
+
+impl<'a> Iterator for AlphanumericRuns<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let mut i = self.at;
+        let start = loop {
+            let (alphanumeric, len) = self.classify(i)?;
+            if alphanumeric {
+                break i;
+            }
+            i += len;
+        };
+        while let Some((true, len)) = self.classify(i) {
+            i += len;
+        }
+        self.at = i;
+        Some((start, &self.text[start..i]))
     }
-    runs.into_iter()
 }
 
 /// A run of ASCII lowercase letters and digits: it has no camelCase boundary.
@@ -276,6 +289,9 @@ fn camel_case_parts(run: &str) -> Vec<(usize, usize)> {
     if is_plain_lowercase(run) {
         return vec![(0, run.len())];
     }
+    if run.is_ascii() {
+        return ascii_camel_case_parts(run.as_bytes());
+    }
     let chars: Vec<(usize, char)> = run.char_indices().collect();
     let mut parts = Vec::new();
     let mut part_start = 0;
@@ -287,6 +303,27 @@ fn camel_case_parts(run: &str) -> Vec<(usize, usize)> {
         if boundary {
             parts.push((part_start, chars[i].0));
             part_start = chars[i].0;
+        }
+    }
+    parts.push((part_start, run.len()));
+    parts
+}
+
+/// [`camel_case_parts`] of an ASCII run, read byte by byte (the same rules: for ASCII, the `char`
+/// case and digit tests are the byte ones).
+fn ascii_camel_case_parts(run: &[u8]) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut part_start = 0;
+    for i in 1..run.len() {
+        let (prev, current) = (run[i - 1], run[i]);
+        let next_is_lower = run.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let boundary = current.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_is_lower));
+        if boundary {
+            parts.push((part_start, i));
+            part_start = i;
         }
     }
     parts.push((part_start, run.len()));
@@ -436,6 +473,29 @@ mod tests {
             runs
         };
         assert_eq!(alphanumeric_runs(text).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn ascii_camel_case_parts_follow_the_character_rules() {
+        for run in [
+            "HTMLParser",
+            "parseUrl",
+            "utf8Decoder",
+            "ABC",
+            "aB",
+            "Ab1Cd",
+            "X",
+            "x86Y64z",
+            "IOError",
+        ] {
+            // The same run with a non-ASCII digit appended (neither case, so no boundary moves)
+            // takes the character path; its parts must be the ASCII ones with the digit on the last.
+            let wide = format!("{run}\u{663}");
+            let mut expected = camel_case_parts(&wide);
+            let last = expected.len() - 1;
+            expected[last].1 -= '\u{663}'.len_utf8();
+            assert_eq!(ascii_camel_case_parts(run.as_bytes()), expected, "{run}");
+        }
     }
 
     #[test]
