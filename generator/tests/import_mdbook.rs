@@ -48,7 +48,7 @@ fn fixture_book_imports_with_order_nesting_titles_and_rewritten_links() {
         (6, 1, 2),
         "{report:?}"
     );
-    assert_eq!(report.includes, 5, "{report:?}");
+    assert_eq!(report.includes, 7, "{report:?}");
     insta::assert_snapshot!("imported_tree", tree_text(&site));
     let notes: Vec<String> = report.notes.iter().map(|d| d.to_string()).collect();
     insta::assert_snapshot!("import_notes", notes.join("\n"));
@@ -65,6 +65,9 @@ fn fixture_book_imports_with_order_nesting_titles_and_rewritten_links() {
         html.contains("<title>Install"),
         "the SUMMARY.md title is the page title"
     );
+    // The included SUMMARY.md is part of the install chapter, not a page of its own.
+    assert!(html.contains("contributors.md"), "{html}");
+    assert!(!site.join("public/summary").exists());
     // The draft chapter is left out of the built site.
     assert!(
         !site

@@ -67,6 +67,27 @@ fn serves_pages_and_assets_from_memory_with_content_types() {
     assert!(String::from_utf8_lossy(&body).contains("Page not found"));
 }
 
+/// When the very first build fails there is no last good version to show: every path answers a page
+/// that says so and carries the client (whose overlay lists the errors).
+#[test]
+fn a_failed_first_build_answers_a_page_that_says_so() {
+    let (_dir, root) = copy_fixture("site");
+    std::fs::write(
+        root.join("content/broken.md"),
+        "+++\ntitle = \"Broken\"\n+++\n\nSee [nowhere](missing.md).\n",
+    )
+    .expect("write the page");
+    let server = start_server(&root);
+    let (status, _, body) = get(&server.addr, "/");
+    let html = String::from_utf8_lossy(&body);
+    assert_eq!(status, 404, "{html}");
+    assert!(
+        html.contains("No version of the site has built yet"),
+        "{html}"
+    );
+    assert!(html.contains("/__docgen/livereload.js"), "{html}");
+}
+
 #[test]
 fn paths_escaping_the_site_are_refused() {
     let (_dir, root) = copy_fixture("site");

@@ -135,10 +135,12 @@ fn key_line(text: &str, key: &str) -> usize {
 }
 
 /// The `docgen.toml` of the imported site; `dependencies` is what the book's rust blocks link
-/// against (written even when empty: the default links `ax`, which a book does not use).
+/// against (written even when empty: the default links `ax`, which a book does not use); `exclude`
+/// lists the copied files that are not pages (markdown the chapters include).
 pub fn docgen_toml(
     config: &BookConfig,
     dependencies: &toml::Table,
+    exclude: &[String],
     notes: &mut Vec<Diagnostic>,
 ) -> String {
     #[derive(serde::Serialize)]
@@ -163,6 +165,8 @@ pub fn docgen_toml(
         #[serde(skip_serializing_if = "<[String]>::is_empty")]
         authors: &'a [String],
         sections: [&'a str; 1],
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        exclude: &'a [String],
         test: Test<'a>,
     }
     let book_toml = Path::new("book.toml");
@@ -187,6 +191,7 @@ pub fn docgen_toml(
         language: config.language.as_deref(),
         authors: &config.authors,
         sections: ["content"],
+        exclude,
         // No `path`: docgen test's default (`target/debug` beside a Cargo.toml, else the system's
         // folders) serves a book, whose shell sessions are imported as not run anyway.
         test: Test {

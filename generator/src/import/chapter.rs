@@ -31,6 +31,9 @@ pub struct Converted {
     pub links_rewritten: usize,
     /// Book files the site needs (included or linked), relative to the book folder.
     pub needs: Vec<PathBuf>,
+    /// The included ones among them: a markdown file a chapter includes is a part of that chapter,
+    /// not a page of its own.
+    pub included: Vec<PathBuf>,
     /// What could not be converted, at the chapter's `path:line`.
     pub problems: Vec<Diagnostic>,
 }
@@ -61,6 +64,8 @@ pub fn convert_chapter(text: &str, from: &Path, to: &Path, book: &Book) -> Conve
     out.body = rewrite_links(&with_directives, from, to, book, &mut out);
     out.needs.sort();
     out.needs.dedup();
+    out.included.sort();
+    out.included.dedup();
     out
 }
 
@@ -89,6 +94,19 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                 new_line.push_str(whole);
                 continue;
             }
+            let names_a_file = ["include", "rustdoc_include", "playground", "playpen"];
+            if names_a_file.contains(&d.kind) && d.target().0.trim().is_empty() {
+                // Text about the directive (mdBook's guide: "the `{{ #include }}` helper"): mdBook
+                // fails to expand it and shows it as written; escaped, docgen shows it the same way.
+                out.problems.push(note(
+                    from,
+                    number,
+                    format!("`{whole}` names no file: escaped, so it shows as text as in mdBook"),
+                ));
+                new_line.push('\\');
+                new_line.push_str(whole);
+                continue;
+            }
             match d.kind {
                 "include" | "rustdoc_include" => {
                     let (target, selection) = d.target();
@@ -102,6 +120,14 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                                 }),
                                 None => as_written(selection),
                             };
+                            if book_path.starts_with("..") {
+                                out.problems.push(note(
+                                    from,
+                                    number,
+                                    format!("`{whole}`: the file is outside the book, so it is copied into the site and the include reads the copy ({new_path}), which does not follow later edits of the original"),
+                                ));
+                            }
+                            out.included.push(book_path.clone());
                             out.needs.push(book_path);
                             new_line
                                 .push_str(&format!("{{{{#{} {new_path}{selection}}}}}", d.kind));
@@ -132,6 +158,7 @@ fn rewrite_lines(text: &str, from: &Path, to: &Path, book: &Book, out: &mut Conv
                     match repoint(target, from, to, resolve) {
                         Some((new_path, book_path)) => {
                             out.includes += 1;
+                            out.included.push(book_path.clone());
                             out.needs.push(book_path);
                             new_line.push_str(&format!(
                                 "\n```rust\n{{{{#include {new_path}{selection}}}}}\n```\n"
@@ -217,12 +244,35 @@ fn repoint(
     to: &Path,
     resolve: &dyn Fn(&Path) -> Target,
 ) -> Option<(String, PathBuf)> {
-    let book_path = normalize_relative(&from.parent()?.join(target))?;
+    let joined = from.parent()?.join(target);
+    let book_path = normalize_relative(&joined).or_else(|| normalize_above(&joined))?;
     let site_path = match resolve(&book_path) {
         Target::Chapter(p) | Target::File(p) => p,
         Target::Missing => return None,
     };
     Some((relative(to.parent()?, &site_path), book_path))
+}
+
+/// `path` normalized where it climbs above the book folder (`src/../../examples/x.rs` →
+/// `../examples/x.rs`: a book that includes its repository's examples); `None` for an absolute path.
+fn normalize_above(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut parts: Vec<Component> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(_) => parts.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(parts.last(), Some(Component::Normal(_))) {
+                    parts.pop();
+                } else {
+                    parts.push(component);
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
 }
 
 /// A fence line with its info string converted (and the fence state updated); `None` for other lines.
@@ -477,10 +527,13 @@ fn book_relative(dest: &str) -> Option<(&str, Option<&str>)> {
     if external {
         return None;
     }
-    Some(match dest.split_once('#') {
+    let (path, anchor) = match dest.split_once('#') {
         Some((path, anchor)) => (path, Some(anchor)),
         None => (dest, None),
-    })
+    };
+    // A query (`?highlight=word`, mdBook's search highlighting) names no file: dropped.
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    Some((path, anchor))
 }
 
 /// The book path a link `path` in chapter `from` names, a chapter's `.html` read as its `.md`;
@@ -598,13 +651,13 @@ mod tests {
     #[test]
     fn links_between_chapters_and_to_files_are_rewritten() {
         let c = convert(
-            "See [two](ch02.html#setup), [md](./ch02.md), ![logo](img/logo.png), [web](https://x.org/a.html), [gone](nope.html).\n\n[ref]: ch02.html\n",
+            "See [two](ch02.html#setup), [md](./ch02.md), ![logo](img/logo.png), [web](https://x.org/a.html), [gone](nope.html), [found](ch02.md?highlight=setup#setup).\n\n[ref]: ch02.html\n",
         );
         assert_eq!(
             c.body,
-            "See [two](../ch02.md#setup), [md](../ch02.md), ![logo](../../img/logo.png), [web](https://x.org/a.html), [gone](nope.html).\n\n[ref]: ../ch02.md\n"
+            "See [two](../ch02.md#setup), [md](../ch02.md), ![logo](../../img/logo.png), [web](https://x.org/a.html), [gone](nope.html), [found](../ch02.md#setup).\n\n[ref]: ../ch02.md\n"
         );
-        assert_eq!(c.links_rewritten, 4);
+        assert_eq!(c.links_rewritten, 5);
         assert_eq!(c.needs, [PathBuf::from("src/img/logo.png")]);
         assert_eq!(c.problems.len(), 1);
         assert_eq!(c.problems[0].line, 1);
@@ -622,6 +675,36 @@ mod tests {
         );
         assert_eq!(c.includes, 2);
         assert_eq!(c.needs, [PathBuf::from("listings/main.rs")]);
+    }
+
+    #[test]
+    fn directives_that_name_no_file_are_escaped_to_show_as_text() {
+        let c = convert(
+            "The `{{ #playground }}`, `{{ #include }}` and `{{ #rustdoc_include }}` helpers.\n",
+        );
+        assert_eq!(
+            c.body,
+            "The `\\{{ #playground }}`, `\\{{ #include }}` and `\\{{ #rustdoc_include }}` helpers.\n"
+        );
+        assert_eq!(c.includes, 0);
+        assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
+        assert!(c.problems[0].message.contains("names no file"));
+    }
+
+    #[test]
+    fn paths_above_the_book_keep_their_leading_parents() {
+        for (path, normalized) in [
+            ("src/../../examples/x.rs", Some("../examples/x.rs")),
+            ("src/a/../../../up/x.rs", Some("../up/x.rs")),
+            ("src/./x.rs", Some("src/x.rs")),
+            ("/etc/x", None),
+        ] {
+            assert_eq!(
+                normalize_above(Path::new(path)),
+                normalized.map(PathBuf::from),
+                "{path}"
+            );
+        }
     }
 
     #[test]

@@ -101,6 +101,18 @@ pub fn import_mdbook(
         if let Some(site) = chapters.get(book_path) {
             return Target::Chapter(site.clone());
         }
+        // mdBook publishes a chapter `README.md` as its folder's `index.html`, so a link to
+        // `dir/index.html` (or to the folder) means that chapter.
+        let folder = if book_path.file_name().is_some_and(|n| n == "index.md") {
+            book_path.parent()
+        } else if book.join(book_path).is_dir() {
+            Some(book_path)
+        } else {
+            None
+        };
+        if let Some(site) = folder.and_then(|f| chapters.get(&f.join("README.md"))) {
+            return Target::Chapter(site.clone());
+        }
         if book.join(book_path).is_file() {
             return Target::File(site_path_of(book_path, &src));
         }
@@ -108,6 +120,7 @@ pub fn import_mdbook(
     };
 
     let mut needed: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut included: BTreeSet<PathBuf> = BTreeSet::new();
     let mut written: Vec<(PathBuf, String)> = Vec::new();
     for page in &pages {
         let (body, title) = match &page.source {
@@ -133,6 +146,7 @@ pub fn import_mdbook(
                 report.includes += converted.includes;
                 report.links_rewritten += converted.links_rewritten;
                 needed.extend(converted.needs);
+                included.extend(converted.included);
                 notes.extend(converted.problems);
                 (converted.body, page.title.clone())
             }
@@ -185,9 +199,16 @@ pub fn import_mdbook(
     for crate_dir in &dependencies.crates {
         needed.extend(crate_files(book, crate_dir));
     }
+    // Markdown that chapters include but SUMMARY.md does not list (mdBook's guide includes its own
+    // SUMMARY.md) is copied for the includes, and kept from becoming a page of its own.
+    let not_pages: Vec<String> = included
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !chapters.contains_key(*p))
+        .map(|p| site_path_of(p, &src).to_string_lossy().into_owned())
+        .collect();
     written.push((
         PathBuf::from("docgen.toml"),
-        book_toml::docgen_toml(&config, &dependencies.table, &mut notes),
+        book_toml::docgen_toml(&config, &dependencies.table, &not_pages, &mut notes),
     ));
     written.push((
         PathBuf::from(".gitignore"),
@@ -216,9 +237,11 @@ pub fn import_mdbook(
 /// the book), with its text.
 fn manifests(book: &Path, included: &BTreeSet<PathBuf>) -> Vec<(PathBuf, String)> {
     let mut found: BTreeSet<PathBuf> = BTreeSet::new();
+    // Only the book's own packages: a file included from outside the book (a repository example)
+    // would otherwise bring in the repository's whole package.
     for file in included
         .iter()
-        .filter(|f| f.extension().is_some_and(|x| x == "rs"))
+        .filter(|f| f.extension().is_some_and(|x| x == "rs") && !f.starts_with(".."))
     {
         let manifest = file
             .ancestors()
@@ -247,11 +270,35 @@ fn crate_files(book: &Path, dir: &Path) -> Vec<PathBuf> {
 /// Where a book file goes: `src/X` → `content/X`, anything else keeps its place under the root (so a
 /// chapter's `../listings/x.rs` still resolves from `content/`).
 fn site_path_of(book_path: &Path, src: &Path) -> PathBuf {
+    let above = book_path
+        .components()
+        .take_while(|c| matches!(c, std::path::Component::ParentDir))
+        .count();
+    if above > 0 {
+        // An included file from outside the book (`../examples/x.rs`): copied under
+        // `outside-book/` (`outside-book/up-2/` for two levels up), since includes stay in the site.
+        let inner: PathBuf = book_path.components().skip(above).collect();
+        let folder = Path::new(OUTSIDE_BOOK);
+        return match above {
+            1 => folder.join(inner),
+            n => folder.join(format!("up-{n}")).join(inner),
+        };
+    }
     match book_path.strip_prefix(src) {
         Ok(inner) => Path::new("content").join(inner),
         Err(_) => book_path.to_path_buf(),
     }
 }
+
+/// The book path of a chapter SUMMARY.md links as `p`: `./x.md` and `a/../x.md` written as `src/x.md`
+/// (paths compare equal either way, but notes name the file as it is).
+fn chapter_source(src: &Path, p: &str) -> PathBuf {
+    let joined = src.join(p);
+    crate::load::normalize_relative(&joined).unwrap_or(joined)
+}
+
+/// Where files included from outside the book folder are copied in the site.
+const OUTSIDE_BOOK: &str = "outside-book";
 
 /// Assign every summary entry a site path, weight and title.
 fn plan(summary: &summary::Summary, src: &Path, report: &mut ImportReport) -> Vec<PlannedPage> {
@@ -287,7 +334,7 @@ fn plan(summary: &summary::Summary, src: &Path, report: &mut ImportReport) -> Ve
                     report.chapters += 1;
                     used.insert(PathBuf::from("content/_index.md"));
                     pages.push(PlannedPage {
-                        source: c.path.as_ref().map(|p| src.join(p)),
+                        source: c.path.as_ref().map(|p| chapter_source(src, p)),
                         site: PathBuf::from("content/_index.md"),
                         title: c.title.clone(),
                         weight: 0,
@@ -334,7 +381,7 @@ fn plan_chapter(
     } else {
         report.chapters += 1;
     }
-    let source = chapter.path.as_ref().map(|p| src.join(p));
+    let source = chapter.path.as_ref().map(|p| chapter_source(src, p));
     if chapter.children.is_empty() {
         let site = unique(used, parent, &stem, ".md");
         pages.push(PlannedPage {
@@ -423,4 +470,36 @@ fn write(out: &Path, relative: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| std::fs::write(&path, bytes));
     result.map_err(|e| Diagnostic::error(&path, 0, 0, format!("cannot write: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_paths_are_written_without_dot_segments() {
+        let src = Path::new("src");
+        assert_eq!(chapter_source(src, "./git.md").to_str(), Some("src/git.md"));
+        assert_eq!(
+            chapter_source(src, "a/../b/./c.md").to_str(),
+            Some("src/b/c.md")
+        );
+    }
+
+    #[test]
+    fn book_files_keep_their_place_and_files_from_outside_go_under_outside_book() {
+        let src = Path::new("src");
+        for (book_path, site_path) in [
+            ("src/img/logo.png", "content/img/logo.png"),
+            ("listings/ch01/main.rs", "listings/ch01/main.rs"),
+            ("../examples/hello.rs", "outside-book/examples/hello.rs"),
+            ("../../shared/x.rs", "outside-book/up-2/shared/x.rs"),
+        ] {
+            assert_eq!(
+                site_path_of(Path::new(book_path), src),
+                Path::new(site_path),
+                "{book_path}"
+            );
+        }
+    }
 }

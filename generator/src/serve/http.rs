@@ -220,7 +220,7 @@ async fn site_file(State(state): State<AppState>, uri: Uri) -> Response {
         None => file_response(
             StatusCode::NOT_FOUND,
             "404.html",
-            b"<!doctype html><html><head><title>docgen serve</title></head><body><p>The site has not been built yet.</p></body></html>",
+            b"<!doctype html><html><head><title>docgen serve: build failed</title></head><body><p>No version of the site has built yet: the build's errors are below and in the terminal. Save a fix and this page reloads.</p></body></html>",
             site.version,
         ),
     }
