@@ -141,10 +141,10 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, Vec<Diagno
     diagnostics.extend(parse_problems.iter().flatten().cloned());
     diagnostics.extend(parse::check_anchors(&sources.tree, &parsed, link_severity));
 
-    // Copied on all cores: at 10,000 pages this is every section's text, tens of MB.
-    let documents: Vec<_> = parsed
-        .par_iter()
-        .flat_map_iter(|p| p.search_sections.iter().cloned())
+    // Lent, not copied: at 10,000 pages the sections' text is tens of MB.
+    let documents: Vec<&crate::model::SearchDocument> = parsed
+        .iter()
+        .flat_map(|p| p.search_sections.iter())
         .collect();
     // The bundle is built while pages render (pages link its manifest by a stand-in fingerprint that
     // is replaced afterwards), so both stages share the cores instead of running one after the other.

@@ -120,7 +120,7 @@ fn disabled_search_writes_nothing() {
             .is_empty()
     );
     assert!(
-        build_search_bundle(&[], &SearchConfig::default())
+        build_search_bundle::<docgen::model::SearchDocument>(&[], &SearchConfig::default())
             .unwrap()
             .is_empty()
     );

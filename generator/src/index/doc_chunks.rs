@@ -6,6 +6,7 @@
 
 use super::shards::write_varint;
 use crate::model::SearchDocument;
+use std::borrow::Borrow;
 
 /// The client cuts excerpts from the first `STORED_TEXT_FACTOR × excerpt_length` characters of a section.
 pub const STORED_TEXT_FACTOR: usize = 2;
@@ -36,10 +37,11 @@ pub fn excerpt(document: &SearchDocument, max_chars: usize) -> String {
 }
 
 /// Serialise `documents` (one chunk's sections, in ordinal order) as one chunk.
-pub fn encode_chunk(documents: &[SearchDocument], excerpt_chars: usize) -> Vec<u8> {
+pub fn encode_chunk(documents: &[impl Borrow<SearchDocument>], excerpt_chars: usize) -> Vec<u8> {
     let rows: Vec<[String; 5]> = documents
         .iter()
         .map(|d| {
+            let d = d.borrow();
             [
                 d.page_url.clone(),
                 d.anchor.clone(),

@@ -13,6 +13,7 @@ use super::section_index::{FIELD_COUNT, FieldOccurrence, Posting, field_texts};
 use crate::model::SearchDocument;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Borrow;
 use tantivy::fieldnorm::FieldNormReader;
 
 /// Sections analysed per rayon task: large enough to amortise the per-task maps, small enough to balance.
@@ -31,7 +32,7 @@ type TaskPostings = HashMap<String, Vec<Posting>>;
 
 impl InvertedIndex {
     /// Index `documents`, in order; section `i` gets ordinal `i`.
-    pub fn build(documents: &[SearchDocument]) -> InvertedIndex {
+    pub fn build<D: Borrow<SearchDocument> + Sync>(documents: &[D]) -> InvertedIndex {
         let tasks: Vec<(TaskPostings, [u64; FIELD_COUNT])> = documents
             .par_chunks(SECTIONS_PER_TASK)
             .enumerate()
@@ -69,7 +70,9 @@ impl InvertedIndex {
             .collect();
         let count = documents.len().max(1) as f64;
         let page_starts = (0..documents.len())
-            .filter(|&i| i == 0 || documents[i].page_url != documents[i - 1].page_url)
+            .filter(|&i| {
+                i == 0 || documents[i].borrow().page_url != documents[i - 1].borrow().page_url
+            })
             .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
             .collect();
         InvertedIndex {
@@ -122,7 +125,7 @@ impl InvertedIndex {
 fn invert_chunk(
     cache: &mut StemCache,
     first_ordinal: usize,
-    chunk: &[SearchDocument],
+    chunk: &[impl Borrow<SearchDocument>],
 ) -> (TaskPostings, [u64; FIELD_COUNT]) {
     // Keyed by the cache's term ids (an integer hash, no term copied per section); the terms' text
     // is attached once per task at the end.
@@ -132,6 +135,7 @@ fn invert_chunk(
     let mut counts: Vec<[u32; FIELD_COUNT]> = Vec::new();
     let mut seen: Vec<usize> = Vec::new();
     for (offset, document) in chunk.iter().enumerate() {
+        let document = document.borrow();
         let ordinal = u32::try_from(first_ordinal + offset).unwrap_or(u32::MAX);
         let mut norm_ids = [0u8; FIELD_COUNT];
         for (field, texts) in field_texts(document).into_iter().enumerate() {

@@ -23,6 +23,7 @@ use bm25f::Bm25fParams;
 use inverter::InvertedIndex;
 use manifest::Manifest;
 use rayon::prelude::*;
+use std::borrow::Borrow;
 use std::io::Write;
 
 /// Folder of the bundle inside the output directory.
@@ -44,8 +45,10 @@ impl From<SearchBundleError> for Diagnostic {
 }
 
 /// Build the search bundle. Returns no files when search is disabled or nothing is searchable.
-pub fn build_search_bundle(
-    documents: &[SearchDocument],
+/// `documents` are the sections themselves or references to them (`docgen build` lends them from the
+/// parsed pages instead of copying every section's text).
+pub fn build_search_bundle<D: Borrow<SearchDocument> + Sync>(
+    documents: &[D],
     config: &SearchConfig,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
     if !config.enable || documents.is_empty() {
@@ -56,9 +59,9 @@ pub fn build_search_bundle(
 }
 
 /// Export `index` (built from `documents`) as the bundle's files: manifest, term shards, document chunks.
-pub fn export_bundle(
+pub fn export_bundle<D: Borrow<SearchDocument> + Sync>(
     index: &InvertedIndex,
-    documents: &[SearchDocument],
+    documents: &[D],
     config: &SearchConfig,
 ) -> Result<Vec<OutputFile>, SearchBundleError> {
     let document_count = u32::try_from(documents.len())
@@ -144,7 +147,7 @@ fn script_twin(file: &OutputFile) -> OutputFile {
 }
 
 /// Whether [`build_search_bundle`] will produce a bundle for these inputs (and so a manifest URL).
-pub fn will_build_bundle(documents: &[SearchDocument], config: &SearchConfig) -> bool {
+pub fn will_build_bundle<D>(documents: &[D], config: &SearchConfig) -> bool {
     config.enable && !documents.is_empty()
 }
 
@@ -152,10 +155,11 @@ pub fn will_build_bundle(documents: &[SearchDocument], config: &SearchConfig) ->
 /// 16 hex digits like the real one (`manifest::fingerprint`), derived from the sections, so it is the
 /// same on every build of the same input and no page's text spells it by chance.
 /// [`settle_manifest_url`] puts the real fingerprint in its place.
-pub fn pending_manifest_url(documents: &[SearchDocument]) -> String {
+pub fn pending_manifest_url<D: Borrow<SearchDocument>>(documents: &[D]) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(b"docgen pending search manifest\0");
     for d in documents {
+        let d = d.borrow();
         for part in [
             &d.page_url,
             &d.anchor,
