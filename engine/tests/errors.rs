@@ -53,6 +53,11 @@ fn old_format_version_asks_for_a_reindex_and_index_rebuilds() {
         .assert()
         .code(1)
         .stderr(contains("format version 3").and(contains("run `ax index` to rebuild it")));
+    rebuilds_from_scratch_and_finds_alpha(root);
+}
+
+/// The next `ax index` rebuilds the whole index and `alpha` in `a.rs` is found again.
+fn rebuilds_from_scratch_and_finds_alpha(root: &std::path::Path) {
     ax(root)
         .arg("index")
         .assert()
@@ -78,16 +83,7 @@ fn a_damaged_or_missing_file_table_is_reported_then_rebuilt() {
             .and(contains("unreadable file table: checksum mismatch"))
             .and(contains("run `ax index` to rebuild it")),
     );
-    ax(root)
-        .arg("index")
-        .assert()
-        .success()
-        .stderr(contains("rebuilt the index from scratch"));
-    ax(root)
-        .args(["def", "alpha"])
-        .assert()
-        .success()
-        .stdout(contains("a.rs:1:4"));
+    rebuilds_from_scratch_and_finds_alpha(root);
 
     // Generation 1 again after the rebuild; without its table every file would look new.
     std::fs::remove_file(&table).expect("remove the table");
@@ -96,16 +92,7 @@ fn a_damaged_or_missing_file_table_is_reported_then_rebuilt() {
         .assert()
         .code(1)
         .stderr(contains("the file table of generation 1 is missing"));
-    ax(root)
-        .arg("index")
-        .assert()
-        .success()
-        .stderr(contains("rebuilt the index from scratch"));
-    ax(root)
-        .args(["def", "alpha"])
-        .assert()
-        .success()
-        .stdout(contains("a.rs:1:4"));
+    rebuilds_from_scratch_and_finds_alpha(root);
 }
 
 #[test]
