@@ -7,6 +7,8 @@
 # the samples ran at, and the wall time of each run (what the gate costs CI).
 #
 #   benches/gate_stability.sh [RUNS]        # default 20; reports go to /dev/shm/gate-stability/
+#   LOAD=outside benches/gate_stability.sh  # the busy core is another process you run (e.g. a
+#                                           # fuzzer at normal priority), not the script's own loop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-20}"
@@ -17,9 +19,16 @@ cargo build -q -p docgen -p ax
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The extra load: one busy core for the whole benchmark.
-( while :; do :; done ) &
-loader=$!
-trap 'kill "$loader" 2>/dev/null || true' EXIT
+if [[ "${LOAD:-loop}" == outside ]]; then
+  loader=0
+  echo "extra load: a process outside this script (LOAD=outside)"
+else
+  ( while :; do :; done ) &
+  loader=$!
+fi
+# Never `kill 0` (the caller's whole process group).
+stop_loader() { if (( loader > 0 )); then kill "$loader" 2>/dev/null || true; fi; }
+trap stop_loader EXIT
 
 failures=0
 for i in $(seq 1 "$runs"); do
@@ -30,7 +39,7 @@ for i in $(seq 1 "$runs"); do
   printf 'run %2d: %s in %.0f s (load %s)\n' "$i" "$status" "$(echo "$end - $start" | bc)" \
     "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/runs.txt"
 done
-kill "$loader" 2>/dev/null || true
+stop_loader
 
 python3 - "$out" "$runs" <<'PY'
 import json, sys, statistics as st

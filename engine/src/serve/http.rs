@@ -189,22 +189,29 @@ fn bounded<'a>(name: &str, value: &'a str) -> Result<&'a str, ApiError> {
     Ok(value)
 }
 
-/// Runs a query on the blocking pool, so a slow one never stalls `/healthz`; its spans are
-/// children of the request's.
+/// Runs a query on the query threads (one per core, first come first served), so a slow one never
+/// stalls `/healthz`; its spans are children of the request's.
 async fn answer(
     state: Arc<ServerState>,
     query: impl FnOnce(&ax::Engine) -> Result<Value, ax::Error> + Send + 'static,
 ) -> Result<axum::Json<Value>, ApiError> {
     let span = tracing::Span::current();
-    let joined =
-        tokio::task::spawn_blocking(move || span.in_scope(|| state.with_engine(query))).await;
-    match joined {
-        Ok(result) => Ok(axum::Json(result?)),
-        Err(_) => Err(ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            kind: "internal",
-            message: "the query failed unexpectedly".into(),
-        }),
+    let pool = Arc::clone(&state);
+    let answered = pool
+        .queries
+        .run(move || span.in_scope(|| state.with_engine(query)))
+        .await;
+    match answered {
+        Some(result) => Ok(axum::Json(result?)),
+        None => Err(internal_error()),
+    }
+}
+
+fn internal_error() -> ApiError {
+    ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        kind: "internal",
+        message: "the query failed unexpectedly".into(),
     }
 }
 

@@ -6,6 +6,7 @@
 mod allocator;
 mod http;
 pub mod metrics;
+mod pool;
 mod state;
 mod trace;
 mod worker;
@@ -72,7 +73,10 @@ fn serve(options: ServeOptions) -> Result<(), String> {
     for error in load_errors {
         eprintln!("error: {error}");
     }
-    let state = Arc::new(ServerState::new(engine));
+    let state = Arc::new(
+        ServerState::new(engine)
+            .map_err(|error| format!("cannot start the query threads: {error}"))?,
+    );
     state.refresh_stats();
 
     let (work, queue) = std::sync::mpsc::channel();

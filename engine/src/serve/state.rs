@@ -8,6 +8,7 @@ use ax::plugin::PluginHost;
 use ax::{Engine, Stats};
 
 use super::metrics::Metrics;
+use super::pool::QueryPool;
 
 pub struct ServerState {
     engine: RwLock<Engine>,
@@ -15,16 +16,20 @@ pub struct ServerState {
     stats: RwLock<Option<Stats>>,
     not_ready: Mutex<String>,
     pub metrics: Metrics,
+    /// The query threads, one per core (decision 0109).
+    pub queries: QueryPool,
 }
 
 impl ServerState {
-    pub fn new(engine: Engine) -> ServerState {
-        ServerState {
+    /// The state around `engine`, with one query thread per core.
+    pub fn new(engine: Engine) -> std::io::Result<ServerState> {
+        Ok(ServerState {
             engine: RwLock::new(engine),
             stats: RwLock::new(None),
             not_ready: Mutex::new("the first index is being built".into()),
             metrics: Metrics::default(),
-        }
+            queries: QueryPool::new(std::thread::available_parallelism().map_or(2, usize::from))?,
+        })
     }
 
     /// Runs `query` against the current engine (queries run in parallel).

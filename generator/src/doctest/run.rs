@@ -197,10 +197,7 @@ fn tool_folders(
         return Ok(test
             .path
             .iter()
-            .map(|p| {
-                let dir = options.root.join(p);
-                std::path::absolute(&dir).unwrap_or(dir)
-            })
+            .map(|p| absolute(options.root.join(p)))
             .collect());
     }
     let ax = match find_ax_binary(options.ax_binary.as_deref()) {
@@ -217,7 +214,6 @@ fn tool_folders(
 /// nothing but the system folders (`/usr/local/bin`, `/usr/bin`, `/bin`). Absolute: commands run
 /// with the sandbox as their working folder.
 fn default_tool_folders(root: &Path, ax: Option<PathBuf>) -> Vec<PathBuf> {
-    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
     if let Some(ax) = ax {
         return vec![
             absolute(ax)
@@ -230,6 +226,11 @@ fn default_tool_folders(root: &Path, ax: Option<PathBuf>) -> Vec<PathBuf> {
         return vec![absolute(root.join("target").join("debug"))];
     }
     Vec::new()
+}
+
+/// `path` made absolute against the current folder (as given if that fails: no current folder).
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
 }
 
 /// The build profile of the binaries under test: the name of the first PATH folder (`debug`,

@@ -6,7 +6,10 @@
 
 use super::book_url::BookUrl;
 use crate::diagnostics::Diagnostic;
-use crate::load::{Selection, anchor_marker, find_directive, normalize_relative, parse_selection};
+use crate::load::{
+    Selection, anchor_marker, find_directive, normalize_keeping_climbs, normalize_relative,
+    parse_selection,
+};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 use std::path::{Path, PathBuf};
 
@@ -245,34 +248,12 @@ fn repoint(
     resolve: &dyn Fn(&Path) -> Target,
 ) -> Option<(String, PathBuf)> {
     let joined = from.parent()?.join(target);
-    let book_path = normalize_relative(&joined).or_else(|| normalize_above(&joined))?;
+    let book_path = normalize_keeping_climbs(&joined)?;
     let site_path = match resolve(&book_path) {
         Target::Chapter(p) | Target::File(p) => p,
         Target::Missing => return None,
     };
     Some((relative(to.parent()?, &site_path), book_path))
-}
-
-/// `path` normalized where it climbs above the book folder (`src/../../examples/x.rs` →
-/// `../examples/x.rs`: a book that includes its repository's examples); `None` for an absolute path.
-fn normalize_above(path: &Path) -> Option<PathBuf> {
-    use std::path::Component;
-    let mut parts: Vec<Component> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(_) => parts.push(component),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(parts.last(), Some(Component::Normal(_))) {
-                    parts.pop();
-                } else {
-                    parts.push(component);
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(parts.iter().collect())
 }
 
 /// A fence line with its info string converted (and the fence state updated); `None` for other lines.
@@ -689,22 +670,6 @@ mod tests {
         assert_eq!(c.includes, 0);
         assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
         assert!(c.problems[0].message.contains("names no file"));
-    }
-
-    #[test]
-    fn paths_above_the_book_keep_their_leading_parents() {
-        for (path, normalized) in [
-            ("src/../../examples/x.rs", Some("../examples/x.rs")),
-            ("src/a/../../../up/x.rs", Some("../up/x.rs")),
-            ("src/./x.rs", Some("src/x.rs")),
-            ("/etc/x", None),
-        ] {
-            assert_eq!(
-                normalize_above(Path::new(path)),
-                normalized.map(PathBuf::from),
-                "{path}"
-            );
-        }
     }
 
     #[test]

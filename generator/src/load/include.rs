@@ -338,13 +338,24 @@ fn resolve(from: &Path, path: &str) -> Option<PathBuf> {
 /// `a/./b/../c` → `a/c` without touching the disk; `None` when it climbs above its start or is
 /// absolute.
 pub fn normalize_relative(path: &Path) -> Option<PathBuf> {
-    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    normalize_keeping_climbs(path).filter(|normal| !normal.starts_with(".."))
+}
+
+/// [`normalize_relative`], but a path that climbs above its start keeps its leading `..`
+/// (`src/../../examples/x.rs` → `../examples/x.rs`: a book that includes its repository's
+/// examples); `None` only for an absolute path.
+pub fn normalize_keeping_climbs(path: &Path) -> Option<PathBuf> {
+    let mut parts: Vec<Component> = Vec::new();
     for component in path.components() {
         match component {
-            Component::Normal(p) => parts.push(p),
+            Component::Normal(_) => parts.push(component),
             Component::CurDir => {}
             Component::ParentDir => {
-                parts.pop()?;
+                if matches!(parts.last(), Some(Component::Normal(_))) {
+                    parts.pop();
+                } else {
+                    parts.push(component);
+                }
             }
             Component::RootDir | Component::Prefix(_) => return None,
         }
@@ -431,6 +442,24 @@ fn select_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_normalize_lexically_with_or_without_climbing_above_their_start() {
+        // (path, normalize_keeping_climbs, normalize_relative)
+        for (path, keeping, relative) in [
+            ("src/../../examples/x.rs", Some("../examples/x.rs"), None),
+            ("src/a/../../../up/x.rs", Some("../up/x.rs"), None),
+            ("../../x", Some("../../x"), None),
+            ("src/./x.rs", Some("src/x.rs"), Some("src/x.rs")),
+            ("a/b/../c", Some("a/c"), Some("a/c")),
+            ("a/..", Some(""), Some("")),
+            ("/etc/x", None, None),
+        ] {
+            let (keeping, relative) = (keeping.map(PathBuf::from), relative.map(PathBuf::from));
+            assert_eq!(normalize_keeping_climbs(Path::new(path)), keeping, "{path}");
+            assert_eq!(normalize_relative(Path::new(path)), relative, "{path}");
+        }
+    }
 
     #[test]
     fn selections_parse_like_mdbook() {

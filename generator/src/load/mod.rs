@@ -12,7 +12,8 @@ pub use catalog::{CATALOG_DIR, plugin_dirs};
 
 pub use front_matter::split_front_matter;
 pub use include::{
-    Directive, Selection, anchor_marker, find_directive, normalize_relative, parse_selection,
+    Directive, Selection, anchor_marker, find_directive, normalize_keeping_climbs,
+    normalize_relative, parse_selection,
 };
 
 use crate::config::Config;

@@ -32,9 +32,9 @@ pub(super) fn run_once(rust: &RustCrate, blocks: &[(PathBuf, RustBlock)]) -> Vec
 /// time limit; the block's module name follows.
 const TIME_LIMIT_REACHED: &str = "docgen: time limit reached in ";
 
-/// The generated crate's `Deadline`: each block's test starts one, and a watchdog thread stops the
-/// whole test process (exit 124) if the block has not returned (or panicked) within `timeout`. libtest
-/// itself has no time limit on stable Rust.
+/// The generated crate's `Deadline`: each block's test registers its start while it runs, and one
+/// watchdog thread for the whole test process stops it (exit 124) when a block has not returned (or
+/// panicked) within `timeout`. libtest itself has no time limit on stable Rust.
 fn deadline_source(timeout: std::time::Duration) -> String {
     DEADLINE_SOURCE
         .replace("TIMEOUT_MS", &timeout.as_millis().to_string())
@@ -42,26 +42,52 @@ fn deadline_source(timeout: std::time::Duration) -> String {
 }
 
 const DEADLINE_SOURCE: &str = r#"/// Stops the test process when a block runs past docgen's time limit.
-pub struct Deadline(std::sync::Arc<std::sync::atomic::AtomicBool>);
+pub struct Deadline(u64);
+mod deadline {
+    use std::sync::{Mutex, MutexGuard, Once, PoisonError, atomic::{AtomicU64, Ordering}};
+    use std::time::{Duration, Instant};
+    pub const LIMIT: Duration = Duration::from_millis(TIMEOUT_MS);
+    /// The blocks running now: (id, module, start).
+    static RUNNING: Mutex<Vec<(u64, &'static str, Instant)>> = Mutex::new(Vec::new());
+    static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+    static WATCHDOG: Once = Once::new();
+    pub fn running() -> MutexGuard<'static, Vec<(u64, &'static str, Instant)>> {
+        RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+    pub fn next_id() -> u64 {
+        WATCHDOG.call_once(|| {
+            std::thread::spawn(watch);
+        });
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+    }
+    /// Sleeps until the oldest running block's deadline, then stops the process if it still runs.
+    fn watch() {
+        loop {
+            let now = Instant::now();
+            let oldest = running().iter().min_by_key(|(_, _, started)| *started).map(|(_, block, started)| (*block, *started));
+            match oldest {
+                Some((block, started)) if now.duration_since(started) >= LIMIT => {
+                    // Straight to stderr: libtest captures `eprintln!` in the test's threads.
+                    let line = format!("TIME_LIMIT_REACHED{block}\n");
+                    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+                    std::process::exit(124);
+                }
+                Some((_, started)) => std::thread::sleep(started + LIMIT - now),
+                None => std::thread::sleep(LIMIT),
+            }
+        }
+    }
+}
 impl Deadline {
     pub fn start(block: &'static str) -> Deadline {
-        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let watched = done.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(TIMEOUT_MS));
-            if !watched.load(std::sync::atomic::Ordering::SeqCst) {
-                // Straight to stderr: libtest captures `eprintln!` in the test's threads.
-                let line = format!("TIME_LIMIT_REACHED{block}\n");
-                let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
-                std::process::exit(124);
-            }
-        });
-        Deadline(done)
+        let id = deadline::next_id();
+        deadline::running().push((id, block, std::time::Instant::now()));
+        Deadline(id)
     }
 }
 impl Drop for Deadline {
     fn drop(&mut self) {
-        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        deadline::running().retain(|(id, _, _)| *id != self.0);
     }
 }
 
