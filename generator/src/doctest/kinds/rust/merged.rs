@@ -47,24 +47,28 @@ mod deadline {
     use std::sync::{Mutex, MutexGuard, Once, PoisonError, atomic::{AtomicU64, Ordering}};
     use std::time::{Duration, Instant};
     pub const LIMIT: Duration = Duration::from_millis(TIMEOUT_MS);
-    /// The blocks running now: (id, module, start).
+    /// The blocks running now: (id, module, start), in start order (pushed under the lock).
     static RUNNING: Mutex<Vec<(u64, &'static str, Instant)>> = Mutex::new(Vec::new());
     static NEXT_ID: AtomicU64 = AtomicU64::new(0);
     static WATCHDOG: Once = Once::new();
     pub fn running() -> MutexGuard<'static, Vec<(u64, &'static str, Instant)>> {
         RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
     }
-    pub fn next_id() -> u64 {
+    /// Records that `block` starts now (starting the watchdog with the first); its id.
+    pub fn register(block: &'static str) -> u64 {
         WATCHDOG.call_once(|| {
             std::thread::spawn(watch);
         });
-        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let mut running = running();
+        running.push((id, block, Instant::now()));
+        id
     }
     /// Sleeps until the oldest running block's deadline, then stops the process if it still runs.
     fn watch() {
         loop {
             let now = Instant::now();
-            let oldest = running().iter().min_by_key(|(_, _, started)| *started).map(|(_, block, started)| (*block, *started));
+            let oldest = running().first().map(|(_, block, started)| (*block, *started));
             match oldest {
                 Some((block, started)) if now.duration_since(started) >= LIMIT => {
                     // Straight to stderr: libtest captures `eprintln!` in the test's threads.
@@ -80,9 +84,7 @@ mod deadline {
 }
 impl Deadline {
     pub fn start(block: &'static str) -> Deadline {
-        let id = deadline::next_id();
-        deadline::running().push((id, block, std::time::Instant::now()));
-        Deadline(id)
+        Deadline(deadline::register(block))
     }
 }
 impl Drop for Deadline {
